@@ -1,1 +1,8 @@
-export {};
+export { createLogger, REDACTED_PATHS, type Logger, type LoggerFactoryOptions } from './logger';
+export { createMetricsRegistry, type MetricsOptions, type Registry } from './metrics';
+export {
+  startObservabilityServer,
+  type HealthReport,
+  type ObservabilityServer,
+  type ObservabilityServerOptions,
+} from './http-server';

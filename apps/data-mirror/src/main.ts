@@ -1,0 +1,4 @@
+import { runService } from '@mirrormaker/service-kit';
+import { dataMirrorService } from './data-mirror-service';
+
+void runService(dataMirrorService);

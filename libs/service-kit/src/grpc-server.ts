@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { descriptorSetPath } from '@mirrormaker/proto';
+import { ServiceError } from './errors';
+
+export interface GrpcServiceRegistration {
+  /** Fully qualified name, e.g. `mirrormaker.v1.ControlService`; reported by the health service. */
+  name: string;
+  definition: grpc.ServiceDefinition;
+  implementation: grpc.UntypedServiceImplementation;
+}
+
+export interface GrpcServerOptions {
+  /** @default '0.0.0.0' */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  services: GrpcServiceRegistration[];
+}
+
+export interface GrpcServerHandle {
+  readonly port: number;
+  readonly server: grpc.Server;
+  /** Sets the overall ('') and every registered service's health status. */
+  setServing(serving: boolean): void;
+  /** Graceful shutdown bounded by `deadlineMs`, then forced (open streams can hold tryShutdown forever). */
+  shutdown(deadlineMs: number): Promise<'graceful' | 'forced'>;
+}
+
+let reflectionDefinition: protoLoader.PackageDefinition | undefined;
+
+/** Our package plus grpc.health.v1, so grpcurl can list and call everything without .proto files. */
+function packageDefinitionForReflection(): protoLoader.PackageDefinition {
+  reflectionDefinition ??= {
+    ...protoLoader.loadFileDescriptorSetFromBuffer(readFileSync(descriptorSetPath)),
+    ...protoLoader.loadSync(healthProtoPath),
+  };
+  return reflectionDefinition;
+}
+
+/** Starts a gRPC server with our services, `grpc.health.v1.Health` and server reflection. */
+export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServerHandle> {
+  const server = new grpc.Server();
+  for (const service of options.services) server.addService(service.definition, service.implementation);
+
+  const names = ['', ...options.services.map((s) => s.name)];
+  const health = new HealthImplementation(Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as const])));
+  health.addToServer(server);
+  new ReflectionService(packageDefinitionForReflection()).addToServer(server);
+
+  const address = `${options.host ?? '0.0.0.0'}:${options.port}`;
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, boundPort) => {
+      if (err) {
+        const inUse = /EADDRINUSE|address already in use|No address added/i.test(err.message);
+        reject(
+          inUse
+            ? new ServiceError('PORT_IN_USE', `gRPC port ${address} is already in use: stop the other process or pass another --grpc-port`, { cause: err })
+            : err,
+        );
+      } else resolve(boundPort);
+    });
+  });
+
+  return {
+    port,
+    server,
+    setServing(serving) {
+      for (const name of names) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+    },
+    async shutdown(deadlineMs) {
+      for (const name of names) health.setStatus(name, 'NOT_SERVING');
+      const graceful = new Promise<'graceful'>((resolve) => server.tryShutdown(() => resolve('graceful')));
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'forced'>((resolve) => {
+        timer = setTimeout(() => resolve('forced'), deadlineMs);
+      });
+      const outcome = await Promise.race([graceful, timeout]);
+      clearTimeout(timer);
+      if (outcome === 'forced') server.forceShutdown();
+      return outcome;
+    },
+  };
+}

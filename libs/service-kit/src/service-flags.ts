@@ -1,0 +1,111 @@
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ServiceError } from './errors';
+
+/** Flags every service takes; each also reads an `MM_*` environment variable (the flag wins). */
+export interface ServiceFlags {
+  /** mm2.properties path (`--config`, `MM_CONFIG`). */
+  configPath?: string;
+  /** host:port of the coordinator's gRPC server (`--coordinator`, `MM_COORDINATOR`). */
+  coordinator?: string;
+  /** @default '0.0.0.0' (`--host`, `MM_HOST`) */
+  host: string;
+  /** gRPC listen port; 0 picks a free one (`--grpc-port`, `MM_GRPC_PORT`). */
+  grpcPort: number;
+  /** Prometheus /metrics and /healthz port; 0 picks a free one (`--metrics-port`, `MM_METRICS_PORT`). */
+  metricsPort: number;
+  /** @default `<service>-<hostname>-<pid>` (`--instance-id`, `MM_INSTANCE_ID`) */
+  instanceId: string;
+  /** @default 'info' (`--log-level`, `MM_LOG_LEVEL`) */
+  logLevel: string;
+  /** Bound on a graceful stop (`--shutdown-timeout-ms`, `MM_SHUTDOWN_TIMEOUT_MS`). @default 10000 */
+  shutdownTimeoutMs: number;
+  help: boolean;
+}
+
+export interface FlagDefaults {
+  grpcPort: number;
+  metricsPort: number;
+}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+export function usage(service: string, defaults: FlagDefaults): string {
+  return [
+    `usage: ${service} [options]`,
+    '  --config <path>            mm2.properties (MM_CONFIG)',
+    '  --coordinator <host:port>  coordinator gRPC address (MM_COORDINATOR)',
+    '  --host <addr>              listen address, default 0.0.0.0 (MM_HOST)',
+    `  --grpc-port <n>            gRPC port, default ${defaults.grpcPort} (MM_GRPC_PORT)`,
+    `  --metrics-port <n>         /metrics and /healthz port, default ${defaults.metricsPort} (MM_METRICS_PORT)`,
+    '  --instance-id <id>         instance name shown in leases and logs (MM_INSTANCE_ID)',
+    `  --log-level <level>        ${LOG_LEVELS.join('|')}, default info (MM_LOG_LEVEL)`,
+    '  --shutdown-timeout-ms <n>  bound on a graceful stop, default 10000 (MM_SHUTDOWN_TIMEOUT_MS)',
+    '  --help',
+  ].join('\n');
+}
+
+function parsePort(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new ServiceError('BAD_FLAG', `--${name} must be a port number from 0 to 65535, got '${raw}'`);
+  }
+  return n;
+}
+
+/** Parses argv and env into flags; unknown or malformed flags throw a one-line ServiceError. */
+export function parseServiceFlags(
+  service: string,
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  defaults: FlagDefaults,
+): ServiceFlags {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: 'string' },
+        coordinator: { type: 'string' },
+        host: { type: 'string' },
+        'grpc-port': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'instance-id': { type: 'string' },
+        'log-level': { type: 'string' },
+        'shutdown-timeout-ms': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (err) {
+    throw new ServiceError('BAD_FLAG', `${(err as Error).message.split('\n')[0]} (see --help)`);
+  }
+  const str = (flag: string, envName: string): string | undefined => (values[flag] as string | undefined) ?? env[envName];
+
+  const logLevel = str('log-level', 'MM_LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ServiceError('BAD_FLAG', `--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
+  }
+  const coordinator = str('coordinator', 'MM_COORDINATOR');
+  if (coordinator !== undefined && !/^[^\s:]+:\d{1,5}$/.test(coordinator)) {
+    throw new ServiceError('BAD_FLAG', `--coordinator must be host:port, got '${coordinator}'`);
+  }
+  const shutdownRaw = str('shutdown-timeout-ms', 'MM_SHUTDOWN_TIMEOUT_MS');
+  const shutdownTimeoutMs = shutdownRaw === undefined ? 10_000 : Number(shutdownRaw);
+  if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs <= 0) {
+    throw new ServiceError('BAD_FLAG', `--shutdown-timeout-ms must be a positive integer, got '${shutdownRaw}'`);
+  }
+  return {
+    configPath: str('config', 'MM_CONFIG'),
+    coordinator,
+    host: str('host', 'MM_HOST') ?? '0.0.0.0',
+    grpcPort: parsePort('grpc-port', str('grpc-port', 'MM_GRPC_PORT'), defaults.grpcPort),
+    metricsPort: parsePort('metrics-port', str('metrics-port', 'MM_METRICS_PORT'), defaults.metricsPort),
+    instanceId: str('instance-id', 'MM_INSTANCE_ID') ?? `${service}-${hostname()}-${process.pid}`,
+    logLevel,
+    shutdownTimeoutMs,
+    help: values.help === true,
+  };
+}

@@ -1,0 +1,3 @@
+export { checkHealth, listServicesByReflection } from './service-probe';
+export { runServiceToExit, spawnService, type ExitedService, type SpawnedService } from './spawn-service';
+export { describeServiceProcess, type ServiceProcessContract } from './service-process-contract';

@@ -1,0 +1,74 @@
+import { checkHealth, listServicesByReflection } from './service-probe';
+import { runServiceToExit, spawnService, type SpawnedService } from './spawn-service';
+
+export interface ServiceProcessContract {
+  app: string;
+  /** Our gRPC services the app must expose (besides health and reflection). */
+  grpcServices: string[];
+  /** Flags the app needs to start at all (e.g. a coordinator address). */
+  requiredArgs?: string[];
+}
+
+/**
+ * What an operator expects of every service process: it starts on the given ports, answers health
+ * and reflection, serves /metrics, stops cleanly on SIGTERM, and refuses bad input with one line.
+ */
+export function describeServiceProcess(contract: ServiceProcessContract): void {
+  const { app } = contract;
+  const base = [...(contract.requiredArgs ?? []), '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0'];
+
+  describe(`${app} process`, () => {
+    let svc: SpawnedService;
+
+    beforeAll(async () => {
+      svc = await spawnService(app, base);
+    }, 30_000);
+    afterAll(async () => {
+      if (svc?.process.exitCode === null) await svc.stop('SIGKILL');
+    });
+
+    it('logs JSON with its service name and the ports it listens on', () => {
+      const started = svc.logs.find((l) => l.msg === `${app} started`)!;
+      expect(started).toMatchObject({ service: app, level: 'info' });
+      expect(svc.grpcPort).toBeGreaterThan(0);
+      expect(svc.metricsPort).toBeGreaterThan(0);
+    });
+
+    it('reports SERVING through grpc.health.v1 for the server and each of its services', async () => {
+      expect(await checkHealth(`127.0.0.1:${svc.grpcPort}`)).toBe('SERVING');
+      for (const name of contract.grpcServices) expect(await checkHealth(`127.0.0.1:${svc.grpcPort}`, name)).toBe('SERVING');
+    });
+
+    it('lists its services through server reflection', async () => {
+      const services = await listServicesByReflection(`127.0.0.1:${svc.grpcPort}`);
+      expect(services).toEqual(expect.arrayContaining([...contract.grpcServices, 'grpc.health.v1.Health']));
+    });
+
+    it('serves Prometheus metrics with its build info and process metrics', async () => {
+      const text = await (await fetch(`http://127.0.0.1:${svc.metricsPort}/metrics`)).text();
+      expect(text).toMatch(new RegExp(`mirrormaker_build_info\\{service="${app}",version="[^"]+"`));
+      expect(text).toContain('mirrormaker_process_cpu_seconds_total');
+    });
+
+    it('stops on SIGTERM with exit code 0 within the shutdown bound', async () => {
+      const { code, ms } = await svc.stop('SIGTERM');
+      expect(code).toBe(0);
+      expect(ms).toBeLessThan(10_000);
+      expect(svc.logs.map((l) => l.msg)).toContain(`${app} stopped`);
+    });
+
+    it('exits with code 2 and one line naming an unknown flag', async () => {
+      const run = await runServiceToExit(app, [...base, '--no-such-flag']);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain('--no-such-flag');
+    });
+
+    it('exits non-zero with one line naming an unreadable config file', async () => {
+      const run = await runServiceToExit(app, [...base, '--config', '/nonexistent/mm2.properties']);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain('/nonexistent/mm2.properties');
+    });
+  });
+}
