@@ -24,6 +24,7 @@ export default [
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:generated'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: ioPackages },
             { sourceTag: 'type:generated', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:generated', 'type:testing'] },
           ],
         },
       ],
