@@ -1,0 +1,98 @@
+// `npm start`: the whole system on one machine. Starts two local Kafka clusters (source, target),
+// builds and starts every service against them, and prints where everything is. Ctrl-C stops all.
+//   npm start -- --exit-after 20    stop by itself after 20 s (used by the smoke test)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORTS, startTwoClusters, type TwoClusters } from '@mirrormaker/testing';
+import { demoProperties } from './demo-config';
+import { DEMO_SERVICES, waitHealthy, type DemoService } from './demo-services';
+
+const root = join(__dirname, '../..');
+const workDir = join(root, 'tmp/demo');
+
+function say(message: string): void {
+  process.stdout.write(`[demo] ${message}\n`);
+}
+
+function buildApps(): void {
+  say('building the services ...');
+  const res = spawnSync(join(root, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', '--outputStyle=static'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_ISOLATE_PLUGINS: 'false', NX_TUI: 'false' },
+  });
+  if (res.status !== 0) throw new Error('building the services failed (see above)');
+}
+
+function startService(service: DemoService, configPath: string): ChildProcess {
+  const args = [join(root, 'dist/apps', service.app, 'main.js'), '--config', configPath, '--grpc-port', String(service.grpcPort), '--metrics-port', String(service.metricsPort)];
+  if (service.app !== 'coordinator') args.push('--coordinator', `127.0.0.1:${DEMO_SERVICES[0].grpcPort}`);
+  const logFile = join(workDir, `${service.app}.log`);
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const sink = createWriteStream(logFile);
+  child.stdout!.pipe(sink);
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${service.app}] ${d}`));
+  return child;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { 'exit-after': { type: 'string' } } });
+  const exitAfterSeconds = values['exit-after'] ? Number(values['exit-after']) : undefined;
+  mkdirSync(workDir, { recursive: true });
+
+  buildApps();
+  say('starting two local Kafka clusters (the first run downloads Apache Kafka with Maven) ...');
+  const clusters: TwoClusters = await startTwoClusters({ baseDir: join(workDir, 'kafka'), ports: DEFAULT_PORTS, log: (m) => say(m) });
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping the services and clusters ...');
+    await Promise.all(
+      children.map((c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM'))))),
+    );
+    await clusters.stopAll();
+    say('stopped');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    const configPath = join(workDir, 'mm2.properties');
+    writeFileSync(configPath, demoProperties(clusters.source.bootstrap, clusters.target.bootstrap));
+    for (const service of DEMO_SERVICES) {
+      const child = startService(service, configPath);
+      children.push(child);
+      child.once('exit', (code) => {
+        if (!stopping) {
+          say(`${service.app} exited with code ${code}; see ${join(workDir, `${service.app}.log`)}`);
+          void stopAll(1);
+        }
+      });
+    }
+    await waitHealthy(DEMO_SERVICES, 30_000);
+  } catch (err) {
+    say(`failed: ${(err as Error).message}`);
+    await stopAll(1);
+    return;
+  }
+
+  say('');
+  say(`source cluster  ${clusters.source.bootstrap}   (SASL ${clusters.source.saslBootstrap})`);
+  say(`target cluster  ${clusters.target.bootstrap}   (SASL ${clusters.target.saslBootstrap})`);
+  for (const s of DEMO_SERVICES) {
+    say(`${s.app.padEnd(18)} healthy   gRPC 127.0.0.1:${s.grpcPort}   metrics http://127.0.0.1:${s.metricsPort}/metrics`);
+  }
+  say(`config ${join(workDir, 'mm2.properties')}, service logs in ${workDir}/`);
+  say(exitAfterSeconds ? `stopping in ${exitAfterSeconds} s` : 'press Ctrl-C to stop everything');
+  if (exitAfterSeconds) setTimeout(() => void stopAll(0), exitAfterSeconds * 1000);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`[demo] ${err.message}\n`);
+  process.exit(1);
+});
