@@ -4,3 +4,5 @@ export { parseServiceFlags, usage, type FlagDefaults, type ServiceFlags } from '
 export { runService, startService, type RunningService, type ServiceContext, type ServiceHandle, type ServiceSpec } from './run-service';
 export { withUnimplemented } from './unimplemented';
 export { MIRRORMAKER_VERSION } from './version';
+export { LeaseClient, type LeaseClientOptions, type UnitWorker } from './lease-client';
+export { Backoff, type BackoffOptions } from './backoff';

@@ -1,0 +1,49 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '@mirrormaker/observability';
+import type { LeaseServiceServer, SessionRequest, SessionResponse } from '@mirrormaker/proto';
+import type { LeaseManager, SessionSink } from '../leases/lease-manager';
+
+/** gRPC handlers of mirrormaker.v1.LeaseService over a LeaseManager. */
+export function leaseServiceHandlers(leases: LeaseManager, logger: Logger): LeaseServiceServer {
+  const log = logger.child({ component: 'lease-service' });
+  return {
+    session(call: grpc.ServerDuplexStream<SessionRequest, SessionResponse>) {
+      let instanceId: string | undefined;
+      const sink: SessionSink = {
+        send: (response) => {
+          if (!call.writableEnded && !call.destroyed) call.write(response);
+        },
+      };
+      call.on('data', (request: SessionRequest) => {
+        try {
+          const message = request.message;
+          if (message?.$case === 'register') {
+            instanceId = message.value.instanceId;
+            leases.register(message.value, sink);
+          } else if (message?.$case === 'renew') {
+            if (instanceId === undefined) throw new Error('send Register before Renew on a session');
+            leases.renew(message.value);
+          }
+        } catch (err) {
+          log.warn({ instance: instanceId, err: (err as Error).message }, 'bad session message');
+          call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: (err as Error).message });
+        }
+      });
+      const closed = () => {
+        if (instanceId !== undefined) leases.disconnect(instanceId, sink);
+      };
+      // A half-close from the instance is its goodbye; a broken connection is not (see LeaseManager).
+      call.on('end', () => {
+        if (instanceId !== undefined) leases.goodbye(instanceId, sink);
+        call.end();
+      });
+      call.on('cancelled', closed);
+      call.on('error', closed);
+    },
+    release(call, callback) {
+      const { instanceId, unitId, epoch } = call.request;
+      leases.release(instanceId, unitId, epoch);
+      callback(null, {});
+    },
+  };
+}

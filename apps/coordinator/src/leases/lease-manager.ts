@@ -1,0 +1,233 @@
+import {
+  assign,
+  createLeaseTable,
+  drain,
+  leasesOf,
+  registerInstance,
+  release,
+  removeInstance,
+  renew,
+  restoreLease,
+  setUnits,
+  type HeldLease,
+  type InstanceId,
+  type LeaseTable,
+  type UnitId,
+} from '@mirrormaker/lease';
+import type { Logger, Registry } from '@mirrormaker/observability';
+import type { ErrorReport, SessionResponse, ServiceKind, UnitProgress } from '@mirrormaker/proto';
+import { Counter, Gauge } from 'prom-client';
+import { leaseKindOf } from './service-kind-mapping';
+import { workUnitMessage } from './work-unit-mapping';
+
+export interface LeaseSettings {
+  /** @default 10000 */
+  ttlMs: number;
+  /** @default 3000 */
+  renewIntervalMs: number;
+  /** Wait after an expiry before regranting, for clock skew and delays. @default 2000 */
+  graceMs: number;
+}
+
+/** Where an instance's assignment is pushed: its open Session stream. */
+export interface SessionSink {
+  send(response: SessionResponse): void;
+}
+
+interface SessionState {
+  sink: SessionSink;
+  ackedSeq: bigint;
+  version: string;
+}
+
+export interface InstanceReport {
+  progress: Map<UnitId, UnitProgress>;
+  errors: ErrorReport[];
+}
+
+/**
+ * The coordinator's side of the lease protocol: one lease table (pure, from libs/lease), the open
+ * sessions, and an assignment round after every change and on a timer (so expiries are noticed).
+ * Each instance is sent its whole assignment whenever it changes and in answer to every message.
+ */
+export class LeaseManager {
+  private table: LeaseTable;
+  private readonly sessions = new Map<InstanceId, SessionState>();
+  private readonly reports = new Map<InstanceId, InstanceReport>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly log: Logger;
+  private readonly expired: Counter<string>;
+  private readonly granted: Counter<string>;
+
+  constructor(
+    private readonly settings: LeaseSettings,
+    logger: Logger,
+    metrics: Registry,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.table = createLeaseTable({ startedAt: now() });
+    this.log = logger.child({ component: 'leases' });
+    const registers = [metrics];
+    const self = () => this.table;
+    new Gauge({
+      name: 'mirrormaker_coordinator_leases',
+      help: 'Leases in the table, by state.',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        let active = 0;
+        let revoking = 0;
+        for (const lease of self().leases.values()) lease.state === 'active' ? active++ : revoking++;
+        this.set({ state: 'active' }, active);
+        this.set({ state: 'revoking' }, revoking);
+      },
+    });
+    new Gauge({
+      name: 'mirrormaker_coordinator_units',
+      help: 'Work units known to the coordinator.',
+      registers,
+      collect() {
+        this.set(self().units.size);
+      },
+    });
+    this.granted = new Counter({ name: 'mirrormaker_coordinator_leases_granted_total', help: 'Leases granted.', registers });
+    this.expired = new Counter({ name: 'mirrormaker_coordinator_leases_expired_total', help: 'Leases that expired without a release.', registers });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.rebalance(), Math.max(100, Math.min(1000, this.settings.renewIntervalMs / 3)));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  get state(): LeaseTable {
+    return this.table;
+  }
+
+  reportOf(instanceId: InstanceId): InstanceReport | undefined {
+    return this.reports.get(instanceId);
+  }
+
+  versionOf(instanceId: InstanceId): string | undefined {
+    return this.sessions.get(instanceId)?.version;
+  }
+
+  /** Replaces the set of units to serve (after discovery or a config change). */
+  setUnits(unitIds: Iterable<UnitId>): void {
+    this.table = setUnits(this.table, unitIds);
+    this.rebalance();
+  }
+
+  /** Opens or re-opens an instance's session; re-presented leases are kept when still valid. */
+  register(
+    request: { instanceId: string; kind: ServiceKind; capacity: number; version: string; held: { unitId: string; epoch: bigint }[]; seq: bigint },
+    sink: SessionSink,
+  ): void {
+    const kind = leaseKindOf(request.kind);
+    if (!kind) throw new Error(`unknown service kind ${request.kind}: register as data-mirror, offset-sync, topic-config-sync or acl-sync`);
+    if (!request.instanceId) throw new Error('instance id must not be empty');
+    const now = this.now();
+    this.table = registerInstance(this.table, { id: request.instanceId, serviceKind: kind, ...(request.capacity > 0 ? { capacity: request.capacity } : {}) }, now);
+    for (const held of request.held) {
+      const result = restoreLease(this.table, held.unitId, request.instanceId, Number(held.epoch), now, this.settings.ttlMs);
+      this.table = result.nextState;
+      if (!result.accepted) this.log.info({ instance: request.instanceId, unit: held.unitId, reason: result.reason }, 're-presented lease refused');
+    }
+    this.sessions.set(request.instanceId, { sink, ackedSeq: request.seq, version: request.version });
+    this.log.info({ instance: request.instanceId, kind, held: request.held.length }, 'instance registered');
+    this.rebalance(request.instanceId);
+  }
+
+  renew(request: { instanceId: string; held: { unitId: string; epoch: bigint }[]; progress: UnitProgress[]; errors: ErrorReport[]; seq: bigint }): void {
+    const session = this.sessions.get(request.instanceId);
+    if (!session) return;
+    session.ackedSeq = request.seq;
+    const presented: HeldLease[] = request.held.map((h) => ({ unitId: h.unitId, epoch: Number(h.epoch) }));
+    const result = renew(this.table, request.instanceId, this.now(), this.settings.ttlMs, presented);
+    this.table = result.nextState;
+    const report = this.reports.get(request.instanceId) ?? { progress: new Map(), errors: [] };
+    for (const p of request.progress) report.progress.set(p.unitId, p);
+    report.errors = request.errors;
+    this.reports.set(request.instanceId, report);
+    this.rebalance(request.instanceId);
+  }
+
+  release(instanceId: InstanceId, unitId: UnitId, epoch: bigint): boolean {
+    const result = release(this.table, unitId, instanceId, Number(epoch));
+    this.table = result.nextState;
+    if (result.released) this.rebalance();
+    return result.released;
+  }
+
+  /** Moves every unit of an instance elsewhere, without waiting out TTLs when it releases them. */
+  drain(instanceId: InstanceId): number {
+    if (!this.table.instances.has(instanceId)) throw new Error(`no instance '${instanceId}' is registered`);
+    const count = leasesOf(this.table, instanceId).length;
+    this.table = drain(this.table, instanceId);
+    this.rebalance();
+    return count;
+  }
+
+  /** The session closed; leases stay until released or expired, the process may still be working. */
+  disconnect(instanceId: InstanceId, sink: SessionSink): void {
+    const session = this.sessions.get(instanceId);
+    if (session?.sink !== sink) return;
+    this.sessions.delete(instanceId);
+    this.log.info({ instance: instanceId }, 'instance session closed');
+  }
+
+  /**
+   * The instance closed its session on purpose (a graceful stop): forget it at once so its share is
+   * dealt to the others. Leases it did not release stay until they expire.
+   */
+  goodbye(instanceId: InstanceId, sink: SessionSink): void {
+    if (this.sessions.get(instanceId)?.sink !== sink) return;
+    this.table = removeInstance(this.table, instanceId);
+    this.sessions.delete(instanceId);
+    this.reports.delete(instanceId);
+    this.log.info({ instance: instanceId }, 'instance left');
+    this.rebalance();
+  }
+
+  private rebalance(alwaysNotify?: InstanceId): void {
+    const result = assign(this.table, this.now(), { ttlMs: this.settings.ttlMs, graceMs: this.settings.graceMs });
+    this.table = result.nextState;
+    const changed = new Set<InstanceId>();
+    for (const g of result.grants) changed.add(g.holder);
+    for (const r of result.revocations) changed.add(r.holder);
+    for (const e of result.expirations) {
+      this.expired.inc();
+      this.log.warn({ unit: e.unitId, holder: e.holder, epoch: e.epoch }, 'lease expired without release');
+    }
+    for (const id of result.removedInstances) {
+      this.reports.delete(id);
+      this.log.warn({ instance: id }, 'instance dropped: no renewal within one TTL');
+    }
+    this.granted.inc(result.grants.length);
+    if (alwaysNotify) changed.add(alwaysNotify);
+    for (const id of changed) this.push(id);
+  }
+
+  private push(instanceId: InstanceId): void {
+    const session = this.sessions.get(instanceId);
+    if (!session) return;
+    const grants = [];
+    const revocations = [];
+    for (const lease of leasesOf(this.table, instanceId)) {
+      if (lease.state === 'active') {
+        grants.push({ unit: workUnitMessage(lease.unitId), epoch: BigInt(lease.epoch), expiresAt: new Date(lease.expiresAt) });
+      } else {
+        revocations.push({ unitId: lease.unitId, epoch: BigInt(lease.epoch), reason: 'revoked' });
+      }
+    }
+    session.sink.send({
+      grants,
+      revocations,
+      ttlMs: BigInt(this.settings.ttlMs),
+      renewIntervalMs: BigInt(this.settings.renewIntervalMs),
+      ackedSeq: session.ackedSeq,
+    });
+  }
+}

@@ -1,0 +1,304 @@
+import { performance } from 'node:perf_hooks';
+import * as grpc from '@grpc/grpc-js';
+import type { Logger, Registry } from '@mirrormaker/observability';
+import {
+  LeaseServiceClient,
+  type ErrorReport,
+  type SessionRequest,
+  type SessionResponse,
+  type ServiceKind,
+  type UnitProgress,
+  type WorkUnit,
+} from '@mirrormaker/proto';
+import { Counter, Gauge } from 'prom-client';
+import { Backoff, type BackoffOptions } from './backoff';
+
+/** The work a service runs for one leased unit. `stop` must return only once the work has stopped. */
+export interface UnitWorker {
+  stop(reason: string): Promise<void>;
+}
+
+export interface LeaseClientOptions {
+  /** host:port of the coordinator. */
+  coordinator: string;
+  instanceId: string;
+  kind: ServiceKind;
+  /** Most units this instance takes; 0 = no limit. @default 0 */
+  capacity?: number;
+  version: string;
+  logger: Logger;
+  metrics: Registry;
+  /** Starts work on a granted unit. */
+  startUnit(unit: WorkUnit, epoch: bigint): Promise<UnitWorker>;
+  /** Progress and errors sent with each renewal. */
+  report?(): { progress?: UnitProgress[]; errors?: ErrorReport[] };
+  /** Work stops this long before the holder's own view of the lease expiry. @default 1000 */
+  fenceMarginMs?: number;
+  /** Renew interval until the coordinator says otherwise. @default 3000 */
+  renewIntervalMs?: number;
+  backoff?: BackoffOptions;
+  /** Monotonic clock in ms. @default performance.now */
+  now?: () => number;
+}
+
+interface HeldUnit {
+  unit: WorkUnit;
+  epoch: bigint;
+  /** Local monotonic time after which the lease may have expired at the coordinator. */
+  deadline: number;
+  worker: Promise<UnitWorker | undefined>;
+}
+
+/**
+ * The client half of the lease protocol, used by every service but the coordinator.
+ *
+ * Safety rests on one rule: a unit's deadline is measured from the moment the instance *sent* the
+ * request whose processing renewed the lease (SessionResponse.acked_seq), never from when the
+ * answer arrived. The coordinator renewed no earlier than that moment, so the holder's deadline is
+ * never later than the coordinator's expiry; work stops `fenceMarginMs` before it. While the
+ * coordinator is unreachable the client reconnects with backoff and keeps working until the
+ * deadlines pass, then stops (self-fencing) and re-presents what it still holds on reconnect.
+ */
+export class LeaseClient {
+  private readonly client: LeaseServiceClient;
+  private readonly held = new Map<string, HeldUnit>();
+  private readonly sentAt = new Map<bigint, number>();
+  private readonly backoff: Backoff;
+  private readonly now: () => number;
+  private readonly fenceMarginMs: number;
+  private readonly log: Logger;
+  private stream: grpc.ClientDuplexStream<SessionRequest, SessionResponse> | undefined;
+  private seq = 0n;
+  private ttlMs = 10_000;
+  private renewIntervalMs: number;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private fenceTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private connected = false;
+  private readonly metrics: {
+    fenced: Counter<string>;
+    reconnects: Counter<string>;
+    grants: Counter<string>;
+    revocations: Counter<string>;
+  };
+
+  constructor(private readonly options: LeaseClientOptions) {
+    this.client = new LeaseServiceClient(options.coordinator, grpc.credentials.createInsecure());
+    this.backoff = new Backoff(options.backoff);
+    this.now = options.now ?? (() => performance.now());
+    this.fenceMarginMs = options.fenceMarginMs ?? 1000;
+    this.renewIntervalMs = options.renewIntervalMs ?? 3000;
+    this.log = options.logger.child({ component: 'lease-client' });
+    const registers = [options.metrics];
+    const heldCount = () => this.held.size;
+    new Gauge({
+      name: 'mirrormaker_leases_held',
+      help: 'Work units this instance holds a lease on.',
+      registers,
+      collect() {
+        this.set(heldCount());
+      },
+    });
+    this.metrics = {
+      fenced: new Counter({ name: 'mirrormaker_leases_fenced_total', help: 'Units stopped because their lease could expire without a renewal.', registers }),
+      reconnects: new Counter({ name: 'mirrormaker_lease_session_reconnects_total', help: 'Lease sessions re-opened after the coordinator was unreachable.', registers }),
+      grants: new Counter({ name: 'mirrormaker_leases_granted_total', help: 'Units granted to this instance.', registers }),
+      revocations: new Counter({ name: 'mirrormaker_leases_revoked_total', help: 'Units revoked from this instance.', registers }),
+    };
+  }
+
+  start(): void {
+    this.openSession();
+    this.fenceTimer = setInterval(() => this.fenceExpired(), 200);
+  }
+
+  /** True while a session with the coordinator is open. */
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Unit ids currently held, with epochs. */
+  heldUnits(): { unitId: string; epoch: bigint }[] {
+    return [...this.held.values()].map((h) => ({ unitId: h.unit.id, epoch: h.epoch }));
+  }
+
+  /** Stops every unit, releases the leases (best effort) and closes the session. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.fenceTimer);
+    clearTimeout(this.renewTimer);
+    clearTimeout(this.reconnectTimer);
+    const units = [...this.held.values()];
+    this.held.clear();
+    await Promise.all(units.map((h) => this.stopWorker(h, 'instance stopping')));
+    // Goodbye first, so the coordinator deals nothing more to us; then the releases free our units.
+    this.stream?.end();
+    this.stream = undefined;
+    await Promise.all(units.map((h) => this.release(h)));
+    this.client.close();
+  }
+
+  private nextSeq(): bigint {
+    this.seq += 1n;
+    this.sentAt.set(this.seq, this.now());
+    return this.seq;
+  }
+
+  private heldLeases() {
+    return [...this.held.values()].map((h) => ({ unitId: h.unit.id, epoch: h.epoch }));
+  }
+
+  private openSession(): void {
+    if (this.stopped) return;
+    const stream = this.client.session();
+    this.stream = stream;
+    stream.on('data', (res: SessionResponse) => {
+      if (!this.connected) {
+        this.connected = true;
+        this.backoff.reset();
+        this.log.info({ coordinator: this.options.coordinator }, 'lease session open');
+      }
+      void this.onResponse(res);
+    });
+    const onClosed = (err?: Error) => {
+      if (this.stream !== stream) return;
+      this.stream = undefined;
+      this.connected = false;
+      clearTimeout(this.renewTimer);
+      if (this.stopped) return;
+      const delay = this.backoff.next();
+      this.metrics.reconnects.inc();
+      this.log.warn({ err: err?.message, retryInMs: delay, held: this.held.size }, 'lease session closed; reconnecting (held units keep running until their leases would expire)');
+      this.reconnectTimer = setTimeout(() => this.openSession(), delay);
+    };
+    stream.on('error', (err: Error) => onClosed(err));
+    stream.on('end', () => onClosed());
+    stream.write({
+      message: {
+        $case: 'register',
+        value: {
+          instanceId: this.options.instanceId,
+          kind: this.options.kind,
+          capacity: this.options.capacity ?? 0,
+          version: this.options.version,
+          held: this.heldLeases(),
+          seq: this.nextSeq(),
+        },
+      },
+    });
+    this.scheduleRenew();
+  }
+
+  private scheduleRenew(): void {
+    clearTimeout(this.renewTimer);
+    this.renewTimer = setTimeout(() => {
+      if (!this.stream || this.stopped) return;
+      const report = this.options.report?.() ?? {};
+      this.stream.write({
+        message: {
+          $case: 'renew',
+          value: {
+            instanceId: this.options.instanceId,
+            held: this.heldLeases(),
+            progress: report.progress ?? [],
+            errors: report.errors ?? [],
+            seq: this.nextSeq(),
+          },
+        },
+      });
+      this.scheduleRenew();
+    }, this.renewIntervalMs);
+  }
+
+  private async onResponse(res: SessionResponse): Promise<void> {
+    this.ttlMs = Number(res.ttlMs) || this.ttlMs;
+    const interval = Number(res.renewIntervalMs);
+    if (interval > 0 && interval !== this.renewIntervalMs) {
+      this.renewIntervalMs = interval;
+      this.scheduleRenew();
+    }
+    const base = this.sentAt.get(res.ackedSeq);
+    for (const seq of this.sentAt.keys()) if (seq < res.ackedSeq) this.sentAt.delete(seq);
+
+    const granted = new Set<string>();
+    for (const grant of res.grants) {
+      const unit = grant.unit;
+      if (!unit) continue;
+      granted.add(unit.id);
+      const current = this.held.get(unit.id);
+      if (current && current.epoch === grant.epoch) {
+        if (base !== undefined) current.deadline = Math.max(current.deadline, base + this.ttlMs);
+        continue;
+      }
+      if (base === undefined) continue; // cannot bound this lease locally; wait for the next answer
+      if (current) {
+        this.held.delete(unit.id);
+        await this.stopWorker(current, `re-granted with epoch ${grant.epoch}`);
+      }
+      this.metrics.grants.inc();
+      this.log.info({ unit: unit.id, epoch: grant.epoch.toString() }, 'unit granted');
+      const held: HeldUnit = { unit, epoch: grant.epoch, deadline: base + this.ttlMs, worker: Promise.resolve(undefined) };
+      held.worker = this.options.startUnit(unit, grant.epoch).catch((err: Error) => {
+        this.log.error({ unit: unit.id, err: err.message }, 'unit failed to start; releasing it');
+        if (this.held.get(unit.id) === held) this.held.delete(unit.id);
+        void this.release(held);
+        return undefined;
+      });
+      this.held.set(unit.id, held);
+    }
+    for (const revocation of res.revocations) {
+      const current = this.held.get(revocation.unitId);
+      if (!current || current.epoch !== revocation.epoch) continue;
+      this.held.delete(revocation.unitId);
+      this.metrics.revocations.inc();
+      this.log.info({ unit: revocation.unitId, reason: revocation.reason }, 'unit revoked; stopping and releasing');
+      await this.stopWorker(current, `revoked: ${revocation.reason}`);
+      await this.release(current);
+    }
+    // Anything held but neither granted nor revoked is no longer ours as far as the coordinator knows.
+    const revoked = new Set(res.revocations.map((r) => r.unitId));
+    for (const [id, h] of [...this.held]) {
+      if (granted.has(id) || revoked.has(id)) continue;
+      this.held.delete(id);
+      this.log.warn({ unit: id }, 'coordinator no longer lists this unit; stopping it');
+      await this.stopWorker(h, 'not in assignment');
+    }
+  }
+
+  private fenceExpired(): void {
+    const now = this.now();
+    for (const [id, h] of [...this.held]) {
+      if (now < h.deadline - this.fenceMarginMs) continue;
+      this.held.delete(id);
+      this.metrics.fenced.inc();
+      this.log.warn({ unit: id, epoch: h.epoch.toString() }, 'lease could expire without a renewal; stopped work on the unit');
+      void this.stopWorker(h, 'lease expiring');
+    }
+  }
+
+  private async stopWorker(h: HeldUnit, reason: string): Promise<void> {
+    const worker = await h.worker;
+    if (!worker) return;
+    try {
+      await worker.stop(reason);
+    } catch (err) {
+      this.log.error({ unit: h.unit.id, err: (err as Error).message }, 'unit did not stop cleanly');
+    }
+  }
+
+  private release(h: HeldUnit): Promise<void> {
+    return new Promise((resolve) => {
+      this.client.release(
+        { instanceId: this.options.instanceId, unitId: h.unit.id, epoch: h.epoch },
+        new grpc.Metadata(),
+        { deadline: Date.now() + 2000 },
+        (err) => {
+          if (err) this.log.debug({ unit: h.unit.id, err: err.message }, 'release not confirmed; the lease will expire instead');
+          resolve();
+        },
+      );
+    });
+  }
+}
