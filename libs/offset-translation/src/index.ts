@@ -1,1 +1,39 @@
-export {};
+export {
+  OFFSET_TRANSLATION_ERROR_CODES,
+  OffsetTranslationError,
+  isOffsetTranslationError,
+  type OffsetTranslationErrorCode,
+} from './errors';
+export {
+  parseTopicPartitionKey,
+  topicPartitionKey,
+  type TopicPartition,
+  type TopicPartitionKey,
+} from './topic-partition';
+export type { OffsetSync } from './offset-sync';
+export { PartitionSyncState } from './partition-sync-state';
+export {
+  DEFAULT_MAX_IN_FLIGHT_SYNCS,
+  DEFAULT_MAX_OFFSET_LAG,
+  OffsetSyncWriterState,
+  type OffsetSyncWriterOptions,
+  type QueuedAs,
+} from './offset-sync-writer-state';
+export { OffsetSyncStore, SYNC_SLOTS, type Translation } from './offset-sync-store';
+export { reReadEstimate } from './re-read-estimate';
+export type { Checkpoint, OffsetAndMetadata } from './checkpoint';
+export { CheckpointStore } from './checkpoint-store';
+export {
+  checkpointsForGroup,
+  shouldEmitCheckpoint,
+  type CheckpointsForGroupInput,
+  type DownstreamTranslator,
+} from './checkpoint-emission';
+export { checkpointTopicRenamer, type CheckpointRenamePolicy } from './checkpoint-topic-renamer';
+export {
+  planGroupOffsetSync,
+  type ConsumerGroupState,
+  type GroupOffsetSyncInput,
+  type GroupOffsetSyncPlan,
+  type TargetGroup,
+} from './group-offset-sync';

@@ -1,0 +1,81 @@
+import { assign } from './assign';
+import { createLeaseTable, registerInstance, setUnits } from './lease-table';
+import { release } from './release';
+import { renew } from './renew';
+import { restoreLease } from './restore-lease';
+import { AFTER_QUIET, partitionUnits, TIMINGS } from './testing/fixtures';
+
+describe('restoreLease (coordinator restart)', () => {
+  const units = partitionUnits(3);
+  const restartedAt = 500_000;
+  const fresh = (): ReturnType<typeof createLeaseTable> => {
+    let table = setUnits(createLeaseTable({ startedAt: restartedAt, highestEpochs: new Map([[units[0], 7]]) }), units);
+    table = registerInstance(table, { id: 'a', serviceKind: 'data-mirror' }, restartedAt);
+    return registerInstance(table, { id: 'b', serviceKind: 'data-mirror' }, restartedAt);
+  };
+
+  it('keeps a re-presented lease under its epoch and raises the highest epoch', () => {
+    const result = restoreLease(fresh(), units[1], 'a', 12, restartedAt + 100, TIMINGS.ttlMs);
+    expect(result.accepted).toBe(true);
+    if (!result.accepted) return;
+    expect(result.lease).toEqual({ unitId: units[1], holder: 'a', epoch: 12, expiresAt: restartedAt + 100 + TIMINGS.ttlMs, state: 'active' });
+    expect(result.nextState.highestEpochs.get(units[1])).toBe(12);
+  });
+
+  it('accepts the persisted highest epoch itself but nothing older', () => {
+    expect(restoreLease(fresh(), units[0], 'a', 7, restartedAt, TIMINGS.ttlMs).accepted).toBe(true);
+    expect(restoreLease(fresh(), units[0], 'a', 6, restartedAt, TIMINGS.ttlMs)).toMatchObject({ accepted: false, reason: 'stale-epoch' });
+  });
+
+  it('keeps the first claimant and refuses a second one', () => {
+    const first = restoreLease(fresh(), units[1], 'a', 3, restartedAt, TIMINGS.ttlMs).nextState;
+    expect(restoreLease(first, units[1], 'b', 4, restartedAt, TIMINGS.ttlMs)).toMatchObject({ accepted: false, reason: 'held-by-other' });
+    expect(restoreLease(first, units[1], 'a', 3, restartedAt + 50, TIMINGS.ttlMs).accepted).toBe(true); // reconnect
+    expect(restoreLease(first, units[1], 'a', 2, restartedAt + 50, TIMINGS.ttlMs)).toMatchObject({ accepted: false, reason: 'stale-epoch' });
+  });
+
+  it('refuses unknown instances, bad ids and the wrong service kind', () => {
+    expect(restoreLease(fresh(), units[1], 'nobody', 1, restartedAt, 1)).toMatchObject({ reason: 'unknown-instance' });
+    expect(restoreLease(fresh(), 'bogus', 'a', 1, restartedAt, 1)).toMatchObject({ reason: 'invalid-unit' });
+    expect(restoreLease(fresh(), 'groups/A->B/0', 'a', 1, restartedAt, 1)).toMatchObject({ reason: 'wrong-kind' });
+  });
+
+  it('refuses an epoch that already ended in this coordinator', () => {
+    let table = setUnits(createLeaseTable({ startedAt: 0 }), [units[0]]);
+    table = registerInstance(table, { id: 'a', serviceKind: 'data-mirror' }, AFTER_QUIET);
+    table = assign(table, AFTER_QUIET, TIMINGS).nextState;
+    table = release(table, units[0], 'a', 1).nextState;
+    expect(restoreLease(table, units[0], 'a', 1, AFTER_QUIET, TIMINGS.ttlMs)).toMatchObject({ accepted: false, reason: 'stale-epoch' });
+  });
+
+  it('lets restored leases survive the quiet period while unclaimed units wait for it', () => {
+    let table = restoreLease(fresh(), units[1], 'a', 3, restartedAt + 10, TIMINGS.ttlMs).nextState;
+    const during = assign(table, restartedAt + 3000, TIMINGS);
+    expect(during.grants).toEqual([]);
+    expect(during.revocations).toEqual([]);
+    table = during.nextState;
+    const end = restartedAt + TIMINGS.ttlMs + TIMINGS.graceMs;
+    table = renew(table, 'a', restartedAt + 6000, TIMINGS.ttlMs).nextState;
+    table = renew(table, 'b', restartedAt + 6000, TIMINGS.ttlMs).nextState;
+    const after = assign(table, end, TIMINGS);
+    expect(after.grants.map((g) => [g.unitId, g.epoch])).toEqual([
+      [units[0], 8],
+      [units[2], 1],
+    ]);
+    expect(after.nextState.leases.get(units[1])!.holder).toBe('a');
+  });
+
+  it('does not regrant a unit nobody re-presented before the last possible old lease ran out, grace included', () => {
+    // The previous coordinator renewed a lease just before it stopped; its holder is cut off and
+    // may run behind by up to the grace period.
+    let table = fresh();
+    table = renew(table, 'b', restartedAt, TIMINGS.ttlMs).nextState;
+    const holderMayStillWorkUntil = restartedAt + TIMINGS.ttlMs + TIMINGS.graceMs;
+    for (let t = restartedAt; t < holderMayStillWorkUntil; t += 1000) {
+      table = renew(table, 'b', t, TIMINGS.ttlMs).nextState;
+      expect(assign(table, t, TIMINGS).grants).toEqual([]);
+    }
+    table = renew(table, 'b', holderMayStillWorkUntil, TIMINGS.ttlMs).nextState;
+    expect(assign(table, holderMayStillWorkUntil, TIMINGS).grants).toHaveLength(3);
+  });
+});

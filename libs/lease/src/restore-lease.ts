@@ -1,0 +1,56 @@
+import type { InstanceId, Lease, LeaseTable } from './lease-table';
+import type { ServiceKind } from './service-kind';
+import { parseUnitId, SERVICE_KIND_FOR_UNIT, type UnitId } from './unit-id';
+
+export type RestoreRejection = 'unknown-instance' | 'invalid-unit' | 'wrong-kind' | 'held-by-other' | 'stale-epoch';
+
+export type RestoreResult =
+  | { readonly accepted: true; readonly lease: Lease; readonly nextState: LeaseTable }
+  | { readonly accepted: false; readonly reason: RestoreRejection; readonly nextState: LeaseTable };
+
+/**
+ * A registered instance re-presents a lease it still holds, typically after a coordinator
+ * restart, and keeps it under the same epoch for another TTL.
+ *
+ * Accepted when the table has no lease for the unit and the epoch is not older than anything this
+ * table granted or saw end, or when the table already has exactly this lease (a reconnect).
+ * Refused when someone else holds the unit, the epoch is stale, or the instance cannot serve the
+ * unit; the instance must then stop that unit at once.
+ */
+export function restoreLease(
+  table: LeaseTable,
+  unitId: UnitId,
+  holder: InstanceId,
+  epoch: number,
+  now: number,
+  ttlMs: number,
+): RestoreResult {
+  const reject = (reason: RestoreRejection): RestoreResult => ({ accepted: false, reason, nextState: table });
+  const instance = table.instances.get(holder);
+  if (instance === undefined) return reject('unknown-instance');
+  let kind: ServiceKind;
+  try {
+    kind = SERVICE_KIND_FOR_UNIT[parseUnitId(unitId).kind];
+  } catch {
+    return reject('invalid-unit');
+  }
+  if (kind !== instance.serviceKind) return reject('wrong-kind');
+
+  const existing = table.leases.get(unitId);
+  let lease: Lease;
+  if (existing !== undefined) {
+    if (existing.holder !== holder) return reject('held-by-other');
+    if (existing.epoch !== epoch || existing.expiresAt <= now) return reject('stale-epoch');
+    lease = { ...existing, expiresAt: Math.max(existing.expiresAt, now + ttlMs) };
+  } else {
+    if (epoch < (table.highestEpochs.get(unitId) ?? 0) || epoch <= (table.endedEpochs.get(unitId) ?? 0)) {
+      return reject('stale-epoch');
+    }
+    lease = { unitId, holder, epoch, expiresAt: now + ttlMs, state: 'active' };
+  }
+  const leases = new Map(table.leases);
+  leases.set(unitId, lease);
+  const highestEpochs = new Map(table.highestEpochs);
+  highestEpochs.set(unitId, Math.max(epoch, table.highestEpochs.get(unitId) ?? 0));
+  return { accepted: true, lease, nextState: { ...table, leases, highestEpochs } };
+}
