@@ -1,1 +1,61 @@
-export {};
+export { parseProperties, formatProperties, type ParsedProperties, type PropertyEntry } from './java-properties';
+export {
+  loadMirrorConfig,
+  loadMirrorConfigOrThrow,
+  type LoadOptions,
+  type LoadResult,
+} from './mirror-config-loader';
+export type { ProviderSources } from './config-providers';
+export {
+  CLIENT_KINDS,
+  FLOW_SIDES,
+  type ClientConfigs,
+  type ClientKind,
+  type ClusterConfig,
+  type FlowConfig,
+  type FlowSide,
+  type MirrorConfig,
+  type PropertyMap,
+  type ReplicationPolicyConfig,
+} from './model';
+export {
+  FLOW_SETTINGS,
+  type ExactlyOnceSupport,
+  type FlowSettings,
+  type OffsetSyncsTopicLocation,
+  type ReplicationPolicyClass,
+  type UseDefaultsFrom,
+} from './flow-settings';
+export { OUR_SETTINGS, type OurSettings } from './our-settings';
+export type { SettingSpec } from './setting-spec';
+export {
+  SECURITY_PROTOCOLS,
+  parseSecurity,
+  type SaslSettings,
+  type SecurityConfig,
+  type SecurityProtocol,
+  type SslSettings,
+} from './security';
+export { parseJaasConfig, type JaasConfig } from './jaas-config';
+export {
+  clientConfig,
+  enabledFlows,
+  findFlow,
+  flowName,
+  heartbeatFlows,
+  offsetStorageTopic,
+  offsetSyncsCluster,
+  workerConfig,
+} from './flow-accessors';
+export { REDACTED, isSensitiveKey, redact, redactProperties, redactedJson } from './redaction';
+export {
+  JSON_FORMAT_VERSION,
+  fromJson,
+  fromJsonOrThrow,
+  toJson,
+  type FromJsonOptions,
+  type MirrorConfigJson,
+} from './json-form';
+export { toProperties, type ToPropertiesOptions } from './properties-form';
+export { formatProblem, formatProblems, hasErrors, PROBLEM_CODES, type Problem, type ProblemCode, type Severity } from './problems';
+export { CONFIG_ERROR_CODES, MirrorConfigError, isMirrorConfigError, type ConfigErrorCode } from './errors';
