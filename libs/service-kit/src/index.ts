@@ -4,5 +4,9 @@ export { parseServiceFlags, usage, type FlagDefaults, type ServiceFlags } from '
 export { runService, startService, type RunningService, type ServiceContext, type ServiceHandle, type ServiceSpec } from './run-service';
 export { withUnimplemented } from './unimplemented';
 export { MIRRORMAKER_VERSION } from './version';
-export { LeaseClient, type LeaseClientOptions, type UnitWorker } from './lease-client';
+export { LeaseClient, type LeaseClientOptions, type UnitWorker } from './leases/lease-client';
+export { LeaseManager, type InstanceReport, type LeaseSettings, type SessionSink } from './leases/lease-manager';
+export { leaseServiceHandlers } from './leases/lease-service-handlers';
+export { leaseKindOf, protoKindOf } from './leases/service-kind-mapping';
+export { workUnitMessage } from './leases/work-unit-mapping';
 export { Backoff, type BackoffOptions } from './backoff';

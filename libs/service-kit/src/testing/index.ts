@@ -1,3 +1,4 @@
 export { checkHealth, listServicesByReflection } from './service-probe';
 export { runServiceToExit, spawnService, type ExitedService, type SpawnedService } from './spawn-service';
 export { describeServiceProcess, type ServiceProcessContract } from './service-process-contract';
+export { startTestCoordinator, type TestCoordinator } from './test-coordinator';

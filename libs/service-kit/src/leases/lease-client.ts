@@ -11,7 +11,7 @@ import {
   type WorkUnit,
 } from '@mirrormaker/proto';
 import { Counter, Gauge } from 'prom-client';
-import { Backoff, type BackoffOptions } from './backoff';
+import { Backoff, type BackoffOptions } from '../backoff';
 
 /** The work a service runs for one leased unit. `stop` must return only once the work has stopped. */
 export interface UnitWorker {

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@mirrormaker/observability';
 import type { LeaseServiceServer, SessionRequest, SessionResponse } from '@mirrormaker/proto';
-import type { LeaseManager, SessionSink } from '../leases/lease-manager';
+import type { LeaseManager, SessionSink } from './lease-manager';
 
 /** gRPC handlers of mirrormaker.v1.LeaseService over a LeaseManager. */
 export function leaseServiceHandlers(leases: LeaseManager, logger: Logger): LeaseServiceServer {

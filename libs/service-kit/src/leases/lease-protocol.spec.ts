@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { unitId } from '@mirrormaker/lease';
 import { createLogger, createMetricsRegistry } from '@mirrormaker/observability';
 import { LeaseServiceService, ServiceKind } from '@mirrormaker/proto';
-import { LeaseClient, startGrpcServer, type GrpcServerHandle } from '@mirrormaker/service-kit';
-import { leaseServiceHandlers } from '../grpc/lease-service';
+import { startGrpcServer, type GrpcServerHandle } from '../grpc-server';
+import { LeaseClient } from './lease-client';
+import { leaseServiceHandlers } from './lease-service-handlers';
 import { LeaseManager } from './lease-manager';
 
 // Short timings so expiry paths run in about a second; the rules do not depend on the scale.
