@@ -10,3 +10,4 @@ export { leaseServiceHandlers } from './leases/lease-service-handlers';
 export { leaseKindOf, protoKindOf } from './leases/service-kind-mapping';
 export { workUnitMessage } from './leases/work-unit-mapping';
 export { Backoff, type BackoffOptions } from './backoff';
+export { kafkaConnectionFor } from './kafka-connection';
