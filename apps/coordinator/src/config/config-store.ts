@@ -1,0 +1,73 @@
+import { KafkaAdmin, KafkaProducer, PartitionConsumer, type KafkaClient } from '@mirrormaker/kafka';
+import type { Logger } from '@mirrormaker/observability';
+import { CONFIG_RECORD_KEY, decodeRevision, encodeRevision, type ConfigRevision } from './config-revision';
+
+/**
+ * Config revisions in a compacted, single-partition topic on the home cluster. A revision is
+ * acknowledged to the operator only after the write is acked by all in-sync replicas, so a
+ * coordinator restart always finds the last accepted config.
+ */
+export class ConfigStore {
+  private readonly admin: KafkaAdmin;
+  private producer: KafkaProducer | undefined;
+
+  constructor(
+    private readonly client: KafkaClient,
+    private readonly topic: string,
+    private readonly logger: Logger,
+  ) {
+    this.admin = new KafkaAdmin(client);
+  }
+
+  async ensureTopic(): Promise<void> {
+    const topics = await this.admin.listTopics();
+    if (topics.includes(this.topic)) return;
+    // -1: the broker's default.replication.factor, the one setting every production cluster tunes.
+    await this.admin.createTopics([{ name: this.topic, partitions: 1, replicationFactor: -1, configs: { 'cleanup.policy': 'compact' } }]);
+    this.logger.info({ topic: this.topic }, 'created the config topic');
+  }
+
+  /** The latest stored revision, or undefined when none was ever stored. */
+  async latest(timeoutMs = 30_000): Promise<ConfigRevision | undefined> {
+    const end = (await this.admin.listOffsets(this.topic)).get(0);
+    if (!end || end.latest <= end.earliest) return undefined;
+    let found: ConfigRevision | undefined;
+    let reachedEnd!: () => void;
+    const done = new Promise<void>((resolve) => (reachedEnd = resolve));
+    const consumer = new PartitionConsumer(this.client, {
+      handler: async (batch) => {
+        for (const record of batch.records) {
+          if (record.key?.toString('utf8') !== CONFIG_RECORD_KEY) continue;
+          found = decodeRevision(record.value) ?? found;
+        }
+        if (batch.records[batch.records.length - 1]!.offset + 1n >= end.latest) reachedEnd();
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await consumer.addPartitions([{ topic: this.topic, partition: 0, offset: end.earliest }]);
+      await Promise.race([
+        done,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`reading config topic ${this.topic} did not reach its end within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      await consumer.close();
+    }
+    return found;
+  }
+
+  async write(rev: ConfigRevision): Promise<void> {
+    if (!this.producer) {
+      this.producer = new KafkaProducer(this.client, { idempotent: true });
+      await this.producer.connect();
+    }
+    await this.producer.send(this.topic, [{ partition: 0, key: Buffer.from(CONFIG_RECORD_KEY), value: encodeRevision(rev) }], { acks: 'all' });
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.producer?.close(), this.admin.close()]);
+  }
+}
