@@ -1,0 +1,58 @@
+/** @mirrormaker/testing: real Apache Kafka clusters for tests and benchmarks, without Docker. */
+export { KAFKA_VERSION, defaultDataRoot, findRepoRoot, kafkaCacheRoot, kafkaPomFile, testRunsRoot } from './paths';
+export { escapePropertyKey, escapePropertyValue, parseProperties, renderProperties } from './properties';
+export type { Properties, PropertyValue } from './properties';
+export {
+  BROKER_STARTED_LOG_LINE,
+  DEFAULT_PORTS,
+  DEFAULT_SUPER_USERS,
+  DEFAULT_USERS,
+  LOOPBACK,
+  SINGLE_NODE_DEFAULTS,
+  brokerProperties,
+  checkClusterName,
+  jvmOptions,
+  log4j2Properties,
+  newClusterId,
+  plainJaasConfig,
+  portsFromBase,
+  quietToolLog4j2Properties,
+  saslClientProperties,
+} from './kafka-config';
+export type { BrokerConfigInput, ClusterPorts, JvmProfile, SaslUser } from './kafka-config';
+export {
+  KAFKA_TOOLS,
+  ensureKafka,
+  findJava,
+  finishCdsRecording,
+  planCds,
+  runKafkaTool,
+  toolJvmArgs,
+  toolMainClass,
+} from './kafka-distribution';
+export type {
+  CdsPlan,
+  EnsureKafkaOptions,
+  JavaRuntime,
+  KafkaDistribution,
+  KafkaProfile,
+  KafkaToolResult,
+  RunKafkaToolOptions,
+} from './kafka-distribution';
+export { API_VERSIONS_KEY, brokerAnswers, decodeApiVersionsResponse, encodeApiVersionsRequest, probeApiVersions } from './kafka-protocol';
+export type { ApiVersionRange, ApiVersionsResult } from './kafka-protocol';
+export { KafkaCluster, clusterStatus, isClusterProcess, listClusterDirs, readClusterState, stopClusterAt } from './kafka-cluster';
+export type { ClusterInfo, ClusterStatus, KafkaClusterOptions } from './kafka-cluster';
+export { startTwoClusters, stopAll } from './two-clusters';
+export type { TwoClusters, TwoClustersOptions } from './two-clusters';
+export { ephemeralPortRange, freePort, freePorts, isPortFree, isProcessAlive, sleep, tailFile } from './process-util';
+export type { FreePortOptions } from './process-util';
+export {
+  TEST_CLUSTERS_ENV,
+  buildTestClustersInfo,
+  testClusters,
+  toConnection,
+  uniqueName,
+  writeTestClustersFile,
+} from './test-clusters';
+export type { ClusterConnection, TestClustersInfo } from './test-clusters';

@@ -1,0 +1,215 @@
+/**
+ * Pure configuration builders for the local single-node KRaft clusters: broker properties, JAAS,
+ * log4j2, JVM options and client settings. No I/O here, so all of it is unit tested.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Properties } from './properties';
+
+/** Loopback ports of one cluster. */
+export interface ClusterPorts {
+  /** PLAINTEXT listener: unauthenticated clients (super user ANONYMOUS) and inter-broker traffic. */
+  plaintext: number;
+  /** SASL_PLAINTEXT listener with mechanism PLAIN; ACLs apply to non-super users. */
+  sasl: number;
+  /** KRaft controller listener. */
+  controller: number;
+}
+
+export interface SaslUser {
+  username: string;
+  password: string;
+}
+
+/** The SASL/PLAIN users every cluster knows. `admin` is a super user; alice and bob are subject to ACLs. */
+export const DEFAULT_USERS = {
+  admin: { username: 'admin', password: 'admin-secret' },
+  alice: { username: 'alice', password: 'alice-secret' },
+  bob: { username: 'bob', password: 'bob-secret' },
+} as const satisfies Record<string, SaslUser>;
+
+export const DEFAULT_SUPER_USERS: readonly string[] = ['admin'];
+
+export const LOOPBACK = '127.0.0.1';
+
+/** Line the broker logs once it serves clients (KafkaRaftServer, Kafka 3.x/4.x). */
+export const BROKER_STARTED_LOG_LINE = 'Kafka Server started';
+
+const NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
+
+/** Settings shared by every single-node test cluster (independent of ports, paths and users). */
+export const SINGLE_NODE_DEFAULTS: Properties = {
+  'num.partitions': 1,
+  'default.replication.factor': 1,
+  'min.insync.replicas': 1,
+  'offsets.topic.replication.factor': 1,
+  'offsets.topic.num.partitions': 5,
+  'transaction.state.log.replication.factor': 1,
+  'transaction.state.log.min.isr': 1,
+  'transaction.state.log.num.partitions': 5,
+  'share.coordinator.state.topic.replication.factor': 1,
+  'share.coordinator.state.topic.min.isr': 1,
+  'share.coordinator.state.topic.num.partitions': 5,
+  'group.initial.rebalance.delay.ms': 0,
+  'auto.create.topics.enable': false,
+  'delete.topic.enable': true,
+  'num.network.threads': 2,
+  'num.io.threads': 2,
+  'num.replica.fetchers': 1,
+  'num.recovery.threads.per.data.dir': 1,
+  'background.threads': 2,
+  'log.cleaner.threads': 1,
+  'log.cleaner.dedupe.buffer.size': 16 * 1024 * 1024,
+  'log.retention.check.interval.ms': 60_000,
+};
+
+export interface BrokerConfigInput {
+  ports: ClusterPorts;
+  /** Absolute path of the log (data) directory. */
+  logDir: string;
+  /** username -> password for the SASL/PLAIN listener. */
+  users: Record<string, string>;
+  /** Usernames (SASL) that bypass ACLs in addition to ANONYMOUS (the PLAINTEXT listener). */
+  superUsers?: readonly string[];
+  host?: string;
+  nodeId?: number;
+  /** Extra or overriding broker settings; `undefined` removes a default. */
+  overrides?: Record<string, string | number | boolean | undefined>;
+}
+
+/** Server-side JAAS configuration for SASL/PLAIN with static users. */
+export function plainJaasConfig(users: Record<string, string>): string {
+  const entries = Object.entries(users);
+  if (entries.length === 0) throw new Error('at least one SASL user is required');
+  const parts = entries.map(([name, password]) => {
+    checkName(name, 'username');
+    return `user_${name}=${quote(password)}`;
+  });
+  return `org.apache.kafka.common.security.plain.PlainLoginModule required ${parts.join(' ')};`;
+}
+
+/** Client-side settings to authenticate with SASL/PLAIN (Java client property names). */
+export function saslClientProperties(user: SaslUser): Properties {
+  checkName(user.username, 'username');
+  return {
+    'security.protocol': 'SASL_PLAINTEXT',
+    'sasl.mechanism': 'PLAIN',
+    'sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username=${quote(
+      user.username,
+    )} password=${quote(user.password)};`,
+  };
+}
+
+function quote(value: string): string {
+  if (/["\\\n\r]/.test(value)) throw new Error(`SASL password must not contain quotes, backslashes or newlines`);
+  return `"${value}"`;
+}
+
+function checkName(name: string, what: string): void {
+  if (!NAME_PATTERN.test(name)) throw new Error(`invalid ${what} '${name}': use letters, digits, '.', '_' or '-'`);
+}
+
+/** server.properties for a combined broker+controller node with PLAINTEXT, SASL_PLAINTEXT and CONTROLLER listeners. */
+export function brokerProperties(input: BrokerConfigInput): Properties {
+  const host = input.host ?? LOOPBACK;
+  const { plaintext, sasl, controller } = input.ports;
+  const superUsers = ['ANONYMOUS', ...(input.superUsers ?? DEFAULT_SUPER_USERS)].map((u) => {
+    checkName(u, 'super user');
+    return `User:${u}`;
+  });
+  const props: Record<string, string | number | boolean | undefined> = {
+    'process.roles': 'broker,controller',
+    'node.id': input.nodeId ?? 1,
+    'controller.quorum.bootstrap.servers': `${host}:${controller}`,
+    listeners: `PLAINTEXT://${host}:${plaintext},SASL_PLAINTEXT://${host}:${sasl},CONTROLLER://${host}:${controller}`,
+    'advertised.listeners': `PLAINTEXT://${host}:${plaintext},SASL_PLAINTEXT://${host}:${sasl}`,
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'sasl.enabled.mechanisms': 'PLAIN',
+    'listener.name.sasl_plaintext.sasl.enabled.mechanisms': 'PLAIN',
+    'listener.name.sasl_plaintext.plain.sasl.jaas.config': plainJaasConfig(input.users),
+    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'super.users': superUsers.join(';'),
+    'allow.everyone.if.no.acl.found': false,
+    'log.dirs': input.logDir,
+    ...SINGLE_NODE_DEFAULTS,
+    ...(input.overrides ?? {}),
+  };
+  const out: Properties = {};
+  for (const [k, v] of Object.entries(props)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** log4j2 configuration (properties format) that writes everything to one file. */
+export function log4j2Properties(logFile: string, level: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'INFO'): Properties {
+  return {
+    status: 'warn',
+    'appender.file.type': 'File',
+    'appender.file.name': 'FILE',
+    'appender.file.fileName': logFile,
+    'appender.file.append': true,
+    'appender.file.layout.type': 'PatternLayout',
+    'appender.file.layout.pattern': '[%d] %p %m (%c)%n',
+    'rootLogger.level': level,
+    'rootLogger.appenderRef.file.ref': 'FILE',
+  };
+}
+
+/** log4j2 configuration for command line tools: warnings and errors only, on stderr. */
+export function quietToolLog4j2Properties(): Properties {
+  return {
+    status: 'error',
+    'appender.err.type': 'Console',
+    'appender.err.name': 'STDERR',
+    'appender.err.target': 'SYSTEM_ERR',
+    'appender.err.layout.type': 'PatternLayout',
+    'appender.err.layout.pattern': '[%d] %p %m (%c)%n',
+    'rootLogger.level': 'WARN',
+    'rootLogger.appenderRef.err.ref': 'STDERR',
+  };
+}
+
+/**
+ * JVM profiles.
+ * - fast-start: small heap and C1 only (-XX:TieredStopAtLevel=1); roughly halves broker start time
+ *   on a 2-core machine. Right for functional tests.
+ * - full-jit: the usual server JIT and a 1 GiB heap, like kafka-server-start.sh. Use for benchmarks.
+ */
+export type JvmProfile = 'fast-start' | 'full-jit';
+
+export function jvmOptions(profile: JvmProfile = 'fast-start'): string[] {
+  const common = ['-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'];
+  if (profile === 'full-jit') {
+    return ['-Xms1g', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', ...common];
+  }
+  return ['-Xms128m', '-Xmx384m', '-XX:+UseG1GC', '-XX:TieredStopAtLevel=1', ...common];
+}
+
+/**
+ * A new random cluster id, formatted like Kafka's Uuid.randomUuid().toString(): 16 random bytes,
+ * URL-safe base64 without padding, never starting with '-' (it would look like a command line flag).
+ */
+export function newClusterId(random: (n: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const bytes = random(16);
+    const id = bytes.toString('base64url');
+    const allZero = bytes.every((b) => b === 0);
+    if (!id.startsWith('-') && !allZero && id !== 'AAAAAAAAAAAAAAAAAAAAAQ') return id;
+  }
+}
+
+/** Ports that follow the documented scheme: plaintext = base, sasl = base + 1, controller = base + 2. */
+export function portsFromBase(base: number): ClusterPorts {
+  return { plaintext: base, sasl: base + 1, controller: base + 2 };
+}
+
+/** Default ports of the two CLI clusters. */
+export const DEFAULT_PORTS = {
+  source: portsFromBase(19092),
+  target: portsFromBase(29092),
+} as const;
+
+/** Cluster names are used as directory names. */
+export function checkClusterName(name: string): void {
+  checkName(name, 'cluster name');
+}
