@@ -1,5 +1,9 @@
 import { ControlServiceService, LeaseServiceService } from '@mirrormaker/proto';
-import { MIRRORMAKER_VERSION, withUnimplemented, type ServiceSpec } from '@mirrormaker/service-kit';
+import { leaseServiceHandlers, MIRRORMAKER_VERSION, ServiceError, type ServiceSpec } from '@mirrormaker/service-kit';
+import { isConfigRejected } from './config/config-rejected';
+import { Coordinator } from './coordinator';
+import { controlServiceHandlers } from './grpc/control-service';
+import { formatProblems } from '@mirrormaker/config';
 
 /** Control plane: holds the replication config, discovers work and leases it to service instances. */
 export const coordinatorService: ServiceSpec = {
@@ -7,16 +11,30 @@ export const coordinatorService: ServiceSpec = {
   version: MIRRORMAKER_VERSION,
   grpcPort: 7000,
   metricsPort: 9400,
-  requiresCoordinator: false,
-  async start({ logger }) {
-    logger.debug('no work loop yet');
+  switches: { 'config-replaces-stored': 'the --config file replaces the revision stored in Kafka' },
+  async start({ flags, configText, logger, metrics }) {
+    const coordinator = new Coordinator({
+      logger,
+      metrics,
+      fileText: configText,
+      fileReplacesStored: flags.switches['config-replaces-stored'] ?? false,
+      env: process.env,
+    });
+    try {
+      coordinator.start();
+    } catch (err) {
+      if (isConfigRejected(err)) {
+        throw new ServiceError('CONFIG_UNREADABLE', `config ${flags.configPath} is invalid: ${formatProblems(err.problems).split('\n').join(' | ')}`);
+      }
+      throw err;
+    }
     return {
       grpcServices: [
-        { name: 'mirrormaker.v1.ControlService', definition: ControlServiceService, implementation: withUnimplemented(ControlServiceService, 'mirrormaker.v1.ControlService') },
-        { name: 'mirrormaker.v1.LeaseService', definition: LeaseServiceService, implementation: withUnimplemented(LeaseServiceService, 'mirrormaker.v1.LeaseService') },
+        { name: 'mirrormaker.v1.ControlService', definition: ControlServiceService, implementation: controlServiceHandlers(coordinator, logger) },
+        { name: 'mirrormaker.v1.LeaseService', definition: LeaseServiceService, implementation: leaseServiceHandlers(coordinator.leases, logger) },
       ],
-      health: () => ({ healthy: true }),
-      stop: async () => undefined,
+      health: () => coordinator.health(),
+      stop: () => coordinator.stop(),
     };
   },
 };

@@ -21,12 +21,18 @@ export interface ServiceFlags {
   /** Bound on a graceful stop (`--shutdown-timeout-ms`, `MM_SHUTDOWN_TIMEOUT_MS`). @default 10000 */
   shutdownTimeoutMs: number;
   help: boolean;
+  /** The service's own on/off flags (`--<name>`, env `MM_<NAME>` = true/false). */
+  switches: Record<string, boolean>;
 }
 
 export interface FlagDefaults {
   grpcPort: number;
   metricsPort: number;
+  /** Service-specific on/off flags with their help text, e.g. { 'config-replaces-stored': '...' }. */
+  switches?: Record<string, string>;
 }
+
+const envNameOf = (flag: string) => `MM_${flag.toUpperCase().replace(/-/g, '_')}`;
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -41,6 +47,7 @@ export function usage(service: string, defaults: FlagDefaults): string {
     '  --instance-id <id>         instance name shown in leases and logs (MM_INSTANCE_ID)',
     `  --log-level <level>        ${LOG_LEVELS.join('|')}, default info (MM_LOG_LEVEL)`,
     '  --shutdown-timeout-ms <n>  bound on a graceful stop, default 10000 (MM_SHUTDOWN_TIMEOUT_MS)',
+    ...Object.entries(defaults.switches ?? {}).map(([name, help]) => `  --${name.padEnd(25)}${help} (${envNameOf(name)})`),
     '  --help',
   ].join('\n');
 }
@@ -77,6 +84,7 @@ export function parseServiceFlags(
         'log-level': { type: 'string' },
         'shutdown-timeout-ms': { type: 'string' },
         help: { type: 'boolean' },
+        ...Object.fromEntries(Object.keys(defaults.switches ?? {}).map((name) => [name, { type: 'boolean' as const }])),
       },
     }));
   } catch (err) {
@@ -107,5 +115,8 @@ export function parseServiceFlags(
     logLevel,
     shutdownTimeoutMs,
     help: values.help === true,
+    switches: Object.fromEntries(
+      Object.keys(defaults.switches ?? {}).map((name) => [name, values[name] === true || /^(true|1|yes)$/i.test(env[envNameOf(name)] ?? '')]),
+    ),
   };
 }

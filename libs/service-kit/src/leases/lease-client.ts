@@ -26,6 +26,8 @@ export interface LeaseClientOptions {
   /** Most units this instance takes; 0 = no limit. @default 0 */
   capacity?: number;
   version: string;
+  /** host:port where this instance serves gRPC, so the coordinator can forward calls to it. */
+  advertisedAddress?: string;
   logger: Logger;
   metrics: Registry;
   /** Starts work on a granted unit. */
@@ -185,6 +187,7 @@ export class LeaseClient {
           version: this.options.version,
           held: this.heldLeases(),
           seq: this.nextSeq(),
+          advertisedAddress: this.options.advertisedAddress ?? '',
         },
       },
     });

@@ -38,6 +38,7 @@ interface SessionState {
   sink: SessionSink;
   ackedSeq: bigint;
   version: string;
+  advertisedAddress: string;
 }
 
 export interface InstanceReport {
@@ -114,6 +115,11 @@ export class LeaseManager {
     return this.sessions.get(instanceId)?.version;
   }
 
+  /** Where an instance serves gRPC, if it said so and its session is open. */
+  addressOf(instanceId: InstanceId): string | undefined {
+    return this.sessions.get(instanceId)?.advertisedAddress || undefined;
+  }
+
   /** Replaces the set of units to serve (after discovery or a config change). */
   setUnits(unitIds: Iterable<UnitId>): void {
     this.table = setUnits(this.table, unitIds);
@@ -122,7 +128,15 @@ export class LeaseManager {
 
   /** Opens or re-opens an instance's session; re-presented leases are kept when still valid. */
   register(
-    request: { instanceId: string; kind: ServiceKind; capacity: number; version: string; held: { unitId: string; epoch: bigint }[]; seq: bigint },
+    request: {
+      instanceId: string;
+      kind: ServiceKind;
+      capacity: number;
+      version: string;
+      held: { unitId: string; epoch: bigint }[];
+      seq: bigint;
+      advertisedAddress: string;
+    },
     sink: SessionSink,
   ): void {
     const kind = leaseKindOf(request.kind);
@@ -135,7 +149,7 @@ export class LeaseManager {
       this.table = result.nextState;
       if (!result.accepted) this.log.info({ instance: request.instanceId, unit: held.unitId, reason: result.reason }, 're-presented lease refused');
     }
-    this.sessions.set(request.instanceId, { sink, ackedSeq: request.seq, version: request.version });
+    this.sessions.set(request.instanceId, { sink, ackedSeq: request.seq, version: request.version, advertisedAddress: request.advertisedAddress });
     this.log.info({ instance: request.instanceId, kind, held: request.held.length }, 'instance registered');
     this.rebalance(request.instanceId);
   }

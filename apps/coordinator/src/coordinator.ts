@@ -1,0 +1,307 @@
+import { readFileSync } from 'node:fs';
+import {
+  findFlow,
+  heartbeatFlows,
+  loadMirrorConfig,
+  redactProperties,
+  type MirrorConfig,
+  type Problem,
+} from '@mirrormaker/config';
+import { createKafkaClient, KafkaAdmin, type KafkaClient } from '@mirrormaker/kafka';
+import { parseUnitId } from '@mirrormaker/lease';
+import type { Logger, Registry } from '@mirrormaker/observability';
+import type { ErrorReport, Flow, GetStatusResponse, InstanceStatus, UnitProgress } from '@mirrormaker/proto';
+import { Backoff, kafkaConnectionFor, LeaseManager } from '@mirrormaker/service-kit';
+import { deleteFlowProperties, patchFlowProperties, type ConfigRevision } from './config/config-revision';
+import { ConfigRejected } from './config/config-rejected';
+import { ConfigStore } from './config/config-store';
+import { DiscoveryLoop } from './discovery/discovery-loop';
+import { workUnits } from './discovery/work-units';
+import { flowStatuses, instanceStatuses } from './status/status-view';
+
+export interface CoordinatorOptions {
+  logger: Logger;
+  metrics: Registry;
+  /** Contents of --config, if given. */
+  fileText?: string;
+  /** The file replaces a stored revision (otherwise the stored one wins). */
+  fileReplacesStored: boolean;
+  env: Record<string, string | undefined>;
+}
+
+interface ActiveConfig {
+  revision: ConfigRevision;
+  config: MirrorConfig;
+  /** How this config came to be in force, for logs and status. */
+  source: string;
+}
+
+const EMPTY = 'clusters = \n';
+
+/**
+ * The control plane: the replication config (revisions stored in Kafka before they are
+ * acknowledged), discovery of what each flow replicates, and the units leased out from it.
+ */
+export class Coordinator {
+  readonly leases: LeaseManager;
+  private active: ActiveConfig | undefined;
+  private store: ConfigStore | undefined;
+  private readonly clients = new Map<string, { fingerprint: string; client: KafkaClient; admin: KafkaAdmin }>();
+  private readonly discovery: DiscoveryLoop;
+  private readonly log: Logger;
+  private startError: string | undefined;
+  private initTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  /** Serialises config changes: each one reads the revision it replaces. */
+  private changes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: CoordinatorOptions) {
+    this.log = options.logger.child({ component: 'coordinator' });
+    const ours = this.parse(options.fileText ?? EMPTY).ours;
+    this.leases = new LeaseManager(
+      { ttlMs: ours.leaseTtlMs, renewIntervalMs: ours.leaseRenewIntervalMs, graceMs: ours.leaseGraceMs },
+      options.logger,
+      options.metrics,
+    );
+    this.discovery = new DiscoveryLoop({
+      adminFor: (alias) => this.clientFor(alias).admin,
+      logger: options.logger,
+      metrics: options.metrics,
+      onChange: () => this.updateUnits(),
+    });
+  }
+
+  /** Validates the file (if any) and starts; the stored revision is looked up in the background. */
+  start(): void {
+    this.leases.start();
+    if (this.options.fileText === undefined) {
+      this.log.info('no --config given: waiting for a config through the control API');
+      this.activate({ revision: 0, properties: EMPTY, paused: [], writtenAt: '' }, 'empty (no --config)');
+      return;
+    }
+    const problems = this.problemsOf(this.options.fileText);
+    if (problems.length > 0) throw new ConfigRejected(problems);
+    void this.initFromStore(new Backoff({ initialMs: 1000, maxMs: 15_000 }));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.initTimer);
+    this.discovery.stop();
+    this.leases.stop();
+    await this.store?.close();
+    await Promise.allSettled([...this.clients.values()].map((c) => c.admin.close()));
+  }
+
+  get ready(): boolean {
+    return this.active !== undefined;
+  }
+
+  health(): { healthy: boolean; details: Record<string, unknown> } {
+    return {
+      healthy: true,
+      details: { config: this.active ? `revision ${this.active.revision.revision} (${this.active.source})` : `not loaded yet: ${this.startError ?? 'starting'}` },
+    };
+  }
+
+  private parse(text: string): MirrorConfig {
+    return loadMirrorConfig(text, { env: this.options.env, readFile: (path) => readFileSync(path, 'utf8') }).config;
+  }
+
+  private problemsOf(text: string): Problem[] {
+    const { problems } = loadMirrorConfig(text, { env: this.options.env, readFile: (path) => readFileSync(path, 'utf8') });
+    return problems.filter((p) => p.severity === 'error');
+  }
+
+  private async initFromStore(backoff: Backoff): Promise<void> {
+    const fileText = this.options.fileText!;
+    const fileConfig = this.parse(fileText);
+    try {
+      const store = this.storeFor(fileConfig);
+      await store.ensureTopic();
+      const stored = await store.latest();
+      if (stored && !this.options.fileReplacesStored) {
+        this.log.info({ revision: stored.revision }, 'using the stored config revision; the --config file is ignored (pass --config-replaces-stored to make the file win)');
+        this.activate(stored, `stored revision ${stored.revision}`);
+      } else {
+        const revision: ConfigRevision = { revision: (stored?.revision ?? 0) + 1, properties: fileText, paused: stored?.paused ?? [], writtenAt: new Date().toISOString() };
+        await store.write(revision);
+        this.log.info({ revision: revision.revision }, stored ? 'the --config file replaced the stored config' : 'stored the --config file as the first config revision');
+        this.activate(revision, `file, stored as revision ${revision.revision}`);
+      }
+      this.startError = undefined;
+    } catch (err) {
+      if (this.stopped) return;
+      const delay = backoff.next();
+      this.startError = `cannot read the stored config on cluster ${fileConfig.ours.coordinatorHomeCluster}: ${(err as Error).message}`;
+      this.log.warn({ retryInMs: delay }, this.startError);
+      this.initTimer = setTimeout(() => void this.initFromStore(backoff), delay);
+    }
+  }
+
+  private storeFor(config: MirrorConfig): ConfigStore {
+    if (!this.store) {
+      const home = config.ours.coordinatorHomeCluster;
+      const cluster = config.clusters[home];
+      if (!cluster) throw new Error(`home cluster '${home}' is not among the clusters`);
+      const client = createKafkaClient(kafkaConnectionFor(cluster, 'mirrormaker-coordinator|config'), this.options.logger);
+      this.store = new ConfigStore(client, config.ours.coordinatorConfigTopic, this.log);
+    }
+    return this.store;
+  }
+
+  private clientFor(alias: string): { client: KafkaClient; admin: KafkaAdmin } {
+    const cluster = this.active?.config.clusters[alias];
+    if (!cluster) throw new Error(`cluster '${alias}' is not configured`);
+    const fingerprint = JSON.stringify([cluster.bootstrapServers, cluster.security]);
+    const existing = this.clients.get(alias);
+    if (existing?.fingerprint === fingerprint) return existing;
+    void existing?.admin.close();
+    const client = createKafkaClient(kafkaConnectionFor(cluster, `mirrormaker-coordinator|${alias}`), this.options.logger);
+    const entry = { fingerprint, client, admin: new KafkaAdmin(client) };
+    this.clients.set(alias, entry);
+    return entry;
+  }
+
+  private activate(revision: ConfigRevision, source: string): void {
+    const config = this.parse(revision.properties);
+    this.active = { revision, config, source };
+    this.discovery.setFlows(config.flows);
+    this.updateUnits();
+  }
+
+  private updateUnits(): void {
+    if (!this.active) return;
+    const { config, revision } = this.active;
+    this.leases.setUnits(workUnits(config.flows, heartbeatFlows(config), this.discovery.all(), new Set(revision.paused)));
+  }
+
+  private requireActive(): ActiveConfig {
+    if (!this.active) throw new Error(`the config is not loaded yet: ${this.startError ?? 'starting'}`);
+    return this.active;
+  }
+
+  /** Validates, stores (acked by Kafka) and then applies a new config text. */
+  private change(build: (current: ConfigRevision) => ConfigRevision, dryRun = false): Promise<{ revision: ConfigRevision; warnings: Problem[] }> {
+    const next = this.changes.then(async () => {
+      const current = this.requireActive().revision;
+      const candidate = build(current);
+      const { config, problems } = loadMirrorConfig(candidate.properties, { env: this.options.env, readFile: (p) => readFileSync(p, 'utf8') });
+      const errors = problems.filter((p) => p.severity === 'error');
+      if (errors.length > 0) throw new ConfigRejected(errors);
+      const warnings = problems.filter((p) => p.severity !== 'error');
+      if (dryRun) return { revision: current, warnings };
+      const revision = { ...candidate, revision: current.revision + 1, writtenAt: new Date().toISOString() };
+      await this.storeFor(config).ensureTopic();
+      await this.storeFor(config).write(revision);
+      this.log.info({ revision: revision.revision }, 'config revision stored and applied');
+      this.activate(revision, `revision ${revision.revision} via control API`);
+      return { revision, warnings };
+    });
+    this.changes = next.catch(() => undefined);
+    return next;
+  }
+
+  applyConfig(properties: string, dryRun: boolean) {
+    return this.change((current) => ({ ...current, properties }), dryRun);
+  }
+
+  patchFlow(flow: string, set: Record<string, string>, unset: string[]) {
+    this.requireFlow(flow);
+    return this.change((current) => ({ ...current, properties: patchFlowProperties(current.properties, flow, set, unset) }));
+  }
+
+  setPaused(flow: string, paused: boolean) {
+    this.requireFlow(flow);
+    return this.change((current) => ({
+      ...current,
+      paused: paused ? [...new Set([...current.paused, flow])] : current.paused.filter((f) => f !== flow),
+    }));
+  }
+
+  deleteFlow(flow: string) {
+    this.requireFlow(flow);
+    return this.change((current) => ({
+      ...current,
+      properties: deleteFlowProperties(current.properties, flow),
+      paused: current.paused.filter((f) => f !== flow),
+    }));
+  }
+
+  private requireFlow(name: string) {
+    const flow = findFlow(this.requireActive().config, name);
+    if (!flow) throw new FlowNotFound(name, this.requireActive().config.flows.map((f) => f.name));
+    return flow;
+  }
+
+  flows(): { flows: Flow[]; revision: number } {
+    const active = this.requireActive();
+    return { flows: active.config.flows.map((f) => this.flowView(f.name)), revision: active.revision.revision };
+  }
+
+  flowView(name: string): Flow {
+    const { config, revision } = this.requireActive();
+    const flow = this.requireFlow(name);
+    return {
+      ref: { source: flow.source, target: flow.target },
+      enabled: flow.enabled,
+      paused: revision.paused.includes(flow.name),
+      settings: redactProperties(flow.raw, config),
+    };
+  }
+
+  async refresh(flows: string[]): Promise<void> {
+    for (const f of flows) this.requireFlow(f);
+    await this.discovery.refresh(flows);
+  }
+
+  status(onlyFlows: string[]): GetStatusResponse {
+    const active = this.requireActive();
+    const progress = new Map<string, UnitProgress>();
+    const errors: ErrorReport[] = [];
+    for (const instance of this.leases.state.instances.keys()) {
+      const report = this.leases.reportOf(instance);
+      for (const [unit, p] of report?.progress ?? []) progress.set(unit, p);
+      errors.push(...(report?.errors ?? []));
+    }
+    const inputs = {
+      config: active.config,
+      paused: new Set(active.revision.paused),
+      discoveries: this.discovery.all(),
+      leases: this.leases.state,
+      progress,
+      errors,
+      versionOf: (id: string) => this.leases.versionOf(id),
+    };
+    return {
+      configRevision: BigInt(active.revision.revision),
+      configSource: active.source,
+      flows: flowStatuses(inputs, new Set(onlyFlows)),
+      instances: instanceStatuses(inputs),
+    };
+  }
+
+  instances(): InstanceStatus[] {
+    return instanceStatuses({ leases: this.leases.state, versionOf: (id) => this.leases.versionOf(id) });
+  }
+
+  /** The instance holding a flow's groups unit and where it serves gRPC. */
+  offsetSyncHolder(flow: string): { instance: string; address: string | undefined } | undefined {
+    this.requireFlow(flow);
+    for (const lease of this.leases.state.leases.values()) {
+      const ref = parseUnitId(lease.unitId);
+      if (lease.state === 'active' && ref.kind === 'groups' && ref.flow === flow) {
+        return { instance: lease.holder, address: this.leases.addressOf(lease.holder) };
+      }
+    }
+    return undefined;
+  }
+}
+
+export class FlowNotFound extends Error {
+  readonly code = 'FLOW_NOT_FOUND';
+
+  constructor(flow: string, known: string[]) {
+    super(`no flow '${flow}'; flows are written source->target, e.g. ${known.slice(0, 3).join(', ') || 'A->B'}`);
+  }
+}

@@ -1,0 +1,25 @@
+import { parseServiceFlags } from './service-flags';
+
+const defaults = { grpcPort: 7001, metricsPort: 9401, switches: { 'config-replaces-stored': 'the file wins' } };
+
+describe('parseServiceFlags', () => {
+  it('takes flags first, then MM_* environment variables, then defaults', () => {
+    const flags = parseServiceFlags('data-mirror', ['--grpc-port', '8001'], { MM_GRPC_PORT: '9999', MM_METRICS_PORT: '9501', MM_COORDINATOR: 'c:7000' }, defaults);
+    expect(flags).toMatchObject({ grpcPort: 8001, metricsPort: 9501, coordinator: 'c:7000', host: '0.0.0.0', logLevel: 'info' });
+  });
+
+  it('reads service switches from flags or env', () => {
+    expect(parseServiceFlags('c', ['--config-replaces-stored'], {}, defaults).switches).toEqual({ 'config-replaces-stored': true });
+    expect(parseServiceFlags('c', [], { MM_CONFIG_REPLACES_STORED: 'true' }, defaults).switches).toEqual({ 'config-replaces-stored': true });
+    expect(parseServiceFlags('c', [], {}, defaults).switches).toEqual({ 'config-replaces-stored': false });
+  });
+
+  it.each([
+    [['--grpc-port', '70000'], /--grpc-port must be a port number/],
+    [['--log-level', 'loud'], /--log-level must be one of/],
+    [['--coordinator', 'nohost'], /--coordinator must be host:port/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('refuses %j with one line naming the flag', (argv, message) => {
+    expect(() => parseServiceFlags('s', argv, {}, defaults)).toThrow(message);
+  });
+});
