@@ -78,7 +78,10 @@ export class LeaseManager {
       collect() {
         let active = 0;
         let revoking = 0;
-        for (const lease of self().leases.values()) lease.state === 'active' ? active++ : revoking++;
+        for (const lease of self().leases.values()) {
+          if (lease.state === 'active') active++;
+          else revoking++;
+        }
         this.set({ state: 'active' }, active);
         this.set({ state: 'revoking' }, revoking);
       },
