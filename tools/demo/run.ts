@@ -1,13 +1,16 @@
 // `npm start`: the whole system on one machine. Starts two local Kafka clusters (source, target),
-// builds and starts every service against them, and prints where everything is. Ctrl-C stops all.
+// builds and starts every service against them, produces demo orders on the source and shows them
+// arriving on the target every two seconds. Ctrl-C stops all.
 //   npm start -- --exit-after 20    stop by itself after 20 s (used by the smoke test)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createLogger } from '@mirrormaker/observability';
 import { DEFAULT_PORTS, startTwoClusters, type TwoClusters } from '@mirrormaker/testing';
 import { demoProperties } from './demo-config';
 import { DEMO_SERVICES, waitHealthy, type DemoService } from './demo-services';
+import { DEMO_REMOTE_TOPIC, DEMO_TOPIC, DemoTraffic } from './demo-traffic';
 
 const root = join(__dirname, '../..');
 const workDir = join(root, 'tmp/demo');
@@ -46,10 +49,14 @@ async function main(): Promise<void> {
   say('starting two local Kafka clusters (the first run downloads Apache Kafka with Maven) ...');
   const clusters: TwoClusters = await startTwoClusters({ baseDir: join(workDir, 'kafka'), ports: DEFAULT_PORTS, log: (m) => say(m) });
   const children: ChildProcess[] = [];
+  let traffic: DemoTraffic | undefined;
+  let ticker: NodeJS.Timeout | undefined;
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(ticker);
+    await traffic?.close();
     say('stopping the services and clusters ...');
     await Promise.all(
       children.map((c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM'))))),
@@ -88,6 +95,21 @@ async function main(): Promise<void> {
     say(`${s.app.padEnd(18)} healthy   gRPC 127.0.0.1:${s.grpcPort}   metrics http://127.0.0.1:${s.metricsPort}/metrics`);
   }
   say(`config ${join(workDir, 'mm2.properties')}, service logs in ${workDir}/`);
+
+  traffic = new DemoTraffic(clusters.source.bootstrap, clusters.target.bootstrap, createLogger({ service: 'demo', level: 'silent' }));
+  await traffic.createTopic();
+  await traffic.produce(1000);
+  say(`produced 1000 orders to source:${DEMO_TOPIC}; mirroring to target:${DEMO_REMOTE_TOPIC} ...`);
+  const began = Date.now();
+  const t = traffic;
+  ticker = setInterval(() => {
+    void (async () => {
+      await t.produce(10);
+      const mirrored = await t.mirrored().catch(() => 0n);
+      const seconds = ((Date.now() - began) / 1000).toFixed(0);
+      say(`after ${seconds.padStart(3)} s: ${t.produced} produced on source:${DEMO_TOPIC}, ${mirrored} mirrored to target:${DEMO_REMOTE_TOPIC}`);
+    })().catch((err: Error) => say(`traffic: ${err.message}`));
+  }, 2000);
   say(exitAfterSeconds ? `stopping in ${exitAfterSeconds} s` : 'press Ctrl-C to stop everything');
   if (exitAfterSeconds) setTimeout(() => void stopAll(0), exitAfterSeconds * 1000);
 }
