@@ -1,1 +1,53 @@
-export {};
+// Projects that compile this lib from its sources (apps, via the path mapping) need these ambient
+// declarations of its untyped dependencies too.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./untyped-modules.d.ts" />
+/**
+ * @mirrormaker/kafka: the only door to Kafka. Wraps kafkajs 2.2.4 (which nothing else imports)
+ * behind ports that speak this project's types: offsets as bigint, headers as an ordered list,
+ * enums by name, errors as KafkaError with a closed set of codes.
+ */
+export { createKafkaClient, SASL_MECHANISMS, SECURITY_PROTOCOLS } from './connection';
+export type {
+  KafkaClient,
+  KafkaConnection,
+  RetryOptions,
+  SaslCredentials,
+  SaslMechanism,
+  SecurityOptions,
+  SecurityProtocol,
+  TlsOptions,
+} from './connection';
+
+export { KAFKA_ERROR_CODES, KafkaError, isKafkaError, toKafkaError } from './errors';
+export type { KafkaErrorCode, KafkaErrorContext } from './errors';
+
+export { headersFromObject, orderedHeaders } from './headers';
+export type { OrderedHeaders, RecordHeader } from './headers';
+
+export { COMPRESSIONS } from './compression-codecs';
+export type { Compression } from './compression-codecs';
+
+export { ACL_OPERATIONS, ACL_PATTERN_TYPES, ACL_PERMISSION_TYPES, ACL_RESOURCE_TYPES } from './acl-binding';
+export type { AclBinding, AclBindingFilter, AclOperation, AclPatternType, AclPermissionType, AclResourceType } from './acl-binding';
+
+export { CONFIG_SOURCES } from './topic-config';
+export type { ConfigEntry, ConfigSource, ConfigSynonym } from './topic-config';
+
+export { GROUP_STATES, KafkaAdmin } from './admin-port';
+export type { CommittedOffset, GroupDescription, GroupListing, GroupState, NewTopic, PartitionOffsets, TopicDescription } from './admin-port';
+
+export { KafkaProducer } from './producer-port';
+export type { Acks, ProducerOptions, ProducerRecord, SendOptions } from './producer-port';
+
+export { PartitionConsumer } from './partition-consumer';
+export type {
+  ConsumedBatch,
+  ConsumedRecord,
+  IsolationLevel,
+  PartitionConsumerOptions,
+  PartitionConsumerStatus,
+  PartitionStart,
+  StartOffset,
+  TopicPartition,
+} from './partition-consumer';
