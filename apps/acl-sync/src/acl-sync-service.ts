@@ -1,4 +1,83 @@
-import { MIRRORMAKER_VERSION, type ServiceSpec } from '@mirrormaker/service-kit';
+import type { FlowConfig, MirrorConfig } from '@mirrormaker/config';
+import { KafkaAdmin, createKafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
+import type { Logger } from '@mirrormaker/observability';
+import { ServiceKind, type ErrorReport, type WorkUnit } from '@mirrormaker/proto';
+import { LeaseClient, MIRRORMAKER_VERSION, kafkaConnectionFor, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
+import { aclRules } from './acl-rules';
+import { createAclSyncMetrics, type AclSyncMetrics } from './acl-sync-metrics';
+import { AclSyncUnit, type ClusterHandle } from './acl-sync-unit';
+import { SYNC_GROUP_ACLS_KEY, groupAclSetting } from './group-acl-setting';
+import { loadServiceConfig } from './load-config';
+import { SyncStatus } from './sync-status';
+import { resolveUnitFlow } from './unit-flow';
+
+/** What the service keeps per granted unit: a running sync, or an idle placeholder saying why not. */
+interface HeldUnit {
+  readonly status: SyncStatus;
+  errorReports(): ErrorReport[];
+  stop(reason: string): Promise<void>;
+}
+
+/** Admin client settings: short client-side retries, since the unit retries whole runs with backoff. */
+function adminConnection(connection: KafkaConnection, flow: FlowConfig): KafkaConnection {
+  return {
+    ...connection,
+    connectionTimeoutMs: 5_000,
+    requestTimeoutMs: Math.min(flow.adminTimeoutMs, 30_000),
+    retry: { retries: 2, initialRetryTimeMs: 250, maxRetryTimeMs: 2_000 },
+  };
+}
+
+function clusterHandle(config: MirrorConfig, flow: FlowConfig, side: 'source' | 'target', logger: Logger): ClusterHandle {
+  const cluster = config.clusters[flow[side]]!;
+  const client = createKafkaClient(adminConnection(kafkaConnectionFor(cluster, `${flow.name}|acl-sync|${side}`), flow), logger);
+  return { alias: cluster.alias, ...(client.principal ? { principal: client.principal } : {}), admin: new KafkaAdmin(client) };
+}
+
+function idleUnit(unitId: string, logger: Logger, note: string, problem?: { cause: string; message: string }): HeldUnit {
+  const status = new SyncStatus(logger.child({ unit: unitId }));
+  status.setIdle(note, problem ? { ...problem, retriable: false, clusterWide: true, action: 'setup' } : undefined);
+  return { status, errorReports: () => status.errorReports(unitId), stop: async () => status.setStopped() };
+}
+
+function startUnit(unit: WorkUnit, config: MirrorConfig, metrics: AclSyncMetrics, logger: Logger): HeldUnit {
+  const resolved = resolveUnitFlow(config, unit.id, 'acls');
+  if (!resolved.ok) {
+    logger.warn({ unit: unit.id, cause: resolved.cause }, `not syncing ACLs: ${resolved.message}`);
+    return idleUnit(unit.id, logger, resolved.message, resolved.cause === 'FLOW_DISABLED' ? undefined : resolved);
+  }
+  const { flow } = resolved;
+  if (!flow.syncTopicAclsEnabled) {
+    logger.info({ unit: unit.id }, `ACL sync is off for flow ${flow.name} (sync.topic.acls.enabled = false)`);
+    return idleUnit(unit.id, logger, `ACL sync is off for flow ${flow.name} (sync.topic.acls.enabled = false)`);
+  }
+  const groups = groupAclSetting(config, flow);
+  if (groups.invalid !== undefined) {
+    logger.warn({ unit: unit.id }, `${flow.name}.${SYNC_GROUP_ACLS_KEY} = "${groups.invalid}" is not true or false; group ACLs are not copied`);
+  }
+  let source: ClusterHandle;
+  let target: ClusterHandle;
+  try {
+    source = clusterHandle(config, flow, 'source', logger);
+    target = clusterHandle(config, flow, 'target', logger);
+  } catch (err) {
+    const message = `cannot connect to the clusters of flow ${flow.name}: ${(err as Error).message}`;
+    logger.error({ unit: unit.id }, message);
+    return idleUnit(unit.id, logger, message, { cause: 'BAD_CONNECTION', message });
+  }
+  const sync = new AclSyncUnit({
+    unitId: unit.id,
+    flow: flow.name,
+    rules: aclRules(flow, groups.enabled),
+    intervalMs: flow.syncTopicAclsIntervalSeconds * 1000,
+    source,
+    target,
+    metrics,
+    logger,
+  });
+  sync.start();
+  return sync;
+}
 
 /** Copies topic ACLs to the target by MM2 rules. */
 export const aclSyncService: ServiceSpec = {
@@ -7,13 +86,41 @@ export const aclSyncService: ServiceSpec = {
   grpcPort: 7004,
   metricsPort: 9404,
   requiresCoordinator: true,
-  async start({ logger }) {
-    logger.debug('no work loop yet');
+  async start({ flags, configText, logger, metrics }) {
+    if (configText === undefined) {
+      logger.warn('no --config (MM_CONFIG) given: not asking the coordinator for work');
+      return { grpcServices: [], health: () => ({ healthy: true, details: { idle: 'no config' } }), stop: async () => undefined };
+    }
+    const config = loadServiceConfig(configText, flags.configPath, process.env, logger);
+    const unitMetrics = createAclSyncMetrics(metrics);
+    const held = new Map<string, HeldUnit>();
+    const leases = new LeaseClient({
+      coordinator: flags.coordinator!,
+      instanceId: flags.instanceId,
+      kind: ServiceKind.SERVICE_KIND_ACL_SYNC,
+      version: MIRRORMAKER_VERSION,
+      logger,
+      metrics,
+      async startUnit(unit): Promise<UnitWorker> {
+        const running = startUnit(unit, config, unitMetrics, logger);
+        held.set(unit.id, running);
+        return {
+          async stop(reason) {
+            await running.stop(reason);
+            if (held.get(unit.id) === running) held.delete(unit.id);
+          },
+        };
+      },
+      report: () => ({ errors: [...held.values()].flatMap((u) => u.errorReports()) }),
+    });
+    leases.start();
     return {
-      grpcServices: [
-      ],
-      health: () => ({ healthy: true }),
-      stop: async () => undefined,
+      grpcServices: [],
+      health: () => ({
+        healthy: true,
+        details: { coordinatorConnected: leases.isConnected, units: Object.fromEntries([...held].map(([id, u]) => [id, u.status.view()])) },
+      }),
+      stop: () => leases.stop(),
     };
   },
 };

@@ -1,0 +1,53 @@
+import { ACL_OPERATIONS, ACL_PATTERN_TYPES, ACL_PERMISSION_TYPES, ACL_RESOURCE_TYPES, type AclBinding } from '@mirrormaker/kafka';
+import { mapAclBinding, mapGroupAclBinding, type AclBinding as PolicyAclBinding } from '@mirrormaker/replication-policy';
+import type { AclRules } from './acl-rules';
+
+export interface AclPlan {
+  /** Target bindings to create: copies of source bindings the target does not have yet. */
+  readonly create: readonly AclBinding[];
+  /** Copies the target has already. */
+  readonly present: number;
+  /** Source bindings the rules leave out (PREFIXED, ALLOW WRITE, topics not replicated, ...). */
+  readonly ignored: number;
+}
+
+const key = (b: AclBinding): string => JSON.stringify([b.resourceType, b.resourceName, b.patternType, b.principal, b.host, b.operation, b.permissionType]);
+
+const oneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
+
+/** The mapped binding in the client's types; null if it uses a value the client cannot send. */
+function sendable(b: PolicyAclBinding): AclBinding | null {
+  const { resourceType, patternType, operation, permissionType } = b;
+  if (!oneOf(ACL_RESOURCE_TYPES, resourceType) || !oneOf(ACL_PATTERN_TYPES, patternType)) return null;
+  if (!oneOf(ACL_OPERATIONS, operation) || !oneOf(ACL_PERMISSION_TYPES, permissionType)) return null;
+  return { resourceType, resourceName: b.resourceName, patternType, principal: b.principal, host: b.host, operation, permissionType };
+}
+
+/**
+ * The ACLs to create on the target (mm2.md §8): each source binding mapped by MM2's rules (literal
+ * topic ACLs of replicated topics, renamed to the remote topic, ALLOW WRITE dropped, ALLOW ALL
+ * narrowed to ALLOW READ, DENY kept), plus group READ/DESCRIBE ACLs when the flow copies them;
+ * duplicates (ALLOW ALL and ALLOW READ both become ALLOW READ) and bindings the target already
+ * has are left out. Nothing is ever removed from the target.
+ */
+export function planAcls(sourceBindings: readonly AclBinding[], targetBindings: readonly AclBinding[], rules: AclRules): AclPlan {
+  const onTarget = new Set(targetBindings.map(key));
+  const wanted = new Map<string, AclBinding>();
+  let ignored = 0;
+  for (const binding of sourceBindings) {
+    const mapped =
+      binding.resourceType === 'GROUP'
+        ? rules.groupFilter
+          ? mapGroupAclBinding(binding, rules.groupFilter)
+          : null
+        : mapAclBinding(binding, rules.mapping);
+    const copy = mapped === null ? null : sendable(mapped);
+    if (copy === null) {
+      ignored += 1;
+      continue;
+    }
+    wanted.set(key(copy), copy);
+  }
+  const create = [...wanted.values()].filter((b) => !onTarget.has(key(b)));
+  return { create, present: wanted.size - create.length, ignored };
+}

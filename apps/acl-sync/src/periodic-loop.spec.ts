@@ -1,0 +1,49 @@
+import { PeriodicLoop } from './periodic-loop';
+
+describe('PeriodicLoop', () => {
+  it('runs the step again after the delay it returns', async () => {
+    let runs = 0;
+    const loop = new PeriodicLoop(async () => {
+      runs += 1;
+      return 5;
+    }, jest.fn());
+    loop.start();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await loop.stop(1000)).toBe(true);
+    expect(runs).toBeGreaterThan(2);
+  });
+
+  it('wakes a waiting loop at once when stopped', async () => {
+    const loop = new PeriodicLoop(async () => 60_000, jest.fn());
+    loop.start();
+    await new Promise((r) => setTimeout(r, 10));
+    const began = Date.now();
+    expect(await loop.stop(1000)).toBe(true);
+    expect(Date.now() - began).toBeLessThan(200);
+  });
+
+  it('gives up waiting for a step that does not finish, and says so', async () => {
+    const loop = new PeriodicLoop(() => new Promise<number>(() => undefined), jest.fn());
+    loop.start();
+    expect(await loop.stop(50)).toBe(false);
+  });
+
+  it('reports a step that throws and keeps going after the fallback delay', async () => {
+    const onUnexpected = jest.fn();
+    let runs = 0;
+    const loop = new PeriodicLoop(
+      async () => {
+        runs += 1;
+        if (runs === 1) throw new Error('boom');
+        return 1000;
+      },
+      onUnexpected,
+      5,
+    );
+    loop.start();
+    await new Promise((r) => setTimeout(r, 50));
+    await loop.stop(1000);
+    expect(onUnexpected).toHaveBeenCalledWith(expect.objectContaining({ message: 'boom' }));
+    expect(runs).toBe(2);
+  });
+});

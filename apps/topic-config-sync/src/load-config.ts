@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { formatProblem, hasErrors, loadMirrorConfig, type MirrorConfig } from '@mirrormaker/config';
+import type { Logger } from '@mirrormaker/observability';
+import { ServiceError } from '@mirrormaker/service-kit';
+
+/**
+ * Reads mm2.properties text into the config model. Warnings are logged; errors end the start-up
+ * with one line naming the first error and how many there are.
+ */
+export function loadServiceConfig(
+  text: string,
+  path: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+): MirrorConfig {
+  const { config, problems } = loadMirrorConfig(text, { env, readFile: (file) => readFileSync(file, 'utf8') });
+  const where = path ?? 'the config';
+  if (hasErrors(problems)) {
+    const errors = problems.filter((p) => p.severity === 'error');
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more error(s))` : '';
+    throw new ServiceError('CONFIG_UNREADABLE', `${where}: ${formatProblem(errors[0]!)}${more}`);
+  }
+  for (const problem of problems) logger.warn({ config: where }, formatProblem(problem));
+  return config;
+}
