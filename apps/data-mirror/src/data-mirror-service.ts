@@ -1,19 +1,71 @@
-import { MIRRORMAKER_VERSION, type ServiceSpec } from '@mirrormaker/service-kit';
+import { readFileSync } from 'node:fs';
+import { isMirrorConfigError, loadMirrorConfigOrThrow, type MirrorConfig } from '@mirrormaker/config';
+import { ServiceKind } from '@mirrormaker/proto';
+import { LeaseClient, MIRRORMAKER_VERSION, ServiceError, type ServiceSpec } from '@mirrormaker/service-kit';
+import { DataMirror } from './data-mirror';
+import { DEFAULT_TIMINGS, type DataMirrorTimings } from './timings';
 
-/** Copies records of leased source partitions to the target cluster. */
-export const dataMirrorService: ServiceSpec = {
-  name: 'data-mirror',
-  version: MIRRORMAKER_VERSION,
-  grpcPort: 7001,
-  metricsPort: 9401,
-  requiresCoordinator: true,
-  async start({ logger }) {
-    logger.debug('no work loop yet');
-    return {
-      grpcServices: [
-      ],
-      health: () => ({ healthy: true }),
-      stop: async () => undefined,
-    };
-  },
-};
+export interface DataMirrorServiceOptions {
+  /** Overrides of the default timings (tests use short ones). */
+  timings?: Partial<DataMirrorTimings>;
+}
+
+function loadConfig(text: string): MirrorConfig {
+  try {
+    return loadMirrorConfigOrThrow(text, { env: process.env, readFile: (path) => readFileSync(path, 'utf8') });
+  } catch (err) {
+    if (isMirrorConfigError(err)) {
+      const first = err.problems.find((p) => p.severity === 'error');
+      throw new ServiceError('CONFIG_UNREADABLE', `invalid --config: ${err.problems.filter((p) => p.severity === 'error').length} error(s), first: ${first?.key ?? ''} ${first?.message ?? err.message}`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/**
+ * The data mirror service: leases `partition` and `heartbeat` units from the coordinator and copies
+ * records, positions, offset syncs and heartbeats (see DataMirror). Without `--config` it starts,
+ * serves health and metrics, and takes no work.
+ */
+export function createDataMirrorService(options: DataMirrorServiceOptions = {}): ServiceSpec {
+  const timings: DataMirrorTimings = { ...DEFAULT_TIMINGS, ...options.timings };
+  return {
+    name: 'data-mirror',
+    version: MIRRORMAKER_VERSION,
+    grpcPort: 7001,
+    metricsPort: 9401,
+    requiresCoordinator: true,
+    async start({ flags, configText, logger, metrics }) {
+      if (configText === undefined) {
+        logger.warn('no --config given: this instance takes no work (pass the mm2.properties the coordinator uses)');
+        return { grpcServices: [], health: () => ({ healthy: true, details: { units: 0, config: false } }), stop: async () => undefined };
+      }
+      const config = loadConfig(configText);
+      const mirror = new DataMirror({ config, instanceId: flags.instanceId, logger, registry: metrics, timings });
+      const leases = new LeaseClient({
+        coordinator: flags.coordinator!,
+        instanceId: flags.instanceId,
+        kind: ServiceKind.SERVICE_KIND_DATA_MIRROR,
+        version: MIRRORMAKER_VERSION,
+        logger,
+        metrics,
+        startUnit: (unit, epoch) => mirror.startUnit(unit, epoch),
+        report: () => mirror.report(),
+      });
+      leases.start();
+      return {
+        grpcServices: [],
+        health: () => {
+          const report = mirror.health();
+          return { ...report, details: { ...report.details, coordinatorConnected: leases.isConnected } };
+        },
+        stop: async () => {
+          await leases.stop();
+          await mirror.close();
+        },
+      };
+    },
+  };
+}
+
+export const dataMirrorService: ServiceSpec = createDataMirrorService();

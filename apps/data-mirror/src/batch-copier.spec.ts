@@ -1,0 +1,118 @@
+import { KafkaError, type ConsumedRecord, type ProducerRecord } from '@mirrormaker/kafka';
+import { copyAtLeastOnce, copyExactlyOnce, type CopyProducer, type CopyTarget } from './batch-copier';
+
+/** A target partition log that refuses values over `maxValueBytes`, with optional transactions. */
+class FakeTarget implements CopyProducer {
+  readonly log: Array<{ topic: string; record: ProducerRecord }> = [];
+  requests = 0;
+  private open: Array<{ topic: string; record: ProducerRecord }> | undefined;
+  failNext: KafkaError | undefined;
+
+  constructor(private readonly maxValueBytes = Infinity) {}
+
+  get inTransaction(): boolean {
+    return this.open !== undefined;
+  }
+
+  async send(topic: string, records: readonly ProducerRecord[]): Promise<Map<number, bigint>> {
+    this.requests++;
+    if (this.failNext) {
+      const e = this.failNext;
+      this.failNext = undefined;
+      throw e;
+    }
+    if (records.some((r) => (r.value?.length ?? 0) > this.maxValueBytes)) throw new KafkaError('RECORD_TOO_LARGE', 'MESSAGE_TOO_LARGE');
+    const base = BigInt(this.log.length + (this.open?.length ?? 0));
+    (this.open ?? this.log).push(...records.map((record) => ({ topic, record })));
+    return new Map([[records[0].partition, base]]);
+  }
+
+  async beginTransaction(): Promise<void> {
+    this.open = [];
+  }
+
+  async commitTransaction(): Promise<void> {
+    this.log.push(...this.open!);
+    this.open = undefined;
+  }
+
+  async abortTransaction(): Promise<void> {
+    this.open = undefined;
+  }
+}
+
+const rec = (offset: number, size = 10): ConsumedRecord => ({
+  offset: BigInt(offset),
+  key: null,
+  value: Buffer.alloc(size, 'x'),
+  headers: [{ key: 'h', value: null }],
+  timestamp: 1000n + BigInt(offset),
+  sizeBytes: size + 20,
+});
+
+const target = (over: Partial<CopyTarget> = {}): CopyTarget => ({ remoteTopic: 'A.t', partition: 2, maxChunkBytes: 100, shouldStop: () => false, ...over });
+
+describe('copyAtLeastOnce', () => {
+  it('writes in size-bounded requests and gives each record its downstream offset', async () => {
+    const fake = new FakeTarget();
+    const records = [0, 1, 2, 3, 4].map((o) => rec(o));
+    const outcome = await copyAtLeastOnce(fake, target(), records);
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.written.map((r) => r.offset)).toEqual([0n, 1n, 2n, 3n, 4n]);
+    expect(outcome.downstream).toEqual([0n, 1n, 2n, 3n, 4n]);
+    expect(fake.requests).toBe(3); // 46 bytes counted per record: two per 100-byte request
+    expect(fake.log[0].record).toEqual({ partition: 2, key: null, value: records[0].value, headers: records[0].headers, timestamp: 1000n });
+  });
+
+  it('finds the refused record, keeping the ones before it', async () => {
+    const fake = new FakeTarget(50);
+    const outcome = await copyAtLeastOnce(fake, target({ maxChunkBytes: 1000 }), [rec(7), rec(8), rec(9, 60), rec(10)]);
+    expect(outcome.written.map((r) => r.offset)).toEqual([7n, 8n]);
+    expect(outcome.failure).toMatchObject({ kind: 'rejected', record: { offset: 9n } });
+    expect(fake.log).toHaveLength(2);
+  });
+
+  it('reports a missing remote topic without writing', async () => {
+    const fake = new FakeTarget();
+    fake.failNext = new KafkaError('TOPIC_NOT_FOUND', 'no topic', { retriable: true });
+    const outcome = await copyAtLeastOnce(fake, target(), [rec(0)]);
+    expect(outcome).toMatchObject({ written: [], failure: { kind: 'remote-topic-missing', record: { offset: 0n } } });
+  });
+
+  it('sends nothing once the unit stops', async () => {
+    const fake = new FakeTarget();
+    const outcome = await copyAtLeastOnce(fake, target({ shouldStop: () => true }), [rec(0)]);
+    expect(outcome).toEqual({ written: [], downstream: [] });
+    expect(fake.requests).toBe(0);
+  });
+});
+
+describe('copyExactlyOnce', () => {
+  const position = (last: bigint) => ({ topic: 'mm2-offsets.A.internal', record: { partition: 7, key: Buffer.from('k'), value: Buffer.from(`{"offset":${last}}`) } });
+
+  it('commits the records and the position together', async () => {
+    const fake = new FakeTarget();
+    const outcome = await copyExactlyOnce(fake, target(), [rec(3), rec(4), rec(5)], position);
+    expect(outcome.written.map((r) => r.offset)).toEqual([3n, 4n, 5n]);
+    expect(fake.log.map((e) => e.topic)).toEqual(['A.t', 'A.t', 'A.t', 'mm2-offsets.A.internal']);
+    expect(fake.log[3].record.value!.toString()).toBe('{"offset":5}');
+    expect(fake.inTransaction).toBe(false);
+  });
+
+  it('on a refused record commits only the records before it, with their position', async () => {
+    const fake = new FakeTarget(50);
+    const outcome = await copyExactlyOnce(fake, target({ maxChunkBytes: 1000 }), [rec(3), rec(4, 60), rec(5)], position);
+    expect(outcome.written.map((r) => r.offset)).toEqual([3n]);
+    expect(outcome.failure).toMatchObject({ kind: 'rejected', record: { offset: 4n } });
+    expect(fake.log.map((e) => e.record.value!.toString())).toEqual(['xxxxxxxxxx', '{"offset":3}']);
+  });
+
+  it('leaves nothing visible when fenced', async () => {
+    const fake = new FakeTarget();
+    fake.failNext = new KafkaError('PRODUCER_FENCED', 'fenced');
+    const outcome = await copyExactlyOnce(fake, target(), [rec(0), rec(1)], position);
+    expect(outcome).toMatchObject({ written: [], failure: { kind: 'fenced' } });
+    expect(fake.log).toEqual([]);
+    expect(fake.inTransaction).toBe(false);
+  });
+});

@@ -1,0 +1,117 @@
+import { unitId } from '@mirrormaker/lease';
+import { decodeHeartbeat, decodeOffsetSync, decodeSourceOffset, encodeSourceOffsetKey, type OffsetSync } from '@mirrormaker/mm2-formats';
+import { orderedHeaders, type ProducerRecord } from '@mirrormaker/kafka';
+import { startTestCoordinator, type TestCoordinator } from '@mirrormaker/service-kit/testing';
+import { uniqueName } from '@mirrormaker/testing';
+import { defaultPartitionFor } from './murmur2';
+import { Clusters, FLOW, mm2Properties, plain, readUntil, startMirror, waitFor, type InProcessMirror } from './testing/mirror-harness';
+
+jest.setTimeout(90_000);
+
+describe('data-mirror copies a topic the way MM2 does', () => {
+  const clusters = new Clusters();
+  let coordinator: TestCoordinator | undefined;
+  let mirror: InProcessMirror | undefined;
+
+  afterAll(async () => {
+    await mirror?.stop();
+    await coordinator?.stop();
+    await clusters.close();
+  });
+
+  it('keeps every record, its partition, order, key, value, headers and timestamp; stores positions, offset syncs and heartbeats', async () => {
+    const started = Date.now();
+    const topic = uniqueName('dm-copy');
+    const remote = `A.${topic}`;
+    const partitions = 3;
+    await clusters.createTopic('source', topic, partitions);
+    await clusters.createTopic('target', remote, partitions); // topic-config-sync's job in production
+
+    const sent: ProducerRecord[] = [];
+    const base = 1_700_000_000_000;
+    for (let i = 0; i < 500; i++) {
+      sent.push({
+        partition: i % partitions,
+        key: i % 5 === 0 ? null : Buffer.from(`k${i}`),
+        value: i % 7 === 0 ? null : Buffer.from(`v${i}`),
+        headers: orderedHeaders([
+          ['h', `${i}-a`],
+          ['n', null],
+          ['h', `${i}-b`],
+        ]),
+        timestamp: base + i,
+      });
+    }
+    await clusters.produce('source', topic, sent);
+
+    const units = [...Array.from({ length: partitions }, (_, p) => unitId({ kind: 'partition', flow: FLOW, topic, partition: p })), unitId({ kind: 'heartbeat', flow: FLOW })];
+    coordinator = await startTestCoordinator(units);
+    mirror = await startMirror({ coordinator: coordinator.address, configText: mm2Properties(), instanceId: 'dm-copy-1' });
+
+    const expected = (p: number) => sent.filter((r) => r.partition === p);
+    const copied = await readUntil(clusters.target, remote, [0, 1, 2], (got) => [0, 1, 2].every((p) => got.get(p)!.length >= expected(p).length));
+    for (let p = 0; p < partitions; p++) {
+      expect(copied.get(p)!.map(plain)).toEqual(expected(p).map(plain));
+      expect(copied.get(p)!.map((r) => r.offset)).toEqual(expected(p).map((_, i) => BigInt(i)));
+    }
+
+    // Positions: MM2's key bytes, in the partition Connect's partitioner picks, value = last upstream offset.
+    for (let p = 0; p < partitions; p++) {
+      const key = encodeSourceOffsetKey({ cluster: 'A', topic, partition: p });
+      const last = BigInt(expected(p).length - 1);
+      const stored = await readUntil(clusters.target, 'mm2-offsets.A.internal', [defaultPartitionFor(key, 25)], (got) =>
+        [...got.values()].flat().some((r) => r.key?.equals(key) && decodeSourceOffset(r.key, r.value)?.offset === last),
+      );
+      const mine = [...stored.values()].flat().filter((r) => r.key?.equals(key));
+      expect(decodeSourceOffset(mine[mine.length - 1].key, mine[mine.length - 1].value)).toEqual({ partition: { cluster: 'A', topic, partition: p }, offset: last });
+    }
+
+    // Offset syncs on the source (offset-syncs.topic.location=source): d = u here, lag 100 → syncs
+    // at 0 and 101 right away, and the partition's last offset once the delayed sync is flushed.
+    const syncsOf = (records: Map<number, Array<{ key: Buffer | null; value: Buffer | null }>>) =>
+      [...records.values()]
+        .flat()
+        .map((r) => decodeOffsetSync(r.key!, r.value!))
+        .filter((s) => s.topic === topic);
+    const lastOf = (p: number) => BigInt(expected(p).length - 1);
+    const syncRecords = await readUntil(clusters.source, 'mm2-offset-syncs.B.internal', [0], (got) =>
+      [0, 1, 2].every((p) => syncsOf(got).some((s) => s.partition === p && s.upstreamOffset === lastOf(p))),
+    );
+    const syncs = syncsOf(syncRecords);
+    for (let p = 0; p < partitions; p++) {
+      const mine: OffsetSync[] = syncs.filter((s) => s.partition === p);
+      expect(mine.every((s) => s.upstreamOffset === s.downstreamOffset)).toBe(true);
+      const upstream = mine.map((s) => s.upstreamOffset);
+      expect(upstream.slice(0, 2)).toEqual([0n, 101n]);
+      expect(upstream).toEqual([...upstream].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      expect(upstream[upstream.length - 1]).toBe(lastOf(p));
+      // Immediate syncs only where the lag rule fires; the rest are flushed delayed syncs.
+      expect(upstream.filter((u) => u !== lastOf(p) && u % 101n !== 0n)).toEqual([]);
+    }
+
+    // Heartbeats: A->B, on partition 0 of the target's `heartbeats`, record timestamp = heartbeat time.
+    const beats = await readUntil(clusters.target, 'heartbeats', [0], (got) =>
+      got.get(0)!.some((r) => {
+        const hb = decodeHeartbeat(r.key!, r.value!);
+        return hb.sourceClusterAlias === 'A' && hb.targetClusterAlias === 'B' && hb.timestamp >= BigInt(started);
+      }),
+    );
+    const mineBeat = beats.get(0)!.find((r) => decodeHeartbeat(r.key!, r.value!).timestamp >= BigInt(started))!;
+    expect(mineBeat.timestamp).toBe(decodeHeartbeat(mineBeat.key!, mineBeat.value!).timestamp);
+
+    // Progress reaches the coordinator with the lease renewals.
+    await waitFor(() => {
+      const report = coordinator!.manager.reportOf('dm-copy-1');
+      return [0, 1, 2].every((p) => report?.progress.get(units[p])?.position === lastOf(p));
+    }, 'progress reports with the final positions');
+
+    const metrics = await mirror.registry.getSingleMetricAsString('mirrormaker_source_record_count_total');
+    expect(metrics).toContain(`topic="${remote}"`);
+    expect(await waitForHeldUnits(coordinator, 'dm-copy-1', units.length)).toBe(true);
+  });
+});
+
+async function waitForHeldUnits(coordinator: TestCoordinator, instance: string, count: number): Promise<boolean> {
+  await waitFor(() => [...coordinator.holders().values()].filter((h) => h === instance).length === count, `${count} units held by ${instance}`);
+  return true;
+}

@@ -1,0 +1,148 @@
+import { findFlow, type MirrorConfig } from '@mirrormaker/config';
+import { parseUnitId } from '@mirrormaker/lease';
+import type { HealthReport, Logger, Registry } from '@mirrormaker/observability';
+import type { ErrorReport, UnitProgress, WorkUnit } from '@mirrormaker/proto';
+import type { UnitWorker } from '@mirrormaker/service-kit';
+import { planFlow } from './flow-plan';
+import { FlowRuntime } from './flow-runtime';
+import { HeartbeatUnit } from './heartbeat-unit';
+import { MirrorMetrics } from './mirror-metrics';
+import { PartitionUnit } from './partition-unit';
+import { Reachability } from './reachability';
+import type { DataMirrorTimings } from './timings';
+
+/** A leased unit as this service runs it. */
+interface RunningUnit extends UnitWorker {
+  progress(): UnitProgress;
+  errors(): ErrorReport[];
+}
+
+export interface DataMirrorOptions {
+  config: MirrorConfig;
+  instanceId: string;
+  logger: Logger;
+  registry: Registry;
+  timings: DataMirrorTimings;
+}
+
+/**
+ * The units this instance holds (`partition/<flow>/<topic>/<p>` and `heartbeat/<flow>`), and the
+ * per-flow runtimes they share. Called by the LeaseClient: `startUnit` on a grant, the returned
+ * worker's `stop` on revocation, expiry or shutdown.
+ *
+ * A unit granted again while its previous worker (same id, older epoch) is still stopping starts
+ * only once that worker has stopped, so two workers never copy the same partition here.
+ */
+export class DataMirror {
+  readonly metrics: MirrorMetrics;
+  private readonly reachability: Reachability;
+  private readonly flows = new Map<string, FlowRuntime>();
+  private readonly units = new Map<string, RunningUnit>();
+  private readonly stopping = new Map<string, Promise<void>>();
+  private readonly logger: Logger;
+
+  constructor(private readonly options: DataMirrorOptions) {
+    this.metrics = new MirrorMetrics(options.registry);
+    this.reachability = new Reachability(options.timings.unhealthyAfterMs);
+    this.logger = options.logger;
+  }
+
+  async startUnit(unit: WorkUnit, epoch: bigint): Promise<UnitWorker> {
+    const id = unit.id;
+    await this.stopping.get(id);
+    await this.units.get(id)?.stop(`re-granted with epoch ${epoch}`);
+    const ref = parseUnitId(id);
+    let worker: RunningUnit;
+    const flow = this.flowRuntime(ref.flow);
+    if (!flow) {
+      worker = new UnknownFlowUnit(id, `flow ${ref.flow} is not in this instance's configuration`);
+      this.logger.error({ unit: id }, `flow ${ref.flow} is not in this instance's configuration; the unit does nothing`);
+    } else if (ref.kind === 'partition') {
+      const partitionUnit = new PartitionUnit({ unitId: id, epoch, topic: ref.topic, partition: ref.partition, flow, metrics: this.metrics, timings: this.options.timings });
+      partitionUnit.start();
+      worker = partitionUnit;
+    } else if (ref.kind === 'heartbeat') {
+      const heartbeat = new HeartbeatUnit({ unitId: id, epoch, flow, metrics: this.metrics });
+      heartbeat.start();
+      worker = heartbeat;
+    } else {
+      throw new Error(`unit ${id} is not data-mirror work (kind ${ref.kind})`);
+    }
+    this.units.set(id, worker);
+    return {
+      stop: (reason: string) => {
+        const done = worker.stop(reason).finally(() => {
+          if (this.units.get(id) === worker) this.units.delete(id);
+          if (this.stopping.get(id) === done) this.stopping.delete(id);
+        });
+        this.stopping.set(id, done);
+        return done;
+      },
+    };
+  }
+
+  /** Progress and problems of every held unit, sent with each lease renewal. */
+  report(): { progress: UnitProgress[]; errors: ErrorReport[] } {
+    const units = [...this.units.values()];
+    return { progress: units.map((u) => u.progress()), errors: units.flatMap((u) => u.errors()) };
+  }
+
+  health(): HealthReport {
+    const { healthy, unreachable } = this.reachability.report(Date.now());
+    const stalled = [...this.units.values()].map((u) => u.progress()).filter((p) => p.stalledReason !== '');
+    return {
+      healthy,
+      details: {
+        units: this.units.size,
+        stalled: stalled.length,
+        ...(Object.keys(unreachable).length > 0 ? { unreachable } : {}),
+      },
+    };
+  }
+
+  /** Stops every unit still running (normally the LeaseClient did already) and closes the flows. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.units.values()].map((u) => u.stop('service stopping')));
+    await Promise.allSettled([...this.stopping.values()]);
+    await Promise.allSettled([...this.flows.values()].map((f) => f.close()));
+    this.flows.clear();
+  }
+
+  private flowRuntime(name: string): FlowRuntime | undefined {
+    let runtime = this.flows.get(name);
+    if (runtime) return runtime;
+    const flow = findFlow(this.options.config, name);
+    if (!flow) return undefined;
+    runtime = new FlowRuntime({
+      config: this.options.config,
+      plan: planFlow(this.options.config, flow),
+      instanceId: this.options.instanceId,
+      logger: this.logger,
+      metrics: this.metrics,
+      reachability: this.reachability,
+      timings: this.options.timings,
+    });
+    this.flows.set(name, runtime);
+    return runtime;
+  }
+}
+
+/** Holds a unit whose flow this instance cannot run, and says why in every report. */
+class UnknownFlowUnit implements RunningUnit {
+  private readonly since = new Date();
+
+  constructor(
+    private readonly unitId: string,
+    private readonly message: string,
+  ) {}
+
+  async stop(): Promise<void> {}
+
+  progress(): UnitProgress {
+    return { unitId: this.unitId, position: -1n, sourceEndOffset: -1n, recordsPerSecond: 0, bytesPerSecond: 0, stalledReason: `UNKNOWN_FLOW: ${this.message}` };
+  }
+
+  errors(): ErrorReport[] {
+    return [{ unitId: this.unitId, cause: 'UNKNOWN_FLOW', message: this.message, at: this.since }];
+  }
+}

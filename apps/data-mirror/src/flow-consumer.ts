@@ -1,0 +1,177 @@
+import { Backoff, type BackoffOptions } from '@mirrormaker/service-kit';
+import { PartitionConsumer, type ConsumedBatch, type IsolationLevel, type KafkaClient, type KafkaError } from '@mirrormaker/kafka';
+import type { Logger } from '@mirrormaker/observability';
+
+/** One source partition a unit wants to read, and where its batches go. */
+export interface ConsumerRoute {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset to copy: where reading (re)starts when the partition is (re)added. */
+  resumeOffset(): bigint;
+  /** Copies one batch. Rejecting redelivers the same records later; resolving moves on. */
+  handle(batch: ConsumedBatch): Promise<void>;
+  /** Adding the partition failed (the unit checks whether its source topic still exists). */
+  attachFailed(error: KafkaError): void;
+}
+
+export interface FlowConsumerOptions {
+  /** The source cluster. */
+  client: KafkaClient;
+  isolationLevel: IsolationLevel;
+  offsetReset: 'earliest' | 'latest';
+  logger: Logger;
+  /** Fatal consumer failures (the consumer is replaced). */
+  onConsumerFailure?: (error: KafkaError) => void;
+  /** Partition changes arriving within this window are applied together. @default 50 */
+  coalesceMs?: number;
+  /** @default 500 */
+  maxWaitTimeMs?: number;
+  /** Delay before a batch whose copy failed is delivered again. @default 2000 */
+  handlerRetryBackoffMs?: number;
+  /** Batches of this many partitions are copied at the same time. @default 256 */
+  concurrency?: number;
+  /** Between attempts to apply partition changes that failed. */
+  retry?: BackoffOptions;
+}
+
+const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`;
+
+/**
+ * The source consumer of one flow on this instance: every partition whose unit this instance holds,
+ * in one PartitionConsumer, batches of different partitions copied concurrently, each partition's
+ * batches strictly one after the other.
+ *
+ * Units attach and detach routes at any time; changes are coalesced and applied in the background
+ * (each change restarts the underlying consumer, so many grants at once cost one restart). A unit
+ * that stops does not wait for that: it stops copying by itself, and a batch arriving for a route
+ * that is no longer attached is dropped without effect (nothing is stored for it, so the next
+ * holder reads it again). A consumer that fails for good is replaced, every route resuming from its
+ * own next offset.
+ */
+export class FlowConsumer {
+  private consumer: PartitionConsumer;
+  private readonly desired = new Map<string, ConsumerRoute>();
+  private readonly applied = new Map<string, ConsumerRoute>();
+  private readonly backoff: Backoff;
+  private readonly logger: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private dirty = false;
+  private closed = false;
+  private needsReplace = false;
+
+  constructor(private readonly options: FlowConsumerOptions) {
+    this.logger = options.logger.child({ component: 'flow-consumer' });
+    this.backoff = new Backoff({ initialMs: 500, maxMs: 15_000, ...options.retry });
+    this.consumer = this.newConsumer();
+  }
+
+  attach(route: ConsumerRoute): void {
+    this.desired.set(keyOf(route.topic, route.partition), route);
+    this.schedule(this.options.coalesceMs ?? 50);
+  }
+
+  detach(route: ConsumerRoute): void {
+    const key = keyOf(route.topic, route.partition);
+    if (this.desired.get(key) === route) this.desired.delete(key);
+    this.schedule(this.options.coalesceMs ?? 50);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+    await this.consumer.close();
+  }
+
+  private newConsumer(): PartitionConsumer {
+    const o = this.options;
+    return new PartitionConsumer(o.client, {
+      handler: (batch) => this.route(batch),
+      onError: (error, tp) => {
+        if (tp) return; // a unit's own copy failure; the unit reports it
+        this.needsReplace = true;
+        o.onConsumerFailure?.(error);
+        this.schedule(this.backoff.next());
+      },
+      isolationLevel: o.isolationLevel,
+      offsetReset: o.offsetReset,
+      maxWaitTimeMs: o.maxWaitTimeMs ?? 500,
+      handlerRetryBackoffMs: o.handlerRetryBackoffMs ?? 2000,
+      concurrency: o.concurrency ?? 256,
+    });
+  }
+
+  private async route(batch: ConsumedBatch): Promise<void> {
+    const route = this.applied.get(keyOf(batch.topic, batch.partition));
+    if (route) await route.handle(batch);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.closed || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.kick();
+    }, delayMs);
+  }
+
+  private kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.dirty = true;
+      return;
+    }
+    this.running = this.reconcile().finally(() => {
+      this.running = undefined;
+      if (this.dirty) {
+        this.dirty = false;
+        this.schedule(0);
+      }
+    });
+  }
+
+  private async reconcile(): Promise<void> {
+    let adding: ConsumerRoute[] = [];
+    try {
+      if (this.needsReplace || this.consumer.status() === 'failed') await this.replace();
+      const removing = [...this.applied].filter(([key, route]) => this.desired.get(key) !== route);
+      if (removing.length > 0) {
+        await this.consumer.removePartitions(removing.map(([, r]) => ({ topic: r.topic, partition: r.partition })));
+        for (const [key] of removing) this.applied.delete(key);
+      }
+      const fresh = [...this.desired].filter(([key]) => !this.applied.has(key));
+      adding = fresh.map(([, r]) => r);
+      if (fresh.length > 0) {
+        for (const [key, route] of fresh) this.applied.set(key, route);
+        try {
+          await this.consumer.addPartitions(adding.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.resumeOffset() })));
+        } catch (err) {
+          for (const [key, route] of fresh) if (this.applied.get(key) === route) this.applied.delete(key);
+          throw err;
+        }
+      }
+      if (removing.length > 0 || fresh.length > 0) {
+        this.logger.info({ partitions: this.applied.size, added: fresh.length, removed: removing.length }, 'source partitions changed');
+      }
+      this.backoff.reset();
+    } catch (err) {
+      if (this.closed) return;
+      const error = err as KafkaError;
+      const retryInMs = this.backoff.next();
+      this.logger.warn({ err: error.message, code: error.code, retryInMs }, 'could not apply source partition changes; retrying');
+      if (this.consumer.status() === 'failed') this.needsReplace = true;
+      for (const route of adding) route.attachFailed(error);
+      this.schedule(retryInMs);
+    }
+  }
+
+  private async replace(): Promise<void> {
+    const old = this.consumer;
+    this.logger.warn({ err: old.failure()?.message }, 'source consumer failed; replacing it');
+    this.applied.clear();
+    this.needsReplace = false;
+    this.consumer = this.newConsumer();
+    await old.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,238 @@
+import type { MirrorConfig } from '@mirrormaker/config';
+import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type KafkaClient, type KafkaError, type PartitionOffsets } from '@mirrormaker/kafka';
+import type { Logger } from '@mirrormaker/observability';
+import { kafkaConnectionFor } from '@mirrormaker/service-kit';
+import { ensureTopic } from './ensure-topic';
+import { FlowConsumer } from './flow-consumer';
+import type { FlowPlan } from './flow-plan';
+import type { MirrorMetrics } from './mirror-metrics';
+import { PositionStore } from './position-store';
+import type { Reachability } from './reachability';
+import { RemoteTopics } from './remote-topics';
+import type { DataMirrorTimings } from './timings';
+
+/** Told, every refresh, about the source topic a unit copies. */
+export interface SourceWatcher {
+  endOffsets(offsets: ReadonlyMap<number, PartitionOffsets>): void;
+  /** The topic was not found twice in a row: it was deleted. */
+  topicMissing(): void;
+}
+
+export interface FlowRuntimeOptions {
+  config: MirrorConfig;
+  plan: FlowPlan;
+  instanceId: string;
+  logger: Logger;
+  metrics: MirrorMetrics;
+  reachability: Reachability;
+  timings: DataMirrorTimings;
+}
+
+const CONNECTIVITY_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'AUTHENTICATION_FAILED']);
+
+/**
+ * What the units of one flow share on this instance, each created on first use: the clients of the
+ * source and the target, the plain target producer (records in at-least-once mode, positions,
+ * heartbeats), the offset-syncs producer, the positions store, the remote-topic cache, the source
+ * consumer, and a timer that reads the end offsets of the source topics being copied.
+ */
+export class FlowRuntime {
+  readonly plan: FlowPlan;
+  readonly logger: Logger;
+  private clients = new Map<'source' | 'target', KafkaClient>();
+  private admins = new Map<'source' | 'target', KafkaAdmin>();
+  private plainProducer: KafkaProducer | undefined;
+  private syncProducer: KafkaProducer | undefined;
+  private positions: PositionStore | undefined;
+  private remote: RemoteTopics | undefined;
+  private sourceConsumer: FlowConsumer | undefined;
+  private syncTopic: Promise<string> | undefined;
+  private heartbeatTopic: Promise<string> | undefined;
+  private readonly transactional = new Set<KafkaProducer>();
+  private readonly watchers = new Map<string, Set<SourceWatcher>>();
+  private readonly missingCount = new Map<string, number>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: FlowRuntimeOptions) {
+    this.plan = options.plan;
+    this.logger = options.logger.child({ flow: options.plan.name });
+    for (const warning of options.plan.warnings) this.logger.warn(warning);
+  }
+
+  client(side: 'source' | 'target'): KafkaClient {
+    let client = this.clients.get(side);
+    if (!client) {
+      const alias = side === 'source' ? this.plan.source : this.plan.target;
+      const cluster = this.options.config.clusters[alias];
+      if (!cluster) throw new Error(`cluster ${alias} of flow ${this.plan.name} is not declared in the configuration`);
+      const clientId = `mirrormaker-data-mirror-${this.plan.name}-${side}`;
+      client = createKafkaClient(kafkaConnectionFor(cluster, clientId), this.logger.child({ side }));
+      this.clients.set(side, client);
+    }
+    return client;
+  }
+
+  admin(side: 'source' | 'target'): KafkaAdmin {
+    let admin = this.admins.get(side);
+    if (!admin) {
+      admin = new KafkaAdmin(this.client(side));
+      this.admins.set(side, admin);
+    }
+    return admin;
+  }
+
+  /** Plain, acks=all producer on the target. */
+  producer(): KafkaProducer {
+    this.plainProducer ??= new KafkaProducer(this.client('target'), { compression: this.plan.compression, metadataMaxAgeMs: 5000 });
+    return this.plainProducer;
+  }
+
+  /** A transactional producer on the target for one unit; give it back with `closeTransactional`. */
+  transactionalProducer(transactionalId: string): KafkaProducer {
+    const producer = new KafkaProducer(this.client('target'), { transactionalId, compression: this.plan.compression, metadataMaxAgeMs: 5000 });
+    this.transactional.add(producer);
+    return producer;
+  }
+
+  async closeTransactional(producer: KafkaProducer): Promise<void> {
+    this.transactional.delete(producer);
+    await producer.close();
+  }
+
+  positionStore(): PositionStore {
+    this.positions ??= new PositionStore({ client: this.client('target'), admin: this.admin('target'), topic: this.plan.positionsTopic, logger: this.logger });
+    return this.positions;
+  }
+
+  remoteTopics(): RemoteTopics {
+    this.remote ??= new RemoteTopics(this.admin('target'), { missingRecheckMs: this.options.timings.remoteTopicRecheckMs });
+    return this.remote;
+  }
+
+  consumer(): FlowConsumer {
+    this.sourceConsumer ??= new FlowConsumer({
+      client: this.client('source'),
+      isolationLevel: this.plan.isolationLevel,
+      offsetReset: this.plan.offsetReset,
+      logger: this.logger,
+      maxWaitTimeMs: this.options.timings.fetchMaxWaitMs,
+      handlerRetryBackoffMs: this.options.timings.batchRetryMs,
+      onConsumerFailure: (error) => {
+        this.options.metrics.error(this.plan.name, 'FETCH_FAILED');
+        this.noteFailure('source', error);
+      },
+    });
+    return this.sourceConsumer;
+  }
+
+  /** Producer for offset syncs, on whichever cluster holds the offset-syncs topic. */
+  offsetSyncProducer(): KafkaProducer {
+    this.syncProducer ??= new KafkaProducer(this.client(this.plan.offsetSyncs.cluster));
+    return this.syncProducer;
+  }
+
+  /** The offset-syncs topic, created on first use if missing. */
+  offsetSyncsTopic(): Promise<string> {
+    const spec = this.plan.offsetSyncs.topic;
+    this.syncTopic ??= ensureTopic(this.admin(this.plan.offsetSyncs.cluster), spec, this.logger).then(
+      () => spec.name,
+      (err: unknown) => {
+        this.syncTopic = undefined;
+        throw err;
+      },
+    );
+    return this.syncTopic;
+  }
+
+  /** The target's heartbeats topic, created on first use if missing. */
+  heartbeatsTopic(): Promise<string> {
+    const spec = this.plan.heartbeatsTopic;
+    this.heartbeatTopic ??= ensureTopic(this.admin('target'), spec, this.logger).then(
+      () => spec.name,
+      (err: unknown) => {
+        this.heartbeatTopic = undefined;
+        throw err;
+      },
+    );
+    return this.heartbeatTopic;
+  }
+
+  /** Earliest and latest offsets of every partition of a source topic. */
+  async sourceOffsets(topic: string): Promise<Map<number, PartitionOffsets>> {
+    try {
+      const offsets = await this.admin('source').listOffsets(topic);
+      this.noteSuccess('source');
+      return offsets;
+    } catch (err) {
+      this.noteFailure('source', err);
+      throw err;
+    }
+  }
+
+  /** Follows a source topic's end offsets until the returned function is called. */
+  watchSource(topic: string, watcher: SourceWatcher): () => void {
+    let set = this.watchers.get(topic);
+    if (!set) this.watchers.set(topic, (set = new Set()));
+    set.add(watcher);
+    this.refreshTimer ??= setInterval(() => void this.refreshSources(), this.options.timings.sourceRefreshMs);
+    return () => {
+      set.delete(watcher);
+      if (set.size === 0 && this.watchers.get(topic) === set) {
+        this.watchers.delete(topic);
+        this.missingCount.delete(topic);
+      }
+    };
+  }
+
+  noteSuccess(side: 'source' | 'target'): void {
+    this.options.reachability.success(side === 'source' ? this.plan.source : this.plan.target);
+  }
+
+  noteFailure(side: 'source' | 'target', err: unknown): void {
+    if (isKafkaError(err) && CONNECTIVITY_CODES.has(err.code)) {
+      this.options.reachability.failure(side === 'source' ? this.plan.source : this.plan.target, (err as KafkaError).message, Date.now());
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.refreshTimer);
+    await this.refreshing;
+    const closing: Array<Promise<unknown>> = [];
+    if (this.sourceConsumer) closing.push(this.sourceConsumer.close());
+    if (this.positions) closing.push(this.positions.close());
+    await Promise.allSettled(closing);
+    await Promise.allSettled([
+      this.plainProducer?.close(),
+      this.syncProducer?.close(),
+      ...[...this.transactional].map((p) => p.close()),
+      ...[...this.admins.values()].map((a) => a.close()),
+    ]);
+  }
+
+  private refreshSources(): void {
+    if (this.refreshing || this.closed) return;
+    this.refreshing = (async () => {
+      for (const [topic, set] of [...this.watchers]) {
+        try {
+          const offsets = await this.sourceOffsets(topic);
+          this.missingCount.delete(topic);
+          for (const w of [...set]) w.endOffsets(offsets);
+        } catch (err) {
+          if (!isKafkaError(err, 'TOPIC_NOT_FOUND')) {
+            this.logger.debug({ topic, err: (err as Error).message }, 'could not read source end offsets');
+            continue;
+          }
+          const seen = (this.missingCount.get(topic) ?? 0) + 1;
+          this.missingCount.set(topic, seen);
+          if (seen >= 2) for (const w of [...set]) w.topicMissing();
+        }
+      }
+    })().finally(() => {
+      this.refreshing = undefined;
+    });
+  }
+}

@@ -1,0 +1,91 @@
+import { encodeHeartbeat } from '@mirrormaker/mm2-formats';
+import type { Logger } from '@mirrormaker/observability';
+import type { ErrorReport, UnitProgress } from '@mirrormaker/proto';
+import type { UnitWorker } from '@mirrormaker/service-kit';
+import type { FlowRuntime } from './flow-runtime';
+import type { MirrorMetrics } from './mirror-metrics';
+import { UnitStatus } from './unit-status';
+
+export interface HeartbeatUnitOptions {
+  unitId: string;
+  epoch: bigint;
+  flow: FlowRuntime;
+  metrics: MirrorMetrics;
+  now?: () => number;
+}
+
+/**
+ * MM2's heartbeat connector for one flow: every `emit.heartbeats.interval.seconds` a Heartbeat
+ * (source alias, target alias, now) goes to partition 0 of the target's `heartbeats` topic, the
+ * record timestamped with the same instant. The topic is created when missing (1 partition,
+ * compacted). A flow with `emit.heartbeats.enabled=false` writes nothing.
+ */
+export class HeartbeatUnit implements UnitWorker {
+  readonly unitId: string;
+  private readonly flow: FlowRuntime;
+  private readonly logger: Logger;
+  private readonly status = new UnitStatus();
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> | undefined;
+  private stopped = false;
+  private sent = 0n;
+
+  constructor(private readonly options: HeartbeatUnitOptions) {
+    this.unitId = options.unitId;
+    this.flow = options.flow;
+    this.now = options.now ?? Date.now;
+    this.logger = options.flow.logger.child({ unit: options.unitId, epoch: options.epoch.toString() });
+  }
+
+  start(): void {
+    const plan = this.flow.plan;
+    if (!plan.emitHeartbeats) {
+      this.logger.info('emit.heartbeats.enabled=false for this flow; writing no heartbeats');
+      return;
+    }
+    this.logger.info({ topic: plan.heartbeatsTopic.name, intervalMs: plan.heartbeatIntervalMs }, 'heartbeat unit started');
+    this.timer = setInterval(() => {
+      if (!this.sending) this.sending = this.beat().finally(() => (this.sending = undefined));
+    }, plan.heartbeatIntervalMs);
+    this.sending = this.beat().finally(() => (this.sending = undefined));
+  }
+
+  async stop(reason: string): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.sending;
+    this.logger.info({ reason, sent: this.sent.toString() }, 'heartbeat unit stopped');
+  }
+
+  progress(): UnitProgress {
+    return { unitId: this.unitId, position: this.sent - 1n, sourceEndOffset: -1n, recordsPerSecond: 0, bytesPerSecond: 0, stalledReason: this.status.stalledReason() };
+  }
+
+  errors(): ErrorReport[] {
+    const p = this.status.problemNow;
+    return p ? [{ unitId: this.unitId, cause: p.cause, message: p.message, at: new Date(p.since) }] : [];
+  }
+
+  private async beat(): Promise<void> {
+    if (this.stopped) return;
+    const plan = this.flow.plan;
+    const timestamp = BigInt(this.now());
+    try {
+      const topic = await this.flow.heartbeatsTopic();
+      if (this.stopped) return;
+      const { key, value } = encodeHeartbeat({ sourceClusterAlias: plan.source, targetClusterAlias: plan.target, timestamp });
+      await this.flow.producer().send(topic, [{ partition: 0, key, value, timestamp }], { acks: 'all' });
+      this.sent += 1n;
+      this.options.metrics.heartbeatSent(plan.name, plan.source, plan.target);
+      this.flow.noteSuccess('target');
+      if (this.status.clear()) this.logger.info('heartbeats written again');
+    } catch (err) {
+      this.options.metrics.error(plan.name, 'HEARTBEAT_FAILED');
+      this.flow.noteFailure('target', err);
+      const message = `cannot write a heartbeat to ${plan.heartbeatsTopic.name} on ${plan.target}: ${(err as Error).message}`;
+      if (this.status.problem('HEARTBEAT_FAILED', message, Date.now())) this.logger.warn(message);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import type { Registry } from '@mirrormaker/observability';
+import { Counter, Gauge, Histogram } from 'prom-client';
+
+/**
+ * MM2's MirrorSourceConnector metrics under Prometheus names, plus what MM2 lacks (lag, stalled
+ * partitions, errors by cause). Partition labels follow MM2's tags: `topic` is the remote topic
+ * name on the target, as in MM2's MBean.
+ *
+ * | MM2 (kafka.connect.mirror:type=MirrorSourceConnector) | here                                      |
+ * |--------------------------------------------------------|-------------------------------------------|
+ * | record-count / record-rate (at ack)                    | mirrormaker_source_record_count_total     |
+ * | byte-count / byte-rate (value bytes, at poll)          | mirrormaker_source_byte_count_total       |
+ * | replication-latency-ms[-min,-max,-avg] (at ack)        | mirrormaker_replication_latency_ms        |
+ * | record-age-ms[-min,-max,-avg] (at poll)                | mirrormaker_record_age_ms                 |
+ */
+const PARTITION_LABELS = ['flow', 'source', 'target', 'topic', 'partition'] as const;
+const LATENCY_BUCKETS_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000, 900_000, 3_600_000];
+
+export type PartitionLabels = Record<(typeof PARTITION_LABELS)[number], string>;
+
+/** Error causes counted in mirrormaker_data_mirror_errors_total. */
+export type ErrorCause =
+  | 'FETCH_FAILED'
+  | 'PRODUCE_FAILED'
+  | 'REMOTE_TOPIC_MISSING'
+  | 'RECORD_REJECTED'
+  | 'POSITION_FAILED'
+  | 'OFFSET_SYNC_FAILED'
+  | 'HEARTBEAT_FAILED'
+  | 'SOURCE_TOPIC_DELETED'
+  | 'FENCED'
+  | 'START_FAILED';
+
+/** The metric children of one mirrored partition, bound to its labels once. */
+export interface PartitionMetrics {
+  copied(records: number, latenciesMs: readonly number[]): void;
+  polled(valueBytes: number, agesMs: readonly number[]): void;
+  position(lastCopied: bigint, sourceEnd: bigint | undefined): void;
+  stalled(isStalled: boolean): void;
+  /** Drops the gauges of a partition this instance no longer holds (counters stay). */
+  remove(): void;
+}
+
+export class MirrorMetrics {
+  private readonly records: Counter<string>;
+  private readonly bytes: Counter<string>;
+  private readonly latency: Histogram<string>;
+  private readonly age: Histogram<string>;
+  private readonly positionGauge: Gauge<string>;
+  private readonly endOffsetGauge: Gauge<string>;
+  private readonly lagGauge: Gauge<string>;
+  private readonly stalledGauge: Gauge<string>;
+  private readonly errors: Counter<string>;
+  private readonly heartbeats: Counter<string>;
+  private readonly offsetSyncs: Counter<string>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    const labelNames = [...PARTITION_LABELS];
+    this.records = new Counter({ name: 'mirrormaker_source_record_count_total', help: 'Records copied to the target and acknowledged (MM2 record-count).', labelNames, registers });
+    this.bytes = new Counter({ name: 'mirrormaker_source_byte_count_total', help: 'Value bytes of records read from the source (MM2 byte-count).', labelNames, registers });
+    this.latency = new Histogram({
+      name: 'mirrormaker_replication_latency_ms',
+      help: 'Time from a record’s timestamp to its acknowledgement by the target, ms (MM2 replication-latency-ms).',
+      labelNames,
+      buckets: LATENCY_BUCKETS_MS,
+      registers,
+    });
+    this.age = new Histogram({
+      name: 'mirrormaker_record_age_ms',
+      help: 'Age of a record when read from the source, ms (MM2 record-age-ms).',
+      labelNames,
+      buckets: LATENCY_BUCKETS_MS,
+      registers,
+    });
+    this.positionGauge = new Gauge({ name: 'mirrormaker_partition_position', help: 'Last upstream offset copied and acknowledged; -1 before the first.', labelNames, registers });
+    this.endOffsetGauge = new Gauge({ name: 'mirrormaker_partition_source_end_offset', help: 'Log end offset of the source partition, as last seen.', labelNames, registers });
+    this.lagGauge = new Gauge({ name: 'mirrormaker_partition_lag', help: 'Records on the source not yet copied (source end offset − position − 1).', labelNames, registers });
+    this.stalledGauge = new Gauge({ name: 'mirrormaker_partition_stalled', help: '1 while the partition makes no progress because of a problem (see the unit status), else 0.', labelNames, registers });
+    this.errors = new Counter({ name: 'mirrormaker_data_mirror_errors_total', help: 'Failures while mirroring, by cause.', labelNames: ['flow', 'cause'], registers });
+    this.heartbeats = new Counter({ name: 'mirrormaker_heartbeats_sent_total', help: 'Heartbeats written to the target.', labelNames: ['flow', 'source', 'target'], registers });
+    this.offsetSyncs = new Counter({ name: 'mirrormaker_offset_syncs_sent_total', help: 'Offset syncs written.', labelNames: ['flow'], registers });
+  }
+
+  error(flow: string, cause: ErrorCause): void {
+    this.errors.inc({ flow, cause });
+  }
+
+  heartbeatSent(flow: string, source: string, target: string): void {
+    this.heartbeats.inc({ flow, source, target });
+  }
+
+  offsetSyncSent(flow: string): void {
+    this.offsetSyncs.inc({ flow });
+  }
+
+  forPartition(labels: PartitionLabels): PartitionMetrics {
+    const records = this.records.labels(labels);
+    const bytes = this.bytes.labels(labels);
+    const latency = this.latency.labels(labels);
+    const age = this.age.labels(labels);
+    const position = this.positionGauge.labels(labels);
+    const endOffset = this.endOffsetGauge.labels(labels);
+    const lag = this.lagGauge.labels(labels);
+    const stalled = this.stalledGauge.labels(labels);
+    stalled.set(0);
+    return {
+      copied(count, latenciesMs) {
+        records.inc(count);
+        for (const ms of latenciesMs) latency.observe(Math.max(0, ms));
+      },
+      polled(valueBytes, agesMs) {
+        bytes.inc(valueBytes);
+        for (const ms of agesMs) age.observe(Math.max(0, ms));
+      },
+      position(lastCopied, sourceEnd) {
+        position.set(Number(lastCopied));
+        if (sourceEnd !== undefined) {
+          endOffset.set(Number(sourceEnd));
+          const behind = sourceEnd - lastCopied - 1n;
+          lag.set(Number(behind > 0n ? behind : 0n));
+        }
+      },
+      stalled(isStalled) {
+        stalled.set(isStalled ? 1 : 0);
+      },
+      remove: () => {
+        for (const gauge of [this.positionGauge, this.endOffsetGauge, this.lagGauge, this.stalledGauge]) gauge.remove(labels);
+      },
+    };
+  }
+}

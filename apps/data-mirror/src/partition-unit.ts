@@ -1,0 +1,457 @@
+import { isKafkaError, type ConsumedBatch, type ConsumedRecord, type KafkaError, type KafkaProducer, type PartitionOffsets } from '@mirrormaker/kafka';
+import type { MirrorSourcePartition } from '@mirrormaker/mm2-formats';
+import type { Logger } from '@mirrormaker/observability';
+import type { ErrorReport, UnitProgress } from '@mirrormaker/proto';
+import { Backoff, type UnitWorker } from '@mirrormaker/service-kit';
+import { copyAtLeastOnce, copyExactlyOnce, type CopyFailure, type CopyOutcome, type CopyTarget } from './batch-copier';
+import type { ConsumerRoute } from './flow-consumer';
+import { remoteTopicOf, transactionalIdOf } from './flow-plan';
+import type { FlowRuntime } from './flow-runtime';
+import type { MirrorMetrics, PartitionMetrics } from './mirror-metrics';
+import { OffsetSyncEmitter } from './offset-sync-emitter';
+import { RateMeter } from './rate-meter';
+import { startPosition } from './start-position';
+import type { DataMirrorTimings } from './timings';
+import { UnitStatus, type UnitProblemCause } from './unit-status';
+
+export interface PartitionUnitOptions {
+  unitId: string;
+  epoch: bigint;
+  topic: string;
+  partition: number;
+  flow: FlowRuntime;
+  metrics: MirrorMetrics;
+  timings: DataMirrorTimings;
+}
+
+/** Thrown from a batch handler to have the same records delivered again later. */
+class RetryLater extends Error {
+  override readonly name = 'RetryLater';
+}
+
+type State = 'starting' | 'running' | 'stopped';
+
+/**
+ * Copies one leased source partition to the same partition of its remote topic.
+ *
+ * Start: (exactly-once: fence the previous holder through the unit's transactional id) → read the
+ * stored positions to their end → resume at stored + 1, or at the reset policy's offset → attach to
+ * the flow's source consumer. Every step is retried with backoff until it succeeds or the unit stops.
+ *
+ * Each batch: skip records at or below `lastCopied` (already written by this holder) → check the
+ * remote topic exists → write (at-least-once: requests awaited, then the position record; exactly-
+ * once: records and position in one transaction) → feed offset syncs → metrics. A failure makes the
+ * consumer deliver the remaining records again later; nothing is ever skipped.
+ *
+ * Invariants:
+ * - `lastCopied` only grows, and every record up to it is on the target.
+ * - The stored position never exceeds `lastCopied`.
+ * - After `stop()` resolves no produce request for this partition is started; one already sent is
+ *   awaited up to `stopWaitMs`.
+ */
+export class PartitionUnit implements UnitWorker, ConsumerRoute {
+  readonly unitId: string;
+  readonly topic: string;
+  readonly partition: number;
+  private readonly flow: FlowRuntime;
+  private readonly timings: DataMirrorTimings;
+  private readonly metrics: MirrorMetrics;
+  private readonly logger: Logger;
+  private readonly remoteTopic: string;
+  private readonly sourcePartition: MirrorSourcePartition;
+  private readonly status = new UnitStatus();
+  private readonly rate = new RateMeter(Date.now());
+  private readonly partitionMetrics: PartitionMetrics;
+  private state: State = 'starting';
+  private stopping = false;
+  private closed = false;
+  private attached = false;
+  /** Last upstream offset on the target (-1 before anything). */
+  private lastCopied = -1n;
+  /** True once records were copied whose position is not stored yet. */
+  private positionDirty = false;
+  private polledUpTo = -1n;
+  private sourceEnd: bigint | undefined;
+  private retryAfter = 0;
+  private inFlight: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
+  private transactional: KafkaProducer | undefined;
+  private syncs: OffsetSyncEmitter | undefined;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly options: PartitionUnitOptions) {
+    this.unitId = options.unitId;
+    this.topic = options.topic;
+    this.partition = options.partition;
+    this.flow = options.flow;
+    this.timings = options.timings;
+    this.metrics = options.metrics;
+    const plan = options.flow.plan;
+    this.remoteTopic = remoteTopicOf(plan, options.topic);
+    this.sourcePartition = { cluster: plan.source, topic: options.topic, partition: options.partition };
+    this.logger = options.flow.logger.child({ unit: options.unitId, epoch: options.epoch.toString() });
+    this.partitionMetrics = options.metrics.forPartition({
+      flow: plan.name,
+      source: plan.source,
+      target: plan.target,
+      topic: this.remoteTopic,
+      partition: String(options.partition),
+    });
+  }
+
+  /** Begins the start sequence in the background; progress shows in the unit's status. */
+  start(): void {
+    this.starting = this.startWithRetries();
+  }
+
+  resumeOffset(): bigint {
+    return this.lastCopied + 1n;
+  }
+
+  async handle(batch: ConsumedBatch): Promise<void> {
+    if (this.state !== 'running' || this.stopping) return;
+    const run = this.copy(batch);
+    this.inFlight = run;
+    try {
+      await run;
+    } finally {
+      if (this.inFlight === run) this.inFlight = undefined;
+      this.partitionMetrics.stalled(this.status.problemNow !== undefined);
+    }
+  }
+
+  attachFailed(error: KafkaError): void {
+    if (this.stopping) return;
+    this.problem('START_FAILED', `cannot read source partition ${this.topic}-${this.partition}: ${error.message}`, 'warn');
+    // The consumer retries by itself; if the topic was deleted, the source watcher stops the unit.
+  }
+
+  async stop(reason: string): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopping = true;
+    this.wake?.();
+    clearInterval(this.syncTimer);
+    this.unwatch?.();
+    const began = Date.now();
+    if (!(await within(Promise.allSettled([this.inFlight]), this.timings.stopWaitMs))) {
+      this.logger.warn({ waitedMs: this.timings.stopWaitMs }, 'a produce request was still in flight when the unit stopped');
+    }
+    // A start still in progress sees `stopping` after its current step and attaches nothing.
+    await within(Promise.allSettled([this.starting]), Math.min(2000, this.timings.stopWaitMs));
+    this.detach();
+    this.state = 'stopped';
+    if (this.syncs) {
+      this.syncs.flush();
+      await this.syncs.settle(1000);
+    }
+    if (this.transactional) await this.flow.closeTransactional(this.transactional);
+    this.partitionMetrics.remove();
+    this.logger.info({ reason, position: this.lastCopied.toString(), ms: Date.now() - began }, 'partition unit stopped');
+  }
+
+  progress(): UnitProgress {
+    const { recordsPerSecond, bytesPerSecond } = this.rate.rates(Date.now());
+    return {
+      unitId: this.unitId,
+      position: this.lastCopied,
+      sourceEndOffset: this.sourceEnd ?? -1n,
+      recordsPerSecond,
+      bytesPerSecond,
+      stalledReason: this.state === 'starting' && !this.status.problemNow ? 'STARTING: reading the stored position' : this.status.stalledReason(),
+    };
+  }
+
+  errors(): ErrorReport[] {
+    const p = this.status.problemNow;
+    return p ? [{ unitId: this.unitId, cause: p.cause, message: p.message, at: new Date(p.since) }] : [];
+  }
+
+  // ---- start ----------------------------------------------------------------------------------
+
+  private async startWithRetries(): Promise<void> {
+    const backoff = new Backoff({ initialMs: 1000, maxMs: 30_000 });
+    while (!this.stopping) {
+      try {
+        await this.open();
+        return;
+      } catch (err) {
+        if (this.stopping) return;
+        const delay = backoff.next();
+        this.problem('START_FAILED', `${(err as Error).message} (retrying in ${delay} ms)`, 'warn');
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private async open(): Promise<void> {
+    const plan = this.flow.plan;
+    let range: PartitionOffsets | undefined;
+    try {
+      range = (await this.flow.sourceOffsets(this.topic)).get(this.partition);
+    } catch (err) {
+      if (isKafkaError(err, 'TOPIC_NOT_FOUND')) return this.sourceGone(`source topic ${this.topic} does not exist`);
+      throw err;
+    }
+    if (!range) return this.sourceGone(`source topic ${this.topic} has no partition ${this.partition}`);
+    if (this.stopping) return;
+
+    if (plan.exactlyOnce && !this.transactional) {
+      const id = transactionalIdOf(plan, this.topic, this.partition);
+      const producer = this.flow.transactionalProducer(id);
+      this.transactional = producer;
+      // Registering the transactional id bumps its epoch: a previous holder still writing is fenced,
+      // and its open transaction is aborted before we read the stored position below.
+      await producer.beginTransaction();
+      await producer.abortTransaction();
+      this.logger.info({ transactionalId: id }, 'transactional id registered; any previous holder is fenced');
+    }
+
+    const store = this.flow.positionStore();
+    await store.readToEnd();
+    if (this.stopping) return;
+    const stored = store.get(this.sourcePartition);
+    const start = startPosition(stored, plan.offsetReset, range);
+    this.lastCopied = start.offset - 1n;
+    this.polledUpTo = this.lastCopied;
+    this.sourceEnd = range.latest;
+    const logFields = { stored: stored?.toString(), start: start.offset.toString(), reason: start.reason, remoteTopic: this.remoteTopic };
+    if (start.reason === 'reset-before-log-start' || start.reason === 'reset-after-log-end') {
+      this.logger.warn({ ...logFields, logStart: range.earliest.toString(), logEnd: range.latest.toString() }, 'stored position is outside the source log; starting by the reset policy');
+    } else {
+      this.logger.info(logFields, 'partition unit starting');
+    }
+
+    clearInterval(this.syncTimer); // from an earlier attempt that failed after this point
+    this.unwatch?.();
+    if (plan.offsetSyncs.enabled) {
+      this.syncs = new OffsetSyncEmitter({
+        producer: this.flow.offsetSyncProducer(),
+        topic: () => this.flow.offsetSyncsTopic(),
+        maxOffsetLag: plan.offsetLagMax,
+        logger: this.logger,
+        onSent: () => this.metrics.offsetSyncSent(plan.name),
+        onFailed: () => this.metrics.error(plan.name, 'OFFSET_SYNC_FAILED'),
+      });
+      this.syncTimer = setInterval(() => this.syncs?.flush(), this.timings.offsetSyncFlushMs);
+    }
+    this.unwatch = this.flow.watchSource(this.topic, {
+      endOffsets: (offsets) => {
+        const o = offsets.get(this.partition);
+        if (o) this.sourceEnd = o.latest;
+        this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
+      },
+      topicMissing: () => this.sourceGone(`source topic ${this.topic} was deleted`),
+    });
+    if (this.stopping) return;
+    this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
+    this.status.clearCause('START_FAILED');
+    this.state = 'running';
+    this.attached = true;
+    this.flow.consumer().attach(this);
+  }
+
+  // ---- copy -----------------------------------------------------------------------------------
+
+  private async copy(batch: ConsumedBatch): Promise<void> {
+    if (batch.highWatermark > (this.sourceEnd ?? -1n)) this.sourceEnd = batch.highWatermark;
+    const records = batch.records.filter((r) => r.offset > this.lastCopied);
+    if (records.length === 0) {
+      await this.storePosition();
+      return;
+    }
+    const now = Date.now();
+    if (now < this.retryAfter) throw new RetryLater(this.status.stalledReason());
+    this.countPolled(records, now);
+
+    let partitions: number | undefined;
+    try {
+      partitions = await this.flow.remoteTopics().partitions(this.remoteTopic, this.partition);
+    } catch (err) {
+      this.metrics.error(this.flow.plan.name, 'PRODUCE_FAILED');
+      this.flow.noteFailure('target', err);
+      this.problem('PRODUCE_FAILED', `cannot look up remote topic ${this.remoteTopic} on ${this.flow.plan.target}: ${(err as Error).message}`, 'warn');
+      throw new RetryLater(this.status.stalledReason());
+    }
+    if (partitions === undefined || this.partition >= partitions) {
+      this.waitForRemoteTopic(partitions);
+      throw new RetryLater(this.status.stalledReason());
+    }
+    if (this.status.problemNow?.cause === 'REMOTE_TOPIC_MISSING') {
+      this.status.clear();
+      this.logger.info({ remoteTopic: this.remoteTopic }, 'remote topic exists now; copying');
+    }
+
+    const target: CopyTarget = {
+      remoteTopic: this.remoteTopic,
+      partition: this.partition,
+      maxChunkBytes: this.timings.maxChunkBytes,
+      shouldStop: () => this.stopping,
+    };
+    let outcome: CopyOutcome;
+    if (this.transactional) {
+      const store = this.flow.positionStore();
+      outcome = await copyExactlyOnce(this.transactional, target, records, (last) => ({
+        topic: store.topic,
+        record: store.recordFor(this.sourcePartition, last),
+      }));
+    } else {
+      outcome = await copyAtLeastOnce(this.flow.producer(), target, records);
+    }
+
+    if (outcome.written.length > 0) {
+      this.written(outcome.written, outcome.downstream);
+      if (this.transactional) this.positionDirty = false;
+    }
+    await this.storePosition();
+    if (outcome.failure) return this.copyFailed(outcome.failure);
+    if (this.stopping) return;
+    this.flow.noteSuccess('target');
+    const cleared = this.status.clear();
+    if (cleared) this.logger.info({ was: cleared.cause }, 'partition copying again');
+  }
+
+  private countPolled(records: readonly ConsumedRecord[], now: number): void {
+    const fresh = records.filter((r) => r.offset > this.polledUpTo);
+    if (fresh.length === 0) return;
+    let bytes = 0;
+    for (const r of fresh) bytes += r.value?.length ?? 0;
+    this.partitionMetrics.polled(
+      bytes,
+      fresh.map((r) => now - Number(r.timestamp)),
+    );
+    this.polledUpTo = fresh[fresh.length - 1].offset;
+  }
+
+  private written(records: readonly ConsumedRecord[], downstream: readonly bigint[]): void {
+    const now = Date.now();
+    const tp = { topic: this.topic, partition: this.partition };
+    // Record by record, as MM2's commitRecord: a due sync is sent before the next record can
+    // replace it in the pending map.
+    for (let i = 0; i < records.length; i++) {
+      this.syncs?.recordAcked(tp, records[i].offset, downstream[i]);
+      this.syncs?.fire();
+    }
+    this.lastCopied = records[records.length - 1].offset;
+    this.positionDirty = true;
+    let bytes = 0;
+    for (const r of records) bytes += r.value?.length ?? 0;
+    this.rate.add(records.length, bytes, now);
+    this.partitionMetrics.copied(
+      records.length,
+      records.map((r) => now - Number(r.timestamp)),
+    );
+    this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
+  }
+
+  /** At-least-once: stores `lastCopied` once its records are acknowledged. */
+  private async storePosition(): Promise<void> {
+    if (!this.positionDirty || this.transactional) return;
+    const store = this.flow.positionStore();
+    const upTo = this.lastCopied;
+    try {
+      await this.flow.producer().send(store.topic, [store.recordFor(this.sourcePartition, upTo)], { acks: 'all' });
+    } catch (err) {
+      this.metrics.error(this.flow.plan.name, 'POSITION_FAILED');
+      this.flow.noteFailure('target', err);
+      this.problem('POSITION_FAILED', `cannot store position ${upTo} in ${store.topic}: ${(err as Error).message}`, 'warn');
+      throw new RetryLater(this.status.stalledReason());
+    }
+    if (this.lastCopied === upTo) this.positionDirty = false;
+  }
+
+  private copyFailed(failure: CopyFailure): never | void {
+    const plan = this.flow.plan;
+    const where = `${this.remoteTopic}-${this.partition} (source ${this.topic}-${this.partition} offset ${failure.record.offset})`;
+    switch (failure.kind) {
+      case 'remote-topic-missing':
+        this.flow.remoteTopics().invalidate(this.remoteTopic);
+        this.waitForRemoteTopic(undefined);
+        throw new RetryLater(this.status.stalledReason());
+      case 'rejected':
+        this.metrics.error(plan.name, 'RECORD_REJECTED');
+        this.retryAfter = Date.now() + this.timings.stalledRetryMs;
+        this.problem(
+          'RECORD_REJECTED',
+          `the target refused the record at ${where}: ${failure.error.message} The partition stays at this record (retried every ${Math.round(this.timings.stalledRetryMs / 1000)} s); other partitions continue.`,
+          'error',
+        );
+        throw new RetryLater(this.status.stalledReason());
+      case 'fenced':
+        this.metrics.error(plan.name, 'FENCED');
+        this.problem(
+          'FENCED',
+          `another holder took over transactional id ${transactionalIdOf(plan, this.topic, this.partition)} while this instance held lease epoch ${this.options.epoch}; the unit stopped copying`,
+          'error',
+        );
+        this.stopCopying();
+        return;
+      case 'transient':
+        this.metrics.error(plan.name, 'PRODUCE_FAILED');
+        this.flow.noteFailure('target', failure.error);
+        this.problem('PRODUCE_FAILED', `producing to ${where} failed: ${failure.error.message}`, 'warn');
+        throw new RetryLater(this.status.stalledReason());
+    }
+  }
+
+  private waitForRemoteTopic(partitions: number | undefined): void {
+    this.metrics.error(this.flow.plan.name, 'REMOTE_TOPIC_MISSING');
+    const message =
+      partitions === undefined
+        ? `waiting for remote topic ${this.remoteTopic} on ${this.flow.plan.target}`
+        : `waiting for partition ${this.partition} of remote topic ${this.remoteTopic} on ${this.flow.plan.target} (it has ${partitions})`;
+    this.problem('REMOTE_TOPIC_MISSING', message, 'warn');
+  }
+
+  // ---- lifecycle helpers ----------------------------------------------------------------------
+
+  private sourceGone(message: string): void {
+    if (this.state === 'stopped') return;
+    this.metrics.error(this.flow.plan.name, 'SOURCE_TOPIC_DELETED');
+    this.problem('SOURCE_TOPIC_DELETED', `${message}; the unit stopped`, 'warn');
+    this.stopCopying();
+  }
+
+  /** Stops copying for good while the lease is still held (the coordinator drops the unit later). */
+  private stopCopying(): void {
+    this.stopping = true;
+    this.state = 'stopped';
+    clearInterval(this.syncTimer);
+    this.unwatch?.();
+    this.detach();
+    this.partitionMetrics.stalled(true);
+  }
+
+  private detach(): void {
+    if (!this.attached) return;
+    this.attached = false;
+    this.flow.consumer().detach(this);
+  }
+
+  private problem(cause: UnitProblemCause, message: string, level: 'warn' | 'error'): void {
+    const isNew = this.status.problem(cause, message, Date.now());
+    this.partitionMetrics.stalled(true);
+    if (isNew) this.logger[level]({ cause }, message);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+/** Resolves true if `work` settled within `ms`, false otherwise. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([work.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return outcome;
+}

@@ -1,0 +1,160 @@
+/**
+ * What the data mirror's integration tests share: an mm2.properties for the two test clusters, the
+ * service started in-process (as main.ts would, minus the servers), and helpers to write source
+ * records and read the target back.
+ */
+import { createKafkaClient, KafkaAdmin, KafkaProducer, PartitionConsumer, type ConsumedRecord, type KafkaClient, type ProducerRecord } from '@mirrormaker/kafka';
+import { createLogger, createMetricsRegistry, type Logger, type Registry } from '@mirrormaker/observability';
+import type { RunningService, ServiceFlags } from '@mirrormaker/service-kit';
+import { testClusters } from '@mirrormaker/testing';
+import { createDataMirrorService } from '../data-mirror-service';
+import type { DataMirrorTimings } from '../timings';
+
+export const SOURCE_ALIAS = 'A';
+export const TARGET_ALIAS = 'B';
+export const FLOW = `${SOURCE_ALIAS}->${TARGET_ALIAS}`;
+
+/** Quiet unless MM_TEST_LOG_LEVEL asks for more. */
+export const testLogger: Logger = createLogger({ service: 'data-mirror-test', level: process.env.MM_TEST_LOG_LEVEL ?? 'silent' });
+
+/** Short timings, so waits in tests are short. */
+export const FAST_TIMINGS: Partial<DataMirrorTimings> = {
+  offsetSyncFlushMs: 500,
+  sourceRefreshMs: 500,
+  remoteTopicRecheckMs: 200,
+  batchRetryMs: 300,
+  stalledRetryMs: 1000,
+  fetchMaxWaitMs: 100,
+};
+
+export function mm2Properties(extra: string[] = []): string {
+  const { source, target } = testClusters();
+  return [
+    `clusters = ${SOURCE_ALIAS}, ${TARGET_ALIAS}`,
+    `${SOURCE_ALIAS}.bootstrap.servers = ${source.bootstrap}`,
+    `${TARGET_ALIAS}.bootstrap.servers = ${target.bootstrap}`,
+    `${FLOW}.enabled = true`,
+    'replication.factor = 1',
+    'offset-syncs.topic.replication.factor = 1',
+    'checkpoints.topic.replication.factor = 1',
+    'heartbeats.topic.replication.factor = 1',
+    ...extra,
+    '',
+  ].join('\n');
+}
+
+export function clientFor(role: 'source' | 'target'): KafkaClient {
+  const info = testClusters()[role];
+  return createKafkaClient({ clusterAlias: role, brokers: [info.bootstrap], clientId: `data-mirror-int-${role}`, retry: { retries: 3, initialRetryTimeMs: 100, maxRetryTimeMs: 1000 } }, testLogger);
+}
+
+export interface InProcessMirror {
+  readonly instanceId: string;
+  readonly registry: Registry;
+  readonly service: RunningService;
+  stop(): Promise<void>;
+}
+
+/** Starts the service as `runService` would, without its gRPC and HTTP servers. */
+export async function startMirror(options: { coordinator: string; configText: string; instanceId: string; timings?: Partial<DataMirrorTimings> }): Promise<InProcessMirror> {
+  const spec = createDataMirrorService({ timings: { ...FAST_TIMINGS, ...options.timings } });
+  const registry = createMetricsRegistry({ service: 'data-mirror', version: 'test' });
+  const flags: ServiceFlags = {
+    coordinator: options.coordinator,
+    host: '127.0.0.1',
+    grpcPort: 0,
+    metricsPort: 0,
+    instanceId: options.instanceId,
+    logLevel: 'silent',
+    shutdownTimeoutMs: 10_000,
+    help: false,
+    switches: {},
+  };
+  const service = await spec.start({ flags, configText: options.configText, logger: testLogger.child({ instance: options.instanceId }), metrics: registry });
+  let stopped: Promise<void> | undefined;
+  return { instanceId: options.instanceId, registry, service, stop: () => (stopped ??= service.stop()) };
+}
+
+/** Source/target admin and producers for a test file; `close()` in afterAll. */
+export class Clusters {
+  readonly source = clientFor('source');
+  readonly target = clientFor('target');
+  readonly sourceAdmin = new KafkaAdmin(this.source);
+  readonly targetAdmin = new KafkaAdmin(this.target);
+  private readonly producers = new Map<string, KafkaProducer>();
+
+  producer(role: 'source' | 'target'): KafkaProducer {
+    let p = this.producers.get(role);
+    if (!p) this.producers.set(role, (p = new KafkaProducer(role === 'source' ? this.source : this.target, { idempotent: true })));
+    return p;
+  }
+
+  async createTopic(role: 'source' | 'target', name: string, partitions: number, configs: Record<string, string> = {}): Promise<void> {
+    await (role === 'source' ? this.sourceAdmin : this.targetAdmin).createTopics([{ name, partitions, replicationFactor: 1, configs }]);
+  }
+
+  async produce(role: 'source' | 'target', topic: string, records: ProducerRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += 200) await this.producer(role).send(topic, records.slice(i, i + 200));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.producers.values()].map((p) => p.close()));
+    await Promise.allSettled([this.sourceAdmin.close(), this.targetAdmin.close()]);
+  }
+}
+
+/**
+ * Reads partitions of a topic from the beginning until `done(records)` holds for the collected
+ * records (per partition, in offset order), or the timeout passes.
+ */
+export async function readUntil(
+  client: KafkaClient,
+  topic: string,
+  partitions: number[],
+  done: (byPartition: Map<number, ConsumedRecord[]>) => boolean,
+  timeoutMs = 30_000,
+): Promise<Map<number, ConsumedRecord[]>> {
+  const byPartition = new Map<number, ConsumedRecord[]>(partitions.map((p) => [p, []]));
+  const consumer = new PartitionConsumer(client, {
+    handler: async (batch) => {
+      byPartition.get(batch.partition)!.push(...batch.records);
+    },
+    maxWaitTimeMs: 100,
+    isolationLevel: 'read_committed',
+  });
+  try {
+    // A cluster's first consumer group can find no coordinator while __consumer_offsets is created.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await consumer.addPartitions(partitions.map((partition) => ({ topic, partition, offset: 'earliest' as const })));
+        break;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    await waitFor(() => done(byPartition), `records of ${topic}`, timeoutMs);
+    return byPartition;
+  } finally {
+    await consumer.close();
+  }
+}
+
+/** Resolves when `predicate` holds (polled every 50 ms); rejects after `timeoutMs` naming `what`. */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Comparable form of a record: key, value, headers (in order) and timestamp. */
+export function plain(r: { key: Buffer | null; value: Buffer | null; headers?: ReadonlyArray<{ key: string; value: Buffer | null }>; timestamp?: bigint | number }) {
+  return {
+    key: r.key?.toString('utf8') ?? null,
+    value: r.value?.toString('utf8') ?? null,
+    headers: (r.headers ?? []).map((h) => [h.key, h.value?.toString('utf8') ?? null]),
+    timestamp: r.timestamp === undefined ? undefined : String(r.timestamp),
+  };
+}

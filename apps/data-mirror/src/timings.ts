@@ -1,0 +1,37 @@
+/** How often and how long the data mirror does things; tests shorten them. */
+export interface DataMirrorTimings {
+  /**
+   * Delayed offset syncs are promoted and sent this often. MM2 does it after every offset flush
+   * (offset.flush.interval.ms, 60 s); a few seconds keep checkpoints of quiet partitions close to
+   * the end for a small cost (at most one record per partition per interval). @default 5000
+   */
+  offsetSyncFlushMs: number;
+  /** Source end offsets (lag) and source topic existence are checked this often. @default 5000 */
+  sourceRefreshMs: number;
+  /** A missing remote topic is looked up again after this long. @default 1000 */
+  remoteTopicRecheckMs: number;
+  /** A partition stalled on a refused record tries that record again after this long. @default 30000 */
+  stalledRetryMs: number;
+  /** A batch whose copy failed is delivered again after this long. @default 2000 */
+  batchRetryMs: number;
+  /** How long a unit's stop waits for the batch it is copying. @default 5000 */
+  stopWaitMs: number;
+  /** The service reports unhealthy after a cluster was unreachable this long. @default 120000 */
+  unhealthyAfterMs: number;
+  /** Longest wait of one source fetch for new records. @default 500 */
+  fetchMaxWaitMs: number;
+  /** Largest produce request, by encoded record size. @default 524288 */
+  maxChunkBytes: number;
+}
+
+export const DEFAULT_TIMINGS: DataMirrorTimings = Object.freeze({
+  offsetSyncFlushMs: 5000,
+  sourceRefreshMs: 5000,
+  remoteTopicRecheckMs: 1000,
+  stalledRetryMs: 30_000,
+  batchRetryMs: 2000,
+  stopWaitMs: 5000,
+  unhealthyAfterMs: 120_000,
+  fetchMaxWaitMs: 500,
+  maxChunkBytes: 512 * 1024,
+});
