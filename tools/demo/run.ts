@@ -49,14 +49,14 @@ async function main(): Promise<void> {
   say('starting two local Kafka clusters (the first run downloads Apache Kafka with Maven) ...');
   const clusters: TwoClusters = await startTwoClusters({ baseDir: join(workDir, 'kafka'), ports: DEFAULT_PORTS, log: (m) => say(m) });
   const children: ChildProcess[] = [];
-  let traffic: DemoTraffic | undefined;
-  let ticker: NodeJS.Timeout | undefined;
+  // Set once the services are up; the stop path may run before that.
+  const demo: { traffic?: DemoTraffic; ticker?: NodeJS.Timeout } = {};
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    clearInterval(ticker);
-    await traffic?.close();
+    clearInterval(demo.ticker);
+    await demo.traffic?.close();
     say('stopping the services and clusters ...');
     await Promise.all(
       children.map((c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM'))))),
@@ -96,13 +96,14 @@ async function main(): Promise<void> {
   }
   say(`config ${join(workDir, 'mm2.properties')}, service logs in ${workDir}/`);
 
-  traffic = new DemoTraffic(clusters.source.bootstrap, clusters.target.bootstrap, createLogger({ service: 'demo', level: 'silent' }));
+  const traffic = new DemoTraffic(clusters.source.bootstrap, clusters.target.bootstrap, createLogger({ service: 'demo', level: 'silent' }));
+  demo.traffic = traffic;
   await traffic.createTopic();
   await traffic.produce(1000);
   say(`produced 1000 orders to source:${DEMO_TOPIC}; mirroring to target:${DEMO_REMOTE_TOPIC} ...`);
   const began = Date.now();
   const t = traffic;
-  ticker = setInterval(() => {
+  demo.ticker = setInterval(() => {
     void (async () => {
       await t.produce(10);
       const mirrored = await t.mirrored().catch(() => 0n);
