@@ -2,14 +2,11 @@ import type { FlowConfig, MirrorConfig } from '@mirrormaker/config';
 import { KafkaAdmin, createKafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
 import { ServiceKind, type ErrorReport, type WorkUnit } from '@mirrormaker/proto';
-import { LeaseClient, MIRRORMAKER_VERSION, kafkaConnectionFor, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
+import { LeaseClient, MIRRORMAKER_VERSION, SyncStatus, kafkaConnectionFor, loadServiceConfig, resolveUnitFlow, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
 import { aclRules } from './acl-rules';
 import { createAclSyncMetrics, type AclSyncMetrics } from './acl-sync-metrics';
 import { AclSyncUnit, type ClusterHandle } from './acl-sync-unit';
 import { SYNC_GROUP_ACLS_KEY, groupAclSetting } from './group-acl-setting';
-import { loadServiceConfig } from './load-config';
-import { SyncStatus } from './sync-status';
-import { resolveUnitFlow } from './unit-flow';
 
 /** What the service keeps per granted unit: a running sync, or an idle placeholder saying why not. */
 interface HeldUnit {

@@ -2,14 +2,11 @@ import type { AclBinding, AclBindingFilter, KafkaAdmin } from '@mirrormaker/kafk
 import { isKafkaError } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
 import type { ErrorReport } from '@mirrormaker/proto';
-import { Backoff, type BackoffOptions } from '@mirrormaker/service-kit';
+import { Backoff, nextDelayMs, PeriodicLoop, SyncStatus, type BackoffOptions } from '@mirrormaker/service-kit';
 import { planAcls } from './acl-plan';
 import type { AclRules } from './acl-rules';
 import type { AclSyncMetrics } from './acl-sync-metrics';
 import { describeFailure, isSyncFailure, SyncFailure, type Failure, type SyncAction } from './failure';
-import { PeriodicLoop } from './periodic-loop';
-import { nextDelayMs } from './retry-delay';
-import { SyncStatus } from './sync-status';
 
 /** The admin calls this unit makes (KafkaAdmin in production, an in-memory fake in unit tests). */
 export type AclAdmin = Pick<KafkaAdmin, 'describeAcls' | 'createAcls' | 'close'>;

@@ -2,14 +2,11 @@ import type { FlowConfig, MirrorConfig } from '@mirrormaker/config';
 import { KafkaAdmin, createKafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
 import { ServiceKind, type WorkUnit } from '@mirrormaker/proto';
-import { LeaseClient, MIRRORMAKER_VERSION, kafkaConnectionFor, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
+import { LeaseClient, MIRRORMAKER_VERSION, SyncStatus, kafkaConnectionFor, loadServiceConfig, resolveUnitFlow, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
 import { flowRules } from './flow-rules';
 import { internalTopicSpecs } from './internal-topics';
-import { loadServiceConfig } from './load-config';
-import { SyncStatus } from './sync-status';
 import { createTopicSyncMetrics, type TopicSyncMetrics } from './topic-sync-metrics';
 import { TopicSyncUnit, type ClusterHandle, type TopicSyncSettings } from './topic-sync-unit';
-import { resolveUnitFlow } from './unit-flow';
 
 /** What the service keeps per granted unit: a running sync, or an idle placeholder saying why not. */
 interface HeldUnit {

@@ -2,14 +2,11 @@ import { isKafkaError, type ConfigEntry, type KafkaAdmin } from '@mirrormaker/ka
 import type { Logger } from '@mirrormaker/observability';
 import type { ErrorReport } from '@mirrormaker/proto';
 import { creationConfigs } from '@mirrormaker/replication-policy';
-import { Backoff, type BackoffOptions } from '@mirrormaker/service-kit';
+import { Backoff, nextDelayMs, PeriodicLoop, SyncStatus, type BackoffOptions } from '@mirrormaker/service-kit';
 import { configUpdate } from './config-update';
 import { describeFailure, isSyncFailure, SyncFailure, type Failure, type SyncAction } from './failure';
 import type { FlowRules } from './flow-rules';
 import type { InternalTopicSpec } from './internal-topics';
-import { PeriodicLoop } from './periodic-loop';
-import { nextDelayMs } from './retry-delay';
-import { SyncStatus } from './sync-status';
 import type { TopicSyncMetrics, TopicSyncOperation, TopicSyncTask } from './topic-sync-metrics';
 import { planTopics, type TopicCreation, type TopicPair } from './topic-plan';
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@mirrormaker/observability';
 import type { ErrorReport } from '@mirrormaker/proto';
-import type { Failure } from './failure';
+import type { UnitFailure as Failure } from './unit-failure';
 
 export type UnitState = 'starting' | 'in-sync' | 'degraded' | 'retrying' | 'idle' | 'stopped';
 

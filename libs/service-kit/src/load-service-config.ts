@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { formatProblem, hasErrors, loadMirrorConfig, type MirrorConfig } from '@mirrormaker/config';
 import type { Logger } from '@mirrormaker/observability';
-import { ServiceError } from '@mirrormaker/service-kit';
+import { ServiceError } from './errors';
 
 /**
  * Reads mm2.properties text into the config model. Warnings are logged; errors end the start-up

@@ -1,6 +1,6 @@
 import { createLogger } from '@mirrormaker/observability';
 import { Writable } from 'node:stream';
-import type { Failure } from './failure';
+import type { UnitFailure as Failure } from './unit-failure';
 import { SyncStatus } from './sync-status';
 
 function setUp() {
@@ -16,37 +16,37 @@ function setUp() {
   return { status, lines, tick: (ms: number) => (now += ms) };
 }
 
-const denied: Failure = { cause: 'AUTHORIZATION_FAILED', message: 'principal User:bob lacks ALTER', retriable: false, clusterWide: false, action: 'create ACLs' };
+const denied: Failure = { cause: 'AUTHORIZATION_FAILED', message: 'principal User:bob lacks CREATE', retriable: false, clusterWide: false, action: 'create topic', topic: 'A.t' };
 
 describe('SyncStatus', () => {
   it('logs a failure as a warning when it appears, at debug while it repeats, and once when it is gone', () => {
     const { status, lines } = setUp();
-    status.recordRun('acls', { durationMs: 5, failures: [denied] });
-    status.recordRun('acls', { durationMs: 5, failures: [denied] });
-    status.recordRun('acls', { durationMs: 5, failures: [] });
+    status.recordRun('topics', { durationMs: 5, failures: [denied] });
+    status.recordRun('topics', { durationMs: 5, failures: [denied] });
+    status.recordRun('topics', { durationMs: 5, failures: [] });
     expect(lines.map((l) => [l.level, l.msg])).toEqual([
-      ['warn', 'principal User:bob lacks ALTER'],
-      ['debug', 'principal User:bob lacks ALTER'],
-      ['info', 'resolved: principal User:bob lacks ALTER'],
+      ['warn', 'principal User:bob lacks CREATE'],
+      ['debug', 'principal User:bob lacks CREATE'],
+      ['info', 'resolved: principal User:bob lacks CREATE'],
     ]);
     expect(status.currentState).toBe('in-sync');
   });
 
   it('turns current failures into error reports and its state into health details', () => {
     const { status, tick } = setUp();
-    status.recordRun('acls', { durationMs: 5, failures: [denied] });
+    status.recordRun('topics', { durationMs: 5, failures: [denied] });
     tick(1000);
-    status.recordRun('acls2', { durationMs: 7, failures: [], fatal: { failure: { ...denied, cause: 'UNREACHABLE', action: 'describe ACLs' }, retryInMs: 2000 } });
-    status.count('topic_acl_created', 2);
+    status.recordRun('configs', { durationMs: 7, failures: [], fatal: { failure: { ...denied, cause: 'UNREACHABLE', action: 'list topics' }, retryInMs: 2000 } });
+    status.count('topic_created', 2);
     expect(status.currentState).toBe('retrying');
-    expect(status.errorReports('acls/A->B')).toEqual([
-      { unitId: 'acls/A->B', cause: 'AUTHORIZATION_FAILED', message: denied.message, at: new Date(1_000_000) },
-      { unitId: 'acls/A->B', cause: 'UNREACHABLE', message: denied.message, at: new Date(1_001_000) },
+    expect(status.errorReports('topics/A->B')).toEqual([
+      { unitId: 'topics/A->B', cause: 'AUTHORIZATION_FAILED', message: denied.message, at: new Date(1_000_000) },
+      { unitId: 'topics/A->B', cause: 'UNREACHABLE', message: denied.message, at: new Date(1_001_000) },
     ]);
     expect(status.view()).toMatchObject({
       state: 'retrying',
-      totals: { topic_acl_created: 2 },
-      lastRuns: { acls2: { ok: false, retryAt: new Date(1_003_000).toISOString() }, acls: { ok: true } },
+      totals: { topic_created: 2 },
+      lastRuns: { configs: { ok: false, retryAt: new Date(1_003_000).toISOString() }, topics: { ok: true } },
     });
   });
 

@@ -1,4 +1,4 @@
-import type { Backoff } from '@mirrormaker/service-kit';
+import type { Backoff } from '../backoff';
 
 /** How a run of a periodic task ended. */
 export type RunOutcome = { readonly ok: true } | { readonly ok: false; readonly retriable: boolean };

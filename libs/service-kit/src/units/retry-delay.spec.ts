@@ -1,4 +1,4 @@
-import { Backoff } from '@mirrormaker/service-kit';
+import { Backoff } from '../backoff';
 import { nextDelayMs } from './retry-delay';
 
 const noJitter = () => new Backoff({ initialMs: 1000, maxMs: 60_000, factor: 2, jitter: 0 });
