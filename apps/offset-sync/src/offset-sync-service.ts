@@ -1,21 +1,119 @@
-import { OffsetSyncServiceService } from '@mirrormaker/proto';
-import { MIRRORMAKER_VERSION, withUnimplemented, type ServiceSpec } from '@mirrormaker/service-kit';
+import { hostname } from 'node:os';
+import * as grpc from '@grpc/grpc-js';
+import { findFlow, type MirrorConfig } from '@mirrormaker/config';
+import type { Logger } from '@mirrormaker/observability';
+import { OffsetSyncServiceService, ServiceKind, type WorkUnit } from '@mirrormaker/proto';
+import { LeaseClient, loadServiceConfig, MIRRORMAKER_VERSION, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
+import { ADVERTISED_HOST_ENV, advertisedAddress } from './advertised-address';
+import { GroupsUnit } from './groups-unit';
+import { resolveGroupsUnit } from './groups-unit-plan';
+import { offsetSyncHandlers, type TranslationSource } from './offset-sync-handlers';
+import { createOffsetSyncMetrics, type OffsetSyncMetrics } from './offset-sync-metrics';
+import { UnitStatus } from './unit-status';
 
-/** Translates consumer group offsets and writes MM2 checkpoints. */
+const SERVICE_NAME = 'mirrormaker.v1.OffsetSyncService';
+
+/** A granted unit: running work, or a placeholder saying why there is none. */
+type HeldUnit = { readonly kind: 'running'; readonly unit: GroupsUnit } | { readonly kind: 'idle'; readonly flow: string; readonly status: UnitStatus };
+
+function grantUnit(unit: WorkUnit, config: MirrorConfig, metrics: OffsetSyncMetrics, logger: Logger): HeldUnit {
+  const resolved = resolveGroupsUnit(config, unit.id);
+  if (!resolved.ok) {
+    const status = new UnitStatus();
+    status.setPhase('idle', resolved.message);
+    const intended = resolved.cause === 'FLOW_DISABLED' || resolved.cause === 'CHECKPOINTS_DISABLED';
+    if (!intended) status.report(resolved.cause, resolved.message);
+    logger[intended ? 'info' : 'warn']({ unit: unit.id, cause: resolved.cause }, `not working on the unit: ${resolved.message}`);
+    const flow = unit.flow ? `${unit.flow.source}->${unit.flow.target}` : unit.id;
+    return { kind: 'idle', flow, status };
+  }
+  const running = new GroupsUnit({ plan: resolved.plan, config, metrics, logger });
+  running.start();
+  return { kind: 'running', unit: running };
+}
+
+function translationSource(config: MirrorConfig | undefined, held: ReadonlyMap<string, HeldUnit>): TranslationSource {
+  return {
+    unitFor(flow) {
+      for (const h of held.values()) if (h.kind === 'running' && h.unit.flowName === flow) return h.unit;
+      return undefined;
+    },
+    whyNoUnit(flow) {
+      if (config === undefined) {
+        return { code: grpc.status.FAILED_PRECONDITION, message: 'this offset-sync instance was started without --config and holds no flows' };
+      }
+      if (findFlow(config, flow) === undefined) return { code: grpc.status.NOT_FOUND, message: `flow ${flow} is not in this instance's config` };
+      for (const h of held.values()) {
+        if (h.kind === 'idle' && h.flow === flow) return { code: grpc.status.FAILED_PRECONDITION, message: h.status.view().detail ?? `flow ${flow} is idle here` };
+      }
+      return {
+        code: grpc.status.FAILED_PRECONDITION,
+        message: `this instance does not hold the groups of flow ${flow}; ask the coordinator (ControlService.TranslateGroupOffsets), which knows who does`,
+      };
+    },
+  };
+}
+
+/** Translates consumer group offsets: MM2 checkpoints, group offset sync and TranslateOffsets. */
 export const offsetSyncService: ServiceSpec = {
   name: 'offset-sync',
   version: MIRRORMAKER_VERSION,
   grpcPort: 7002,
   metricsPort: 9402,
   requiresCoordinator: true,
-  async start({ logger }) {
-    logger.debug('no work loop yet');
+  async start({ flags, configText, logger, metrics }) {
+    const held = new Map<string, HeldUnit>();
+    if (configText === undefined) {
+      logger.warn('no --config (MM_CONFIG) given: not asking the coordinator for work');
+      return {
+        grpcServices: [{ name: SERVICE_NAME, definition: OffsetSyncServiceService, implementation: offsetSyncHandlers(translationSource(undefined, held), logger) }],
+        health: () => ({ healthy: true, details: { idle: 'no config' } }),
+        stop: async () => undefined,
+      };
+    }
+    const config = loadServiceConfig(configText, flags.configPath, process.env, logger);
+    const unitMetrics = createOffsetSyncMetrics(metrics);
+    const advertised = advertisedAddress({
+      host: flags.host,
+      grpcPort: flags.grpcPort,
+      advertisedHost: process.env[ADVERTISED_HOST_ENV],
+      hostname: hostname(),
+    });
+    if (advertised.address === undefined) logger.warn(advertised.reason);
+    const leases = new LeaseClient({
+      coordinator: flags.coordinator!,
+      instanceId: flags.instanceId,
+      kind: ServiceKind.SERVICE_KIND_OFFSET_SYNC,
+      version: MIRRORMAKER_VERSION,
+      ...(advertised.address === undefined ? {} : { advertisedAddress: advertised.address }),
+      logger,
+      metrics,
+      async startUnit(unit): Promise<UnitWorker> {
+        const granted = grantUnit(unit, config, unitMetrics, logger);
+        held.set(unit.id, granted);
+        return {
+          async stop(reason) {
+            if (granted.kind === 'running') await granted.unit.stop(reason);
+            if (held.get(unit.id) === granted) held.delete(unit.id);
+          },
+        };
+      },
+      report: () => ({
+        errors: [...held].flatMap(([id, h]) => (h.kind === 'running' ? h.unit.status : h.status).errorReports(id)),
+      }),
+    });
+    leases.start();
     return {
-      grpcServices: [
-        { name: 'mirrormaker.v1.OffsetSyncService', definition: OffsetSyncServiceService, implementation: withUnimplemented(OffsetSyncServiceService, 'mirrormaker.v1.OffsetSyncService') },
-      ],
-      health: () => ({ healthy: true }),
-      stop: async () => undefined,
+      grpcServices: [{ name: SERVICE_NAME, definition: OffsetSyncServiceService, implementation: offsetSyncHandlers(translationSource(config, held), logger) }],
+      health: () => ({
+        healthy: true,
+        details: {
+          coordinatorConnected: leases.isConnected,
+          ...(advertised.address === undefined ? {} : { advertisedAddress: advertised.address }),
+          units: Object.fromEntries([...held].map(([id, h]) => [id, (h.kind === 'running' ? h.unit.status : h.status).view()])),
+        },
+      }),
+      stop: () => leases.stop(),
     };
   },
 };

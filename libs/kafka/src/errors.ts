@@ -29,6 +29,8 @@ export const KAFKA_ERROR_CODES = [
   'UNSUPPORTED_COMPRESSION',
   /** Another producer with the same transactional id took over. */
   'PRODUCER_FENCED',
+  /** A group offset commit refused because the group has members. */
+  'GROUP_NOT_IDLE',
   /** The installed kafkajs is not the version this lib was written against. */
   'INCOMPATIBLE_CLIENT',
   'TIMEOUT',

@@ -51,3 +51,6 @@ export type {
   StartOffset,
   TopicPartition,
 } from './partition-consumer';
+
+export { IdleGroupOffsets } from './idle-group-offsets';
+export type { GroupOffsetCommit } from './idle-group-offsets';

@@ -15,6 +15,28 @@ export class PeriodicLoop {
     private readonly fallbackDelayMs = 5_000,
   ) {}
 
+  /**
+   * A loop at a fixed rate: the next round starts `intervalMs` after the previous one started, or
+   * right after it ended when it took longer. A round that throws is reported and the loop carries
+   * on at the next interval.
+   */
+  static fixedRate(
+    intervalMs: number,
+    round: (signal: AbortSignal) => Promise<void>,
+    onError: (error: unknown) => void,
+    now: () => number = Date.now,
+  ): PeriodicLoop {
+    return new PeriodicLoop(
+      async (signal) => {
+        const began = now();
+        await round(signal);
+        return intervalMs - (now() - began);
+      },
+      onError,
+      intervalMs,
+    );
+  }
+
   get signal(): AbortSignal {
     return this.abort.signal;
   }

@@ -1,0 +1,30 @@
+import {
+  checkpointsForGroup,
+  type Checkpoint,
+  type CheckpointsForGroupInput,
+  type DownstreamTranslator,
+  type TopicPartition,
+} from '@mirrormaker/offset-translation';
+
+export interface GroupCheckpoints {
+  /** Checkpoints to emit (MM2's emission rule already applied). */
+  readonly checkpoints: Checkpoint[];
+  /**
+   * Source partitions whose committed offset is older than every offset sync kept for them: the
+   * group cannot be translated there (a failed-over consumer would get no position).
+   */
+  readonly misses: TopicPartition[];
+}
+
+/** `checkpointsForGroup`, also reporting the partitions it had to drop as too old to translate. */
+export function groupCheckpoints(input: CheckpointsForGroupInput): GroupCheckpoints {
+  const misses: TopicPartition[] = [];
+  const translator: DownstreamTranslator = {
+    translateDownstream(tp, upstreamOffset) {
+      const translation = input.translator.translateDownstream(tp, upstreamOffset);
+      if (translation.kind === 'tooOld') misses.push({ topic: tp.topic, partition: tp.partition });
+      return translation;
+    },
+  };
+  return { checkpoints: checkpointsForGroup({ ...input, translator }), misses };
+}

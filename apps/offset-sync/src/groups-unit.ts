@@ -1,0 +1,283 @@
+import type { MirrorConfig } from '@mirrormaker/config';
+import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type KafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
+import type { Logger } from '@mirrormaker/observability';
+import { CheckpointStore, OffsetSyncStore } from '@mirrormaker/offset-translation';
+import { Backoff, kafkaConnectionFor, PeriodicLoop } from '@mirrormaker/service-kit';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CheckpointEmitter } from './checkpoint-emitter';
+import { loadCheckpoints } from './checkpoint-loader';
+import { committedByPartition } from './committed-offsets';
+import { GroupDiscovery } from './group-discovery';
+import type { GroupsUnitPlan } from './groups-unit-plan';
+import { NotReadyError } from './not-ready-error';
+import { idleGroupOffsetWriter, type GroupOffsetWriter } from './idle-group-offset-writer';
+import type { FlowLabels, OffsetSyncMetrics } from './offset-sync-metrics';
+import { OffsetSyncReader } from './offset-sync-reader';
+import { TargetGroupsRound } from './target-groups-round';
+import { translateGroupOffsets, type TranslatedPosition } from './translated-offsets';
+import { UnitStatus, type UnitPhase } from './unit-status';
+
+export interface GroupsUnitOptions {
+  readonly plan: GroupsUnitPlan;
+  readonly config: MirrorConfig;
+  readonly metrics: OffsetSyncMetrics;
+  readonly logger: Logger;
+  /** Commits offsets of idle target groups. @default the kafkajs-based writer */
+  readonly writerFor?: (connection: KafkaConnection, logger: Logger) => GroupOffsetWriter;
+}
+
+const STOP_BOUND_MS = 5_000;
+
+/**
+ * The work of one `groups/<flow>/0` unit, MM2's checkpoint task as a service:
+ *
+ *  1. create `<source>.checkpoints.internal` on the target if missing (1 partition, compact);
+ *  2. read it once into the checkpoint store, so no checkpoint is ever emitted behind an earlier
+ *     one (if it cannot be read, translation is limited to syncs read after start-up instead);
+ *  3. read the offset-syncs topic from its start and follow it; nothing is translated before
+ *     the first read to its end;
+ *  4. every `emit.checkpoints.interval.seconds`: checkpoints for the selected source groups;
+ *  5. every `sync.group.offsets.interval.seconds` (or the checkpoint interval when sync is off):
+ *     lag of those groups on the target and, with sync on, their offsets on idle target groups.
+ */
+export class GroupsUnit {
+  readonly status = new UnitStatus();
+  private readonly abort = new AbortController();
+  private readonly log: Logger;
+  private readonly labels: FlowLabels;
+  private readonly sourceClient: KafkaClient;
+  private readonly targetClient: KafkaClient;
+  private readonly sourceAdmin: KafkaAdmin;
+  private readonly targetAdmin: KafkaAdmin;
+  private readonly producer: KafkaProducer;
+  private readonly writer: GroupOffsetWriter | undefined;
+  private readonly checkpointStore = new CheckpointStore();
+  private readonly emitter: CheckpointEmitter;
+  private readonly targetRound: TargetGroupsRound;
+  private syncStore: OffsetSyncStore | undefined;
+  private reader: OffsetSyncReader | undefined;
+  private readonly loops: PeriodicLoop[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: GroupsUnitOptions) {
+    const { plan, config, metrics } = options;
+    const { flow } = plan;
+    this.log = options.logger.child({ unit: plan.unitId, flow: flow.name });
+    this.labels = { source: flow.source, target: flow.target };
+    const connection = (side: 'source' | 'target'): KafkaConnection => ({
+      ...kafkaConnectionFor(config.clusters[flow[side]]!, `${flow.name}|offset-sync|${side}`),
+      requestTimeoutMs: Math.min(flow.adminTimeoutMs, 30_000),
+      retry: { retries: 3, initialRetryTimeMs: 200, maxRetryTimeMs: 2_000 },
+    });
+    this.sourceClient = createKafkaClient(connection('source'), this.log);
+    this.targetClient = createKafkaClient(connection('target'), this.log);
+    this.sourceAdmin = new KafkaAdmin(this.sourceClient);
+    this.targetAdmin = new KafkaAdmin(this.targetClient);
+    this.producer = new KafkaProducer(this.targetClient);
+    this.writer = plan.groupSyncIntervalMs === null ? undefined : (options.writerFor ?? idleGroupOffsetWriter)(connection('target'), this.log);
+    this.emitter = new CheckpointEmitter({
+      plan,
+      sourceAdmin: this.sourceAdmin,
+      producer: this.producer,
+      discovery: new GroupDiscovery(
+        () => this.sourceAdmin.listGroups(),
+        plan.rules.groupFilter,
+        flow.refreshGroupsEnabled ? flow.refreshGroupsIntervalSeconds * 1000 : null,
+      ),
+      syncStore: () => this.syncStore,
+      checkpointStore: this.checkpointStore,
+      metrics,
+      logger: this.log,
+    });
+    this.targetRound = new TargetGroupsRound({
+      plan,
+      targetAdmin: this.targetAdmin,
+      checkpointStore: this.checkpointStore,
+      writer: this.writer,
+      metrics,
+      logger: this.log,
+    });
+  }
+
+  get unitId(): string {
+    return this.options.plan.unitId;
+  }
+
+  get flowName(): string {
+    return this.options.plan.flow.name;
+  }
+
+  /** Starts the unit's work in the background; problems show in `status`. */
+  start(): void {
+    this.options.metrics.offsetSyncStoreReady.set(this.labels, 0);
+    this.running ??= this.run().catch((err: unknown) => {
+      if (this.abort.signal.aborted) return;
+      this.status.report('UNEXPECTED', (err as Error).message);
+      this.log.error({ err: (err as Error).message }, 'groups unit stopped working');
+    });
+  }
+
+  /** The group's committed source offsets translated to the target, right now. */
+  async translate(group: string): Promise<TranslatedPosition[]> {
+    const store = this.syncStore;
+    if (store === undefined || !store.initialLoadComplete) {
+      throw new NotReadyError(`flow ${this.flowName}: the offset syncs have not been read to the end yet (${this.status.phase}); try again shortly`);
+    }
+    const committed = await this.sourceAdmin.fetchCommittedOffsets(group);
+    const { rules, renameTopic } = this.options.plan;
+    return translateGroupOffsets({
+      committed: committedByPartition(committed),
+      shouldTranslateTopic: (topic) => rules.topicFilter.shouldReplicateTopic(topic),
+      translator: store,
+      renameTopic,
+    });
+  }
+
+  async stop(reason: string): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    const began = Date.now();
+    this.abort.abort();
+    await Promise.all(this.loops.map((loop) => loop.stop(STOP_BOUND_MS)));
+    await this.reader?.close();
+    const bound = new AbortController();
+    await Promise.race([this.running, sleep(STOP_BOUND_MS, undefined, { signal: bound.signal }).catch(() => undefined)]);
+    bound.abort();
+    await Promise.allSettled([this.producer.close(), this.sourceAdmin.close(), this.targetAdmin.close(), this.writer?.close()]);
+    this.targetRound.forgetSeries();
+    this.options.metrics.offsetSyncStoreReady.remove(this.labels);
+    this.status.setPhase('stopped', reason);
+    this.log.info({ reason, ms: Date.now() - began }, 'groups unit stopped');
+  }
+
+  private async run(): Promise<void> {
+    const { plan } = this.options;
+    const { signal } = this.abort;
+    await this.retrying('CHECKPOINTS_TOPIC', 'creating-checkpoints-topic', () => this.ensureCheckpointsTopic());
+    await this.retrying('CHECKPOINTS_LOAD', 'loading-checkpoints', () => this.loadCheckpoints());
+    if (signal.aborted) return;
+
+    const store = new OffsetSyncStore({ initializationMustReadToEnd: this.checkpointStore.initializationMustReadToEnd });
+    this.syncStore = store;
+    const offsetSyncsClient = plan.offsetSyncs.cluster === 'source' ? this.sourceClient : this.targetClient;
+    const reader = new OffsetSyncReader({
+      client: offsetSyncsClient,
+      topic: plan.offsetSyncs.topic,
+      store,
+      logger: this.log,
+      onSyncs: (count) => this.options.metrics.offsetSyncsRead.inc(this.labels, count),
+    });
+    this.reader = reader;
+    this.startLoops();
+    await this.retrying('OFFSET_SYNCS_TOPIC', 'waiting-for-offset-syncs', () => reader.start(), (err) =>
+      isKafkaError(err, 'TOPIC_NOT_FOUND')
+        ? `${plan.offsetSyncs.topic} does not exist on ${offsetSyncsClient.clusterAlias} yet (the data mirror creates it)`
+        : undefined,
+    );
+    if (signal.aborted) return;
+    this.status.setPhase('reading-offset-syncs', `${plan.offsetSyncs.topic} on ${offsetSyncsClient.clusterAlias}`);
+    await Promise.race([reader.caughtUp, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+    if (signal.aborted) return;
+    this.options.metrics.offsetSyncStoreReady.set(this.labels, 1);
+    this.status.setPhase('running');
+  }
+
+  private startLoops(): void {
+    const { plan } = this.options;
+    const guarded = (cause: string, round: (signal: AbortSignal) => Promise<void>) => async (signal: AbortSignal) => {
+      await round(signal);
+      this.status.resolve(cause);
+    };
+    const onError = (cause: string, what: string) => (err: unknown) => {
+      this.status.report(cause, `${what}: ${(err as Error).message}`);
+      this.log.warn({ err: (err as Error).message }, `${what} failed; trying again next round`);
+    };
+    this.loops.push(
+      PeriodicLoop.fixedRate(
+        plan.checkpointIntervalMs,
+        guarded('CHECKPOINT_ROUND', async (signal) => {
+          await this.keepReaderAlive();
+          await this.emitter.round(signal);
+        }),
+        onError('CHECKPOINT_ROUND', 'checkpoint round'),
+      ),
+      PeriodicLoop.fixedRate(
+        plan.targetIntervalMs,
+        guarded('TARGET_GROUPS_ROUND', (signal) => this.targetRound.round(signal)),
+        onError('TARGET_GROUPS_ROUND', plan.groupSyncIntervalMs === null ? 'target group lag' : 'group offset sync'),
+      ),
+    );
+    for (const loop of this.loops) loop.start();
+  }
+
+  /** A reader whose consumer gave up is replaced, continuing after the last record it read. */
+  private async keepReaderAlive(): Promise<void> {
+    if (this.reader?.failed && !this.abort.signal.aborted) {
+      this.log.warn('the offset-syncs reader stopped; starting it again');
+      await this.reader.restart();
+    }
+  }
+
+  private async ensureCheckpointsTopic(): Promise<void> {
+    const { plan } = this.options;
+    try {
+      await this.targetAdmin.createTopics([
+        {
+          name: plan.checkpointsTopic,
+          partitions: 1,
+          replicationFactor: plan.checkpointsTopicReplicationFactor,
+          configs: { 'cleanup.policy': 'compact' },
+        },
+      ]);
+    } catch (err) {
+      // As MM2: without the right to create topics, assume someone else created it.
+      if (!isKafkaError(err, 'AUTHORIZATION_FAILED')) throw err;
+      this.log.warn({ topic: plan.checkpointsTopic }, 'not allowed to create the checkpoints topic; assuming it exists');
+    }
+  }
+
+  private async loadCheckpoints(): Promise<void> {
+    const { plan } = this.options;
+    try {
+      const result = await loadCheckpoints({
+        client: this.targetClient,
+        topic: plan.checkpointsTopic,
+        store: this.checkpointStore,
+        keepGroup: (group) => plan.rules.groupFilter.shouldReplicateGroup(group),
+        logger: this.log,
+        signal: this.abort.signal,
+      });
+      this.checkpointStore.finishLoad({ succeeded: true });
+      this.log.info({ topic: plan.checkpointsTopic, ...result, groups: this.checkpointStore.snapshot().size }, 'earlier checkpoints loaded');
+    } catch (err) {
+      if (this.abort.signal.aborted) throw err;
+      if (!isKafkaError(err, 'AUTHORIZATION_FAILED') && !isKafkaError(err, 'TOPIC_NOT_FOUND')) throw err;
+      // MM2 carries on without earlier checkpoints; the offset-sync store then keeps only syncs
+      // read after start-up, so no new checkpoint can land behind a forgotten one.
+      this.checkpointStore.finishLoad({ succeeded: false });
+      this.status.report('CHECKPOINTS_UNREADABLE', `earlier checkpoints could not be read: ${(err as Error).message}`);
+      this.log.warn({ err: (err as Error).message }, 'earlier checkpoints could not be read; translating only from offset syncs written after start-up');
+    }
+  }
+
+  /** Runs `step` until it succeeds or the unit stops, with backoff between attempts. */
+  private async retrying(cause: string, phase: UnitPhase, step: () => Promise<void>, explain?: (err: unknown) => string | undefined): Promise<void> {
+    const backoff = new Backoff({ initialMs: 500, maxMs: 10_000 });
+    const { signal } = this.abort;
+    this.status.setPhase(phase);
+    while (!signal.aborted) {
+      try {
+        await step();
+        this.status.resolve(cause);
+        return;
+      } catch (err) {
+        if (signal.aborted) return;
+        const message = explain?.(err) ?? (err as Error).message;
+        this.status.report(cause, message);
+        this.status.setPhase(phase, message);
+        const delay = backoff.next();
+        this.log.warn({ err: (err as Error).message, retryInMs: delay }, `${phase}: ${message}`);
+        await sleep(delay, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  }
+}
