@@ -1,0 +1,169 @@
+// The whole system as operators run it: every service as its own process against two real
+// clusters, driven only through Kafka and the coordinator's control API.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { createKafkaClient, IdleGroupOffsets, KafkaAdmin, KafkaProducer } from '@mirrormaker/kafka';
+import { createLogger } from '@mirrormaker/observability';
+import { ControlServiceClient } from '@mirrormaker/proto';
+import { spawnService, type SpawnedService } from '@mirrormaker/service-kit/testing';
+import { freePorts, testClusters, uniqueName } from '@mirrormaker/testing';
+
+jest.setTimeout(180_000);
+
+const logger = createLogger({ service: 'e2e', level: 'silent' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const began = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() - began > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await sleep(500);
+  }
+}
+
+function rpc<Res>(client: ControlServiceClient, method: string, request: object): Promise<Res> {
+  const fn = (client as unknown as Record<string, (...a: unknown[]) => void>)[method]!.bind(client);
+  return new Promise((resolve, reject) =>
+    fn(request, new grpc.Metadata(), { deadline: Date.now() + 15_000 }, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res))),
+  );
+}
+
+describe('mirrormaker end to end', () => {
+  const { source, target } = testClusters();
+  // Aliases of our own, so internal topics do not meet other tests' ones on the shared clusters.
+  const [a, b] = [uniqueName('east').replace(/[^a-z0-9]/gi, ''), uniqueName('west').replace(/[^a-z0-9]/gi, '')];
+  const flow = { source: a, target: b };
+  const topic = uniqueName('orders');
+  const remote = `${a}.${topic}`;
+  const group = uniqueName('billing');
+  const services: SpawnedService[] = [];
+  let control: ControlServiceClient;
+  const sourceClient = createKafkaClient({ clusterAlias: 'source', brokers: [source.bootstrap], clientId: 'e2e-source' }, logger);
+  const sourceAdmin = new KafkaAdmin(sourceClient);
+  const targetAdmin = new KafkaAdmin(createKafkaClient({ clusterAlias: 'target', brokers: [target.bootstrap], clientId: 'e2e-target' }, logger));
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mm-e2e-'));
+    const config = join(dir, 'mm2.properties');
+    writeFileSync(
+      config,
+      [
+        `clusters = ${a}, ${b}`,
+        `${a}.bootstrap.servers = ${source.bootstrap}`,
+        `${b}.bootstrap.servers = ${target.bootstrap}`,
+        `${a}->${b}.enabled = true`,
+        `${a}->${b}.topics = ${topic}`,
+        `${a}->${b}.sync.group.offsets.enabled = true`,
+        `${a}->${b}.refresh.topics.interval.seconds = 2`,
+        // Single-broker test clusters: every topic we create gets one replica.
+        'replication.factor = 1',
+        'checkpoints.topic.replication.factor = 1',
+        'offset-syncs.topic.replication.factor = 1',
+        'heartbeats.topic.replication.factor = 1',
+        'emit.heartbeats.interval.seconds = 1',
+        `coordinator.config.topic = ${uniqueName('mm-config')}`,
+        'lease.ttl.ms = 4000',
+        'lease.renew.interval.ms = 500',
+        'lease.grace.ms = 500',
+        '',
+      ].join('\n'),
+    );
+    await sourceAdmin.createTopics([{ name: topic, partitions: 2, replicationFactor: 1 }]);
+    const [controlPort, offsetSyncPort] = await freePorts(2);
+    const common = ['--config', config, '--host', '127.0.0.1', '--metrics-port', '0'];
+    services.push(await spawnService('coordinator', [...common, '--grpc-port', String(controlPort)]));
+    const withCoordinator = [...common, '--coordinator', `127.0.0.1:${controlPort}`];
+    services.push(
+      ...(await Promise.all([
+        spawnService('data-mirror', [...withCoordinator, '--grpc-port', '0']),
+        spawnService('offset-sync', [...withCoordinator, '--grpc-port', String(offsetSyncPort)]),
+        spawnService('topic-config-sync', [...withCoordinator, '--grpc-port', '0']),
+      ])),
+    );
+    control = new ControlServiceClient(`127.0.0.1:${controlPort}`, grpc.credentials.createInsecure());
+  });
+
+  afterAll(async () => {
+    control?.close();
+    const exits = await Promise.all(services.map((s) => (s.process.exitCode === null ? s.stop('SIGTERM') : Promise.resolve({ code: s.process.exitCode, ms: 0 }))));
+    await Promise.allSettled([sourceAdmin.close(), targetAdmin.close()]);
+    expect(exits.map((e) => e.code)).toEqual(services.map(() => 0));
+  });
+
+  it('mirrors every record to the remote topic and reports the flow caught up', async () => {
+    const producer = new KafkaProducer(sourceClient, { idempotent: true });
+    await producer.connect();
+    for (let batch = 0; batch < 4; batch++) {
+      await producer.send(
+        topic,
+        Array.from({ length: 500 }, (_, i) => ({ partition: i % 2, key: Buffer.from(`k${batch}-${i}`), value: Buffer.from(`order ${batch * 500 + i}`) })),
+      );
+    }
+    await producer.close();
+
+    await eventually('2000 records on the target', async () => {
+      if (!(await targetAdmin.listTopics()).includes(remote)) return undefined;
+      const offsets = await targetAdmin.listOffsets(remote);
+      const total = [...offsets.values()].reduce((n, o) => n + (o.latest - o.earliest), 0n);
+      return total >= 2000n ? total : undefined;
+    });
+    expect([...(await targetAdmin.listOffsets(remote)).values()].map((o) => o.latest)).toEqual([1000n, 1000n]);
+
+    const caughtUp = await eventually('status with lag 0 on both partitions', async () => {
+      const status = await rpc<{ flows: { topics: { sourceTopic: string; remoteTopic: string; partitions: { holder: string; lag: bigint; position: bigint }[] }[] }[] }>(
+        control,
+        'getStatus',
+        { flows: [flow] },
+      );
+      const t = status.flows[0]?.topics.find((x) => x.sourceTopic === topic);
+      return t && t.partitions.length === 2 && t.partitions.every((p) => p.holder !== '' && p.lag === 0n && p.position === 999n) ? t : undefined;
+    });
+    expect(caughtUp.remoteTopic).toBe(remote);
+  });
+
+  it('translates a source group to target offsets through the control API, never past its position', async () => {
+    const commits = new IdleGroupOffsets(sourceClient);
+    await commits.commit(group, [
+      { topic, partition: 0, offset: 600n, metadata: 'm' },
+      { topic, partition: 1, offset: 734n, metadata: 'm' },
+    ]);
+    await commits.close();
+
+    const translated = await eventually('translated offsets for both partitions', async () => {
+      const res = await rpc<{ offsets: { topic: string; partition: number; downstreamOffset: bigint; upstreamOffset: bigint; recordsReread: bigint }[] }>(
+        control,
+        'translateGroupOffsets',
+        { flow, group },
+      );
+      return res.offsets.length === 2 ? res.offsets : undefined;
+    });
+    for (const o of translated) {
+      expect(o.topic).toBe(remote);
+      const upstream = o.partition === 0 ? 600n : 734n;
+      expect(o.upstreamOffset).toBe(upstream);
+      // Records were copied from offset 0 to an empty topic, so target offsets equal source ones: a
+      // consumer resuming at the translated offset skips nothing and re-reads exactly the gap, which
+      // grows with the distance to the newest offset sync (MM2's sparse sync store).
+      expect(o.downstreamOffset).toBeLessThanOrEqual(upstream);
+      expect(o.downstreamOffset).toBeGreaterThan(0n);
+      expect(o.recordsReread).toBe(upstream - o.downstreamOffset);
+    }
+
+    // The group is synced to the (empty) target group, so a consumer there resumes from it.
+    const committed = await eventually('group offsets synced to the target', async () => {
+      const offsets = await targetAdmin.fetchCommittedOffsets(group, [remote]);
+      const parts = offsets.get(remote);
+      return parts?.size === 2 ? parts : undefined;
+    });
+    expect(committed.get(0)?.offset).toBe(translated.find((o) => o.partition === 0)!.downstreamOffset);
+  });
+});
