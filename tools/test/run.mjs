@@ -20,7 +20,7 @@ const checks = run('checks', bin('nx'), ['run-many', '-t', 'generate', 'lint', '
 const resultsFile = join(root, 'tmp/jest-results.json');
 mkdirSync(join(root, 'tmp'), { recursive: true });
 rmSync(resultsFile, { force: true });
-const tests = run('tests', bin('jest'), ['--ci', '--maxWorkers=2', '--json', `--outputFile=${resultsFile}`]);
+const tests = run('tests', bin('jest'), ['--ci', '--maxWorkers=2', '--coverage', '--json', `--outputFile=${resultsFile}`]);
 
 let passed = 0;
 let failed = 0;
