@@ -17,17 +17,18 @@ function run(title, cmd, args) {
 
 const checks = run('checks', bin('nx'), ['run-many', '-t', 'generate', 'lint', 'typecheck', '--outputStyle=static', ...process.argv.slice(2)]);
 
-const resultsFile = join(root, 'tmp/jest-results.json');
+const countsFile = join(root, 'tmp/jest-counts.json');
 mkdirSync(join(root, 'tmp'), { recursive: true });
-rmSync(resultsFile, { force: true });
-const tests = run('tests', bin('jest'), ['--ci', '--maxWorkers=2', '--coverage', '--json', `--outputFile=${resultsFile}`]);
+rmSync(countsFile, { force: true });
+env.MM_TEST_COUNTS = countsFile;
+const tests = run('tests', bin('jest'), ['--ci', '--maxWorkers=2', '--coverage', '--reporters=default', `--reporters=${join(root, 'tools/test/count-reporter.cjs')}`]);
 
 let passed = 0;
 let failed = 0;
-if (existsSync(resultsFile)) {
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  passed = results.numPassedTests;
-  failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+if (existsSync(countsFile)) {
+  const counts = JSON.parse(readFileSync(countsFile, 'utf8'));
+  passed = counts.passed;
+  failed = counts.failed + counts.suitesFailedToRun;
 }
 if (checks !== 0) console.log('\nlint/typecheck/generate failed: see the nx output above');
 if (tests !== 0 && failed === 0) failed = 1;

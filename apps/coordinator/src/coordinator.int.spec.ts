@@ -54,6 +54,8 @@ describe('coordinator against real clusters', () => {
       `source->target.topics = ${prefix}.*, target.${prefix}.*`,
       'source->target.refresh.topics.interval.seconds = 1',
       'source->target.sync.topic.acls.enabled = false',
+      // Other tests write heartbeats on these shared clusters; MM2 would replicate them regardless of the filter.
+      'source->target.heartbeats.replication.enabled = false',
       'emit.heartbeats.enabled = false',
       `coordinator.config.topic = ${configTopic}`,
       'lease.ttl.ms = 2000',

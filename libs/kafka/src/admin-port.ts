@@ -143,7 +143,10 @@ export class KafkaAdmin {
       configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
     }));
     try {
-      await this.withAdmin({ operation: 'create topics' }, (admin) => admin.createTopics({ topics: request, waitForLeaders: true }));
+      // kafkajs's own wait for leaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a loaded broker
+      // answers for a moment after creating a topic; wait here instead (waitForTopics).
+      await this.withAdmin({ operation: 'create topics' }, (admin) => admin.createTopics({ topics: request, waitForLeaders: false }));
+      await this.waitForTopics(topics.map((t) => t.name));
     } catch (err) {
       const failures = createTopicFailures(err).filter((f) => f.type !== 'TOPIC_ALREADY_EXISTS');
       if (failures.length === 0 && createTopicFailures(err).length > 0) return;
@@ -161,6 +164,26 @@ export class KafkaAdmin {
       }
       throw mapped;
     }
+  }
+
+  /**
+   * Polls metadata until every named topic is visible with a leader for each partition, for at
+   * most `timeoutMs`; never throws (producers retry a missing leader anyway).
+   */
+  private async waitForTopics(names: readonly string[], timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const ready = await this.call({ operation: 'describe topics' }, async (admin) => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [...names] });
+        return names.every((n) => {
+          const t = topics.find((x) => x.name === n);
+          return t !== undefined && t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0);
+        });
+      }).catch(() => false);
+      if (ready) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.logger.warn({ topics: names }, 'created topics have no leader in metadata yet; continuing');
   }
 
   /**
