@@ -34,6 +34,11 @@ export default [
     },
   },
   {
+    // CommonJS files (jest config and reporters) load their dependencies with require().
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.spec.ts', '**/integration-helpers.ts', '**/testing/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)] },
   },
