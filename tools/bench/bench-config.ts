@@ -1,0 +1,163 @@
+/**
+ * What the benchmark runs and with which settings: workloads, names, the mm2.properties given to
+ * Apache MM2 and to mirrormaker, and the client tuning shared by every contender. Pure functions,
+ * unit tested in bench-config.spec.ts.
+ */
+
+export interface Workload {
+  /** Short name used in topic names and the report, e.g. "100b". */
+  name: string;
+  records: number;
+  recordBytes: number;
+  partitions: number;
+}
+
+/** The full-size workloads: a backlog large enough that each copy takes tens of seconds. */
+export const FULL_WORKLOADS: readonly Workload[] = [
+  { name: '100b', records: 2_000_000, recordBytes: 100, partitions: 8 },
+  { name: '1kb', records: 500_000, recordBytes: 1024, partitions: 8 },
+];
+
+/** `--smoke`: one tiny workload, a few seconds per contender. */
+export const SMOKE_WORKLOADS: readonly Workload[] = [{ name: '100b', records: 20_000, recordBytes: 100, partitions: 8 }];
+
+/** Workloads with their record counts multiplied by `scale` (at least 1000 records each). */
+export function scaleWorkloads(workloads: readonly Workload[], scale: number): Workload[] {
+  if (!(scale > 0)) throw new Error(`--scale must be a positive number, got ${scale}`);
+  return workloads.map((w) => ({ ...w, records: Math.max(1000, Math.round(w.records * scale)) }));
+}
+
+/** Payload bytes of a workload (what Kafka's perf tools count as MB). */
+export function workloadBytes(w: Workload): number {
+  return w.records * w.recordBytes;
+}
+
+export const MIB = 1024 * 1024;
+
+/**
+ * Producer settings for every writer of benchmark data: the preloading producer, the physical
+ * limit's producer and Apache MM2's producer (`<target>.producer.*`). mirrormaker sends whole
+ * fetched batches (up to 512 KiB per request), so it has no linger of its own.
+ */
+export const PRODUCER_TUNING: Readonly<Record<string, string>> = {
+  'batch.size': '262144',
+  'linger.ms': '10',
+  'compression.type': 'none',
+};
+
+/** Java heap of Apache MM2 (bin/connect-mirror-maker.sh uses -Xms256M -Xmx2G). */
+export const MM2_HEAP = ['-Xms256m', '-Xmx1g'];
+
+/** JVM options kafka-run-class.sh adds to every Kafka JVM (the "performance options"). */
+export const KAFKA_RUN_CLASS_JVM = [
+  '-server',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  '-XX:MaxInlineLevel=15',
+  '-Djava.awt.headless=true',
+];
+
+/** Cluster aliases and names of one contender run. Fresh per run, so every run starts from nothing. */
+export interface RunNames {
+  sourceAlias: string;
+  targetAlias: string;
+  /** The topic on the source. */
+  topic: string;
+  /** Where a mirror writes it on the target (DefaultReplicationPolicy: `<source alias>.<topic>`). */
+  remoteTopic: string;
+  /** mirrormaker's config revisions topic (one per run, so no stored revision is reused). */
+  configTopic: string;
+}
+
+const NAME = /^[a-zA-Z0-9_-]+$/;
+
+/** Names for run number `run` of an invocation tagged `tag` that copies `topic`. */
+export function runNames(tag: string, run: number, topic: string): RunNames {
+  if (!NAME.test(tag)) throw new Error(`run tag '${tag}' must be letters, digits, '-' or '_'`);
+  // No dots: the topic goes into a regular expression (topics = ...) unescaped.
+  if (!NAME.test(topic)) throw new Error(`benchmark topic '${topic}' must be letters, digits, '-' or '_'`);
+  const sourceAlias = `s${tag}r${run}`;
+  return {
+    sourceAlias,
+    targetAlias: `t${tag}r${run}`,
+    topic,
+    remoteTopic: `${sourceAlias}.${topic}`,
+    configTopic: `mirrormaker-config.bench-${tag}-r${run}.internal`,
+  };
+}
+
+export interface MirrorConfigInput {
+  names: RunNames;
+  sourceBootstrap: string;
+  targetBootstrap: string;
+  /** tasks.max: one task per partition. */
+  tasks: number;
+}
+
+/** Lines shared by both contenders' mm2.properties (MM2's own keys only). */
+function commonLines(input: MirrorConfigInput): string[] {
+  const { sourceAlias: s, targetAlias: t, topic } = input.names;
+  return [
+    `clusters = ${s}, ${t}`,
+    `${s}.bootstrap.servers = ${input.sourceBootstrap}`,
+    `${t}.bootstrap.servers = ${input.targetBootstrap}`,
+    `${s}->${t}.enabled = true`,
+    `${s}->${t}.topics = ${topic}`,
+    `# No reverse heartbeats: only the ${s}->${t} flow is measured.`,
+    `${t}->${s}.emit.heartbeats.enabled = false`,
+    `tasks.max = ${input.tasks}`,
+    '# Consumer groups and ACLs are not part of this benchmark.',
+    'emit.checkpoints.enabled = false',
+    'sync.group.offsets.enabled = false',
+    'sync.topic.acls.enabled = false',
+    '# Single-broker clusters.',
+    'replication.factor = 1',
+    'offset-syncs.topic.replication.factor = 1',
+    'heartbeats.topic.replication.factor = 1',
+    'checkpoints.topic.replication.factor = 1',
+    'offset.storage.replication.factor = 1',
+    'status.storage.replication.factor = 1',
+    'config.storage.replication.factor = 1',
+  ];
+}
+
+/** mm2.properties for Apache MM2 in dedicated mode (connect-mirror-maker.sh). */
+export function apacheMm2Properties(input: MirrorConfigInput): string {
+  const t = input.names.targetAlias;
+  return [
+    '# Apache MirrorMaker 2, dedicated mode; written by tools/bench.',
+    ...commonLines(input),
+    '# Producer tuning (the same values the physical-limit producer uses).',
+    ...Object.entries(PRODUCER_TUNING).map(([k, v]) => `${t}.producer.${k} = ${v}`),
+    '# What MM2 itself advises at start-up when every plugin has a ServiceLoader manifest:',
+    '# skips the reflective scan of the whole classpath.',
+    'plugin.discovery = service_load',
+    `${t}.plugin.discovery = service_load`,
+    '',
+  ].join('\n');
+}
+
+/** mm2.properties for mirrormaker: the same file plus our own key for the config revisions topic. */
+export function mirrormakerProperties(input: MirrorConfigInput): string {
+  return [
+    '# mirrormaker (coordinator + data-mirror + topic-config-sync); written by tools/bench.',
+    ...commonLines(input),
+    `coordinator.config.topic = ${input.names.configTopic}`,
+    '',
+  ].join('\n');
+}
+
+/** Alternating contender order: the physical limit first, then MM2 and mirrormaker in turn. */
+export function contenderOrder<T extends string>(limit: T | undefined, mirrors: readonly T[], index: number): T[] {
+  const m = index % 2 === 0 ? [...mirrors] : [...mirrors].reverse();
+  return limit === undefined ? m : [limit, ...m];
+}
+
+/** A short random tag for the names of one invocation. */
+export function newTag(random: () => number = Math.random): string {
+  return Math.floor(random() * 36 ** 4)
+    .toString(36)
+    .padStart(4, '0');
+}

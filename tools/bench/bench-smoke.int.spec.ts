@@ -1,0 +1,55 @@
+// The benchmark harness end to end on a tiny backlog (`npm run bench -- --smoke`) against the test
+// clusters: the physical limit, Apache MM2 and mirrormaker must each finish with numbers, the latency
+// check must measure both mirrors, and no process the bench started may be left behind.
+import { rmSync } from 'node:fs';
+import { testClusters } from '@mirrormaker/testing';
+import { runBench } from './bench';
+import { cleanupEverything, runningProcesses } from './processes';
+import { formatReport, parseBenchArgs } from './run';
+import type { BenchResult } from './report';
+
+describe('bench --smoke', () => {
+  const lines: string[] = [];
+  let result: BenchResult | undefined;
+
+  afterAll(async () => {
+    await cleanupEverything();
+    // On failure the bench's own log says where it stopped.
+    if (!result) process.stdout.write(lines.join('\n') + '\n');
+  });
+
+  it('copies the backlog with every contender, measures latency and stops everything', async () => {
+    const { source, target } = testClusters();
+    const options = parseBenchArgs(['--smoke', '--source', source.bootstrap, '--target', target.bootstrap], (m) => lines.push(m));
+    result = await runBench(options);
+
+    const runs = result.throughput;
+    expect(runs.map((r) => r.contender).sort()).toEqual(['limit', 'mirrormaker', 'mm2']);
+    for (const r of runs) {
+      expect({ contender: r.contender, caughtUp: r.caughtUp, note: r.note }).toEqual({ contender: r.contender, caughtUp: true, note: undefined });
+    }
+    const limit = runs.find((r) => r.contender === 'limit');
+    expect(limit?.consume?.recordsPerSec).toBeGreaterThan(0);
+    expect(limit?.produce?.recordsPerSec).toBeGreaterThan(0);
+    for (const r of runs.filter((x) => x.contender !== 'limit')) {
+      expect(r.recordsPerSec).toBeGreaterThan(0);
+      expect(r.mbPerSec).toBeGreaterThan(0);
+      expect(r.cpuSeconds).toBeGreaterThan(0);
+      expect(r.peakRssBytes).toBeGreaterThan(0);
+    }
+
+    expect(result.latency.map((l) => l.contender).sort()).toEqual(['mirrormaker', 'mm2']);
+    for (const l of result.latency) {
+      expect({ contender: l.contender, complete: l.complete, note: l.note }).toEqual({ contender: l.contender, complete: true, note: undefined });
+      expect(l.p50Ms).toBeGreaterThan(0);
+      expect(l.p99Ms).toBeGreaterThanOrEqual(l.p50Ms as number);
+    }
+
+    const report = formatReport(result);
+    expect(report).toContain('| mirrormaker |');
+    expect(report).toContain('Apache MM2 4.3.1');
+    expect(runningProcesses()).toEqual([]);
+    // Passed: the logs of this run are not needed.
+    rmSync(options.workDir, { recursive: true, force: true });
+  }, 180_000);
+});

@@ -1,0 +1,159 @@
+// `npm run bench`: Apache MirrorMaker 2 vs mirrormaker vs the physical limit on two local Kafka
+// clusters. Prints markdown tables and writes tmp/bench/<timestamp>.json. See tools/bench/README.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runBench, type BenchOptions } from './bench';
+import { repoRoot } from './our-services';
+import { abortAll, cleanupEverything, Interrupted, killAllProcessesNow } from './processes';
+import { CONTENDER_LABEL, latencyTable, runsTable, throughputTable, type BenchResult, type Contender } from './report';
+
+const HELP = `usage: npm run bench -- [options]
+
+  --smoke                 tiny backlog, one workload, contenders at the same time, short latency
+                          check on the running mirrors (checks the harness; numbers not comparable)
+  --parallel / --sequential  override how contenders run (default: sequential; --smoke: parallel)
+  --scale <x>             multiply the backlog sizes (e.g. 0.25); default 1
+  --repeat <n>            repetitions per workload, contender order alternating; default 1
+  --workload <name>       only this workload (100b or 1kb); repeatable
+  --only <list>           contenders, comma separated: limit,mm2,mirrormaker; default all
+  --no-throughput         skip the backlog copies (then give --latency-rate)
+  --no-latency            skip the latency runs
+  --latency-rate <n>      produce rate of the latency runs (default: half of mirrormaker's 100 B rate)
+  --latency-seconds <n>   default 30 (smoke: 3)
+  --source <host:port>    use running clusters instead of starting two (needs --target too)
+  --target <host:port>
+  --services <mode>       how mirrormaker runs: dist (dist/apps/<app>/main.js, built with nx first;
+                          default), bundle (the same esbuild bundle in tmp/bench/build; --smoke's
+                          default) or source (apps/<app>/src/main.ts through tsx)
+  --no-build              do not run the nx build first
+  --timeout <s>           per contender run; default 600 (smoke: 90)
+  --start-timeout <s>     give up when no record arrived this long after a mirror's start; default 180 (smoke: 60)
+  --stall <s>             give up after this long without progress; default 120 (smoke: 45)
+  --out <file>            JSON result path; default tmp/bench/<timestamp>.json
+`;
+
+function num(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got '${raw}'`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchOptions & { out: string } {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      smoke: { type: 'boolean' },
+      parallel: { type: 'boolean' },
+      sequential: { type: 'boolean' },
+      scale: { type: 'string' },
+      repeat: { type: 'string' },
+      workload: { type: 'string', multiple: true },
+      only: { type: 'string' },
+      'no-throughput': { type: 'boolean' },
+      'no-latency': { type: 'boolean' },
+      'latency-rate': { type: 'string' },
+      'latency-seconds': { type: 'string' },
+      source: { type: 'string' },
+      target: { type: 'string' },
+      services: { type: 'string' },
+      'no-build': { type: 'boolean' },
+      timeout: { type: 'string' },
+      stall: { type: 'string' },
+      'start-timeout': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  const smoke = values.smoke === true;
+  const contenders = (values.only ?? 'limit,mm2,mirrormaker').split(',').map((s) => s.trim()) as Contender[];
+  for (const c of contenders) if (!(c in CONTENDER_LABEL)) throw new Error(`--only: unknown contender '${c}' (limit, mm2, mirrormaker)`);
+  if ((values.source === undefined) !== (values.target === undefined)) throw new Error('--source and --target go together');
+  const services = values.services ?? (smoke ? 'bundle' : 'dist');
+  if (services !== 'dist' && services !== 'bundle' && services !== 'source') throw new Error(`--services must be dist, bundle or source, got '${services}'`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const workDir = join(repoRoot, 'tmp/bench', stamp);
+  return {
+    mode: smoke ? 'smoke' : 'full',
+    scale: num('scale', values.scale, 1),
+    repeat: Math.round(num('repeat', values.repeat, 1)),
+    workloads: values.workload,
+    contenders,
+    throughput: !values['no-throughput'],
+    latency: !values['no-latency'],
+    latencyRate: values['latency-rate'] ? Math.round(num('latency-rate', values['latency-rate'], 1)) : undefined,
+    latencySeconds: num('latency-seconds', values['latency-seconds'], smoke ? 3 : 30),
+    latencyWarmupSeconds: smoke ? 0 : 5,
+    clusters: values.source && values.target ? { source: values.source, target: values.target } : undefined,
+    services,
+    build: !values['no-build'],
+    parallel: values.sequential ? false : values.parallel === true || smoke,
+    timeoutMs: num('timeout', values.timeout, smoke ? 90 : 600) * 1000,
+    startTimeoutMs: num('start-timeout', values['start-timeout'], smoke ? 60 : 180) * 1000,
+    stallMs: num('stall', values.stall, smoke ? 45 : 120) * 1000,
+    workDir,
+    out: values.out ?? join(repoRoot, 'tmp/bench', `${stamp}.json`),
+    command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
+    log,
+  };
+}
+
+/** The printed report: machine, settings, the summary table, latency and every run. */
+export function formatReport(result: BenchResult): string {
+  const m = result.machine;
+  return [
+    `Command: \`${result.command}\``,
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ${m.java}; load average ${m.loadAvgStart.join(' / ')} at start, ${m.loadAvgEnd?.join(' / ') ?? '?'} at end`,
+    '',
+    '### Throughput (backlog copied from earliest until caught up; median of repetitions)',
+    '',
+    throughputTable(result),
+    '',
+    ...(result.latency.length ? ['### End-to-end latency (CreateTime on the source to arrival at a consumer on the target)', '', latencyTable(result.latency), ''] : []),
+    '### Every run',
+    '',
+    runsTable(result.throughput),
+    '',
+    ...(result.notDone.length ? ['Not measured: ' + result.notDone.join('; ')] : []),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const log = (m: string) => process.stdout.write(`[bench] ${m}\n`);
+  const options = parseBenchArgs(process.argv.slice(2), log);
+  let interrupted = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    abortAll();
+    log(`${sig}: stopping every process the benchmark started ...`);
+    process.exitCode = 130;
+    void cleanupEverything(log).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', killAllProcessesNow);
+  try {
+    const result = await runBench(options);
+    mkdirSync(join(options.out, '..'), { recursive: true });
+    writeFileSync(options.out, JSON.stringify(result, null, 2) + '\n');
+    process.stdout.write(`\n${formatReport(result)}\n\nJSON: ${options.out}\n`);
+  } finally {
+    await cleanupEverything(log);
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    // After Ctrl-C the signal handler reports and exits; whatever failed meanwhile is a consequence.
+    if (err instanceof Interrupted || process.exitCode === 130) return;
+    process.stderr.write(`[bench] failed: ${err.stack ?? err.message}\n`);
+    void cleanupEverything().finally(() => process.exit(1));
+  });
+}
