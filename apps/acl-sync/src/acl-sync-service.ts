@@ -1,19 +1,12 @@
 import type { FlowConfig, MirrorConfig } from '@mirrormaker/config';
 import { KafkaAdmin, createKafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
-import { ServiceKind, type ErrorReport, type WorkUnit } from '@mirrormaker/proto';
-import { LeaseClient, MIRRORMAKER_VERSION, SyncStatus, kafkaConnectionFor, loadServiceConfig, resolveUnitFlow, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
+import { ServiceKind, type WorkUnit } from '@mirrormaker/proto';
+import { idleUnit, kafkaConnectionFor, leasedUnitService, resolveUnitFlow, type HeldUnit } from '@mirrormaker/service-kit';
 import { aclRules } from './acl-rules';
 import { createAclSyncMetrics, type AclSyncMetrics } from './acl-sync-metrics';
 import { AclSyncUnit, type ClusterHandle } from './acl-sync-unit';
 import { SYNC_GROUP_ACLS_KEY, groupAclSetting } from './group-acl-setting';
-
-/** What the service keeps per granted unit: a running sync, or an idle placeholder saying why not. */
-interface HeldUnit {
-  readonly status: SyncStatus;
-  errorReports(): ErrorReport[];
-  stop(reason: string): Promise<void>;
-}
 
 /** Admin client settings: short client-side retries, since the unit retries whole runs with backoff. */
 function adminConnection(connection: KafkaConnection, flow: FlowConfig): KafkaConnection {
@@ -29,12 +22,6 @@ function clusterHandle(config: MirrorConfig, flow: FlowConfig, side: 'source' | 
   const cluster = config.clusters[flow[side]]!;
   const client = createKafkaClient(adminConnection(kafkaConnectionFor(cluster, `${flow.name}|acl-sync|${side}`), flow), logger);
   return { alias: cluster.alias, ...(client.principal ? { principal: client.principal } : {}), admin: new KafkaAdmin(client) };
-}
-
-function idleUnit(unitId: string, logger: Logger, note: string, problem?: { cause: string; message: string }): HeldUnit {
-  const status = new SyncStatus(logger.child({ unit: unitId }));
-  status.setIdle(note, problem ? { ...problem, retriable: false, clusterWide: true, action: 'setup' } : undefined);
-  return { status, errorReports: () => status.errorReports(unitId), stop: async () => status.setStopped() };
 }
 
 function startUnit(unit: WorkUnit, config: MirrorConfig, metrics: AclSyncMetrics, logger: Logger): HeldUnit {
@@ -77,47 +64,11 @@ function startUnit(unit: WorkUnit, config: MirrorConfig, metrics: AclSyncMetrics
 }
 
 /** Copies topic ACLs to the target by MM2 rules. */
-export const aclSyncService: ServiceSpec = {
+export const aclSyncService = leasedUnitService({
   name: 'acl-sync',
-  version: MIRRORMAKER_VERSION,
   grpcPort: 7004,
   metricsPort: 9404,
-  requiresCoordinator: true,
-  async start({ flags, configText, logger, metrics }) {
-    if (configText === undefined) {
-      logger.warn('no --config (MM_CONFIG) given: not asking the coordinator for work');
-      return { grpcServices: [], health: () => ({ healthy: true, details: { idle: 'no config' } }), stop: async () => undefined };
-    }
-    const config = loadServiceConfig(configText, flags.configPath, process.env, logger);
-    const unitMetrics = createAclSyncMetrics(metrics);
-    const held = new Map<string, HeldUnit>();
-    const leases = new LeaseClient({
-      coordinator: flags.coordinator!,
-      instanceId: flags.instanceId,
-      kind: ServiceKind.SERVICE_KIND_ACL_SYNC,
-      version: MIRRORMAKER_VERSION,
-      logger,
-      metrics,
-      async startUnit(unit): Promise<UnitWorker> {
-        const running = startUnit(unit, config, unitMetrics, logger);
-        held.set(unit.id, running);
-        return {
-          async stop(reason) {
-            await running.stop(reason);
-            if (held.get(unit.id) === running) held.delete(unit.id);
-          },
-        };
-      },
-      report: () => ({ errors: [...held.values()].flatMap((u) => u.errorReports()) }),
-    });
-    leases.start();
-    return {
-      grpcServices: [],
-      health: () => ({
-        healthy: true,
-        details: { coordinatorConnected: leases.isConnected, units: Object.fromEntries([...held].map(([id, u]) => [id, u.status.view()])) },
-      }),
-      stop: () => leases.stop(),
-    };
-  },
-};
+  kind: ServiceKind.SERVICE_KIND_ACL_SYNC,
+  createMetrics: createAclSyncMetrics,
+  startUnit,
+});

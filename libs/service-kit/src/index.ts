@@ -17,3 +17,4 @@ export { nextDelayMs, type RunOutcome } from './units/retry-delay';
 export { resolveUnitFlow, type UnitFlow } from './units/unit-flow';
 export { SyncStatus, type RunRecord, type UnitState } from './units/sync-status';
 export type { UnitFailure } from './units/unit-failure';
+export { idleUnit, leasedUnitService, type HeldUnit, type LeasedUnitServiceOptions } from './units/leased-unit-service';
