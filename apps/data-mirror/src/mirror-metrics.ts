@@ -18,6 +18,15 @@ const LATENCY_BUCKETS_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 1
 
 export type PartitionLabels = Record<(typeof PARTITION_LABELS)[number], string>;
 
+/**
+ * Our own key (MM2 has none), per flow (`A->B.metrics.partition.label.enabled`) or top-level; true by
+ * default. When false, the partition metrics of a flow carry no `partition` label: counters and
+ * histograms of a topic's partitions add up in one series, and the gauges show the sum over the
+ * partitions this instance holds (position, end offset, lag; stalled = partitions stalled).
+ */
+export const PARTITION_LABEL_KEY = 'metrics.partition.label.enabled';
+
+
 /** Error causes counted in mirrormaker_data_mirror_errors_total. */
 export type ErrorCause =
   | 'FETCH_FAILED'
@@ -94,7 +103,13 @@ export class MirrorMetrics {
     this.offsetSyncs.inc({ flow });
   }
 
-  forPartition(labels: PartitionLabels): PartitionMetrics {
+  /**
+   * The metric children of one partition. With `partitionLabel` false they are shared by every
+   * partition of the topic (see PARTITION_LABEL_KEY).
+   */
+  forPartition(partitionLabels: PartitionLabels, partitionLabel = true): PartitionMetrics {
+    if (!partitionLabel) return this.aggregated(partitionLabels);
+    const labels = partitionLabels;
     const records = this.records.labels(labels);
     const bytes = this.bytes.labels(labels);
     const latency = this.latency.labels(labels);
@@ -129,4 +144,69 @@ export class MirrorMetrics {
       },
     };
   }
+
+  /** Per topic: the gauges' per-partition values, summed into one series. */
+  private readonly topicGauges = new Map<string, Map<string, GaugeValues>>();
+
+  private aggregated(partitionLabels: PartitionLabels): PartitionMetrics {
+    const { partition, ...labels } = partitionLabels;
+    const key = JSON.stringify([labels.flow, labels.source, labels.target, labels.topic]);
+    let perPartition = this.topicGauges.get(key);
+    if (!perPartition) this.topicGauges.set(key, (perPartition = new Map()));
+    const mine: GaugeValues = { position: 0, endOffset: 0, lag: 0, stalled: 0 };
+    perPartition.set(partition, mine);
+    const gauges = { position: this.positionGauge, endOffset: this.endOffsetGauge, lag: this.lagGauge, stalled: this.stalledGauge } as const;
+    const publish = (which: keyof GaugeValues) => {
+      let sum = 0;
+      for (const values of perPartition.values()) sum += values[which];
+      gauges[which].set(labels, sum);
+    };
+    const records = this.records.labels(labels);
+    const bytes = this.bytes.labels(labels);
+    const latency = this.latency.labels(labels);
+    const age = this.age.labels(labels);
+    publish('stalled');
+    return {
+      copied(count, latenciesMs) {
+        records.inc(count);
+        for (const ms of latenciesMs) latency.observe(Math.max(0, ms));
+      },
+      polled(valueBytes, agesMs) {
+        bytes.inc(valueBytes);
+        for (const ms of agesMs) age.observe(Math.max(0, ms));
+      },
+      position(lastCopied, sourceEnd) {
+        mine.position = Number(lastCopied);
+        publish('position');
+        if (sourceEnd !== undefined) {
+          mine.endOffset = Number(sourceEnd);
+          const behind = sourceEnd - lastCopied - 1n;
+          mine.lag = Number(behind > 0n ? behind : 0n);
+          publish('endOffset');
+          publish('lag');
+        }
+      },
+      stalled(isStalled) {
+        mine.stalled = isStalled ? 1 : 0;
+        publish('stalled');
+      },
+      remove: () => {
+        if (perPartition.get(partition) !== mine) return;
+        perPartition.delete(partition);
+        if (perPartition.size === 0) {
+          this.topicGauges.delete(key);
+          for (const gauge of Object.values(gauges)) gauge.remove(labels);
+        } else {
+          for (const which of Object.keys(gauges) as (keyof GaugeValues)[]) publish(which);
+        }
+      },
+    };
+  }
+}
+
+interface GaugeValues {
+  position: number;
+  endOffset: number;
+  lag: number;
+  stalled: number;
 }

@@ -98,7 +98,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
       target: plan.target,
       topic: this.remoteTopic,
       partition: String(options.partition),
-    });
+    }, plan.partitionLabel);
   }
 
   /** Begins the start sequence in the background; progress shows in the unit's status. */

@@ -1,0 +1,72 @@
+import { createMetricsRegistry, type Registry } from '@mirrormaker/observability';
+import { MirrorMetrics, type PartitionLabels } from './mirror-metrics';
+
+const labels = (partition: number): PartitionLabels => ({ flow: 'A->B', source: 'A', target: 'B', topic: 'A.orders', partition: String(partition) });
+
+async function series(registry: Registry, name: string): Promise<Array<{ labels: Record<string, string | number | undefined>; value: number }>> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name}`);
+  return (await metric.get()).values.map((v) => ({ labels: { ...v.labels }, value: v.value }));
+}
+
+describe('MirrorMetrics', () => {
+  let registry: Registry;
+  let metrics: MirrorMetrics;
+  beforeEach(() => {
+    registry = createMetricsRegistry({ service: 'data-mirror', version: 'test' });
+    metrics = new MirrorMetrics(registry);
+  });
+
+  it('labels each partition by default', async () => {
+    const p0 = metrics.forPartition(labels(0));
+    const p1 = metrics.forPartition(labels(1));
+    p0.copied(3, [1]);
+    p1.copied(4, [1]);
+    p0.position(9n, 20n);
+    expect(await series(registry, 'mirrormaker_source_record_count_total')).toEqual([
+      { labels: labels(0), value: 3 },
+      { labels: labels(1), value: 4 },
+    ]);
+    expect((await series(registry, 'mirrormaker_partition_lag')).find((s) => s.labels.partition === '0')?.value).toBe(10);
+  });
+
+  it('without the partition label, adds counters up per topic and sums the gauges over the partitions held', async () => {
+    const { partition: _, ...topicLabels } = labels(0);
+    const p0 = metrics.forPartition(labels(0), false);
+    const p1 = metrics.forPartition(labels(1), false);
+    p0.copied(3, [1, 2, 3]);
+    p1.copied(4, [1, 2, 3, 4]);
+    p0.polled(100, [5]);
+    p1.polled(50, [5]);
+    p0.position(9n, 20n); // lag 10
+    p1.position(4n, 10n); // lag 5
+    p1.stalled(true);
+
+    expect(await series(registry, 'mirrormaker_source_record_count_total')).toEqual([{ labels: topicLabels, value: 7 }]);
+    expect(await series(registry, 'mirrormaker_source_byte_count_total')).toEqual([{ labels: topicLabels, value: 150 }]);
+    const latencyCount = (await series(registry, 'mirrormaker_replication_latency_ms')).filter((s) => !('le' in s.labels));
+    expect(latencyCount.every((s) => !('partition' in s.labels))).toBe(true);
+    expect(await series(registry, 'mirrormaker_partition_lag')).toEqual([{ labels: topicLabels, value: 15 }]);
+    expect(await series(registry, 'mirrormaker_partition_position')).toEqual([{ labels: topicLabels, value: 13 }]);
+    expect(await series(registry, 'mirrormaker_partition_source_end_offset')).toEqual([{ labels: topicLabels, value: 30 }]);
+    expect(await series(registry, 'mirrormaker_partition_stalled')).toEqual([{ labels: topicLabels, value: 1 }]);
+
+    // A partition handed over leaves the sums; the last one takes the gauges with it (counters stay).
+    p1.remove();
+    expect(await series(registry, 'mirrormaker_partition_lag')).toEqual([{ labels: topicLabels, value: 10 }]);
+    expect(await series(registry, 'mirrormaker_partition_stalled')).toEqual([{ labels: topicLabels, value: 0 }]);
+    p0.remove();
+    expect(await series(registry, 'mirrormaker_partition_lag')).toEqual([]);
+    expect(await series(registry, 'mirrormaker_source_record_count_total')).toEqual([{ labels: topicLabels, value: 7 }]);
+  });
+
+  it('without the partition label, a partition granted again replaces its earlier entry', async () => {
+    const first = metrics.forPartition(labels(0), false);
+    first.position(4n, 10n);
+    const again = metrics.forPartition(labels(0), false);
+    again.position(9n, 10n);
+    first.remove(); // the earlier worker stopping after the new one started changes nothing
+    expect((await series(registry, 'mirrormaker_partition_lag'))[0]?.value).toBe(0);
+    expect((await series(registry, 'mirrormaker_partition_position'))[0]?.value).toBe(9);
+  });
+});
