@@ -1,28 +1,11 @@
-import type { FlowConfig, MirrorConfig } from '@mirrormaker/config';
-import { KafkaAdmin, createKafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
+import type { MirrorConfig } from '@mirrormaker/config';
 import type { Logger } from '@mirrormaker/observability';
 import { ServiceKind, type WorkUnit } from '@mirrormaker/proto';
-import { idleUnit, kafkaConnectionFor, leasedUnitService, resolveUnitFlow, type HeldUnit } from '@mirrormaker/service-kit';
+import { flowAdmin, idleUnit, leasedUnitService, resolveUnitFlow, type HeldUnit } from '@mirrormaker/service-kit';
 import { aclRules } from './acl-rules';
 import { createAclSyncMetrics, type AclSyncMetrics } from './acl-sync-metrics';
 import { AclSyncUnit, type ClusterHandle } from './acl-sync-unit';
 import { SYNC_GROUP_ACLS_KEY, groupAclSetting } from './group-acl-setting';
-
-/** Admin client settings: short client-side retries, since the unit retries whole runs with backoff. */
-function adminConnection(connection: KafkaConnection, flow: FlowConfig): KafkaConnection {
-  return {
-    ...connection,
-    connectionTimeoutMs: 5_000,
-    requestTimeoutMs: Math.min(flow.adminTimeoutMs, 30_000),
-    retry: { retries: 2, initialRetryTimeMs: 250, maxRetryTimeMs: 2_000 },
-  };
-}
-
-function clusterHandle(config: MirrorConfig, flow: FlowConfig, side: 'source' | 'target', logger: Logger): ClusterHandle {
-  const cluster = config.clusters[flow[side]]!;
-  const client = createKafkaClient(adminConnection(kafkaConnectionFor(cluster, `${flow.name}|acl-sync|${side}`), flow), logger);
-  return { alias: cluster.alias, ...(client.principal ? { principal: client.principal } : {}), admin: new KafkaAdmin(client) };
-}
 
 function startUnit(unit: WorkUnit, config: MirrorConfig, metrics: AclSyncMetrics, logger: Logger): HeldUnit {
   const resolved = resolveUnitFlow(config, unit.id, 'acls');
@@ -42,8 +25,8 @@ function startUnit(unit: WorkUnit, config: MirrorConfig, metrics: AclSyncMetrics
   let source: ClusterHandle;
   let target: ClusterHandle;
   try {
-    source = clusterHandle(config, flow, 'source', logger);
-    target = clusterHandle(config, flow, 'target', logger);
+    source = flowAdmin(config, flow, 'source', 'acl-sync', logger);
+    target = flowAdmin(config, flow, 'target', 'acl-sync', logger);
   } catch (err) {
     const message = `cannot connect to the clusters of flow ${flow.name}: ${(err as Error).message}`;
     logger.error({ unit: unit.id }, message);

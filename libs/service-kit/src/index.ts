@@ -18,3 +18,4 @@ export { resolveUnitFlow, type UnitFlow } from './units/unit-flow';
 export { SyncStatus, type RunRecord, type UnitState } from './units/sync-status';
 export type { UnitFailure } from './units/unit-failure';
 export { idleUnit, leasedUnitService, type HeldUnit, type LeasedUnitServiceOptions } from './units/leased-unit-service';
+export { flowAdmin, type FlowAdmin } from './flow-admin';
