@@ -183,6 +183,37 @@ describe('PartitionConsumer against a real cluster', () => {
     }
   });
 
+  it('moves past a fetch that holds only an aborted transaction (read_committed)', async () => {
+    const topic = uniqueName('pcons-markers');
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    const transactional = new KafkaProducer(client, { transactionalId: uniqueName('pcons-markers-tx') });
+    const c = collector();
+    const consumer = new PartitionConsumer(client, { handler: c.handler, maxWaitTimeMs: 100, isolationLevel: 'read_committed' });
+    const inTransaction = async (value: string, end: 'commit' | 'abort') => {
+      await transactional.beginTransaction();
+      await transactional.send(topic, [{ partition: 0, key: null, value: Buffer.from(value) }]);
+      await (end === 'commit' ? transactional.commitTransaction() : transactional.abortTransaction());
+    };
+    try {
+      await consumer.addPartitions([{ topic, partition: 0, offset: 0n }]);
+      await inTransaction('committed', 'commit'); // record 0, commit marker 1
+      await waitFor(() => consumer.position(topic, 0) === 2n, 'position after the committed transaction');
+      // Fetched on its own, this transaction is nothing but an aborted record and its marker.
+      await inTransaction('aborted', 'abort'); // record 2, abort marker 3
+      expect((await admin.listOffsets(topic)).get(0)?.latest).toBe(4n);
+      await waitFor(() => consumer.position(topic, 0) === 4n, 'position at the end offset, past the abort marker');
+      await inTransaction('later', 'commit');
+      await waitFor(() => c.count(0) >= 2, 'the next committed record');
+      expect(c.seen.get(0)).toEqual([
+        ['0', 'committed'],
+        ['4', 'later'],
+      ]);
+    } finally {
+      await consumer.close();
+      await transactional.close();
+    }
+  });
+
   it('rejects partitions that do not exist and keeps running the others', async () => {
     const topic = uniqueName('pcons-missing');
     await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);

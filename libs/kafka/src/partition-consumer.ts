@@ -12,7 +12,8 @@
  *   partition is fetched only after the handler's promise for the previous one settled (that is
  *   the back-pressure). Batches of different partitions may be handled concurrently (`concurrency`).
  * - `position(tp)` is the next offset to deliver: after a handler resolves, the offset after the
- *   batch's last record (or after trailing transaction markers / aborted records).
+ *   batch's last record; after a fetch that held only transaction markers or aborted records, the
+ *   offset after those (so a partition ending in a marker reaches its end offset).
  * - kafkajs forgets positions on every group rejoin (it would restart from the default offset, as
  *   nothing is committed); every join therefore seeks each assigned partition back to its position.
  * - A handler that rejects gets the same records again after `handlerRetryBackoffMs`; other
@@ -122,6 +123,13 @@ interface Running {
   consumer: Consumer;
   generation: number;
   removeListeners: Array<() => void>;
+}
+
+/** The part of kafkajs's END_BATCH_PROCESS payload used here (offsets as decimal strings). */
+interface FilteredBatchEvent extends TopicPartition {
+  batchSize: number;
+  firstOffset: string | null;
+  lastOffset: string;
 }
 
 const ASSIGNER_NAME = 'MirrorMakerExactAssigner';
@@ -419,6 +427,15 @@ export class PartitionConsumer {
         hasJoined = true;
         joined();
       }),
+      // A fetched batch whose records were all filtered out (transaction markers, aborted records)
+      // never reaches eachBatch; kafkajs only reports it through this event. Without it, a partition
+      // ending in an abort or commit marker would look one or more offsets short of its end forever.
+      consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+        if (generation !== this.generation) return;
+        const { topic, partition, batchSize, firstOffset, lastOffset } = event.payload as FilteredBatchEvent;
+        if (batchSize !== 0 || firstOffset === null) return;
+        this.skipFiltered(topic, partition, BigInt(lastOffset) + 1n);
+      }),
       consumer.on(consumer.events.CRASH, (event) => {
         if (generation !== this.generation) return;
         const error = toKafkaError(event.payload.error, this.context('consume'));
@@ -465,6 +482,14 @@ export class PartitionConsumer {
         await this.restart();
       }).catch((err: unknown) => this.fail(toKafkaError(err, this.context('restart consumer'))));
     }, this.options.handlerRetryBackoffMs ?? 1_000).unref();
+  }
+
+  /** Moves a partition past records that were fetched but are not for the handler. */
+  private skipFiltered(topic: string, partition: number, next: bigint): void {
+    const st = this.partitions.get(keyOf(topic, partition));
+    // In flight or waiting to retry: that batch's outcome decides the position, not a later fetch.
+    if (!st || st.inFlight || st.retryTimer || next <= st.position) return;
+    st.position = next;
   }
 
   /** kafkajs starts every (re)joined assignment from the default offset: put each partition back. */
