@@ -19,7 +19,7 @@ describe('data-mirror copies a topic the way MM2 does', () => {
     await clusters.close();
   });
 
-  it('keeps every record, its partition, order, key, value, headers and timestamp; stores positions, offset syncs and heartbeats', async () => {
+  it('keeps every record, its partition, order, key, value, headers and timestamp, whatever the codec; stores positions, offset syncs and heartbeats', async () => {
     const started = Date.now();
     const topic = uniqueName('dm-copy');
     const remote = `A.${topic}`;
@@ -42,11 +42,15 @@ describe('data-mirror copies a topic the way MM2 does', () => {
         timestamp: base + i,
       });
     }
-    await clusters.produce('source', topic, sent);
+    // Each partition written with another codec; the mirror writes zstd (the flow's producer config).
+    const codecs = ['lz4', 'snappy', 'zstd'] as const;
+    for (let p = 0; p < partitions; p++) {
+      await clusters.produce('source', topic, sent.filter((r) => r.partition === p), codecs[p]);
+    }
 
     const units = [...Array.from({ length: partitions }, (_, p) => unitId({ kind: 'partition', flow: FLOW, topic, partition: p })), unitId({ kind: 'heartbeat', flow: FLOW })];
     coordinator = await startTestCoordinator(units);
-    mirror = await startMirror({ coordinator: coordinator.address, configText: mm2Properties(), instanceId: 'dm-copy-1' });
+    mirror = await startMirror({ coordinator: coordinator.address, configText: mm2Properties([`${FLOW}.producer.override.compression.type = zstd`]), instanceId: 'dm-copy-1' });
 
     const expected = (p: number) => sent.filter((r) => r.partition === p);
     const copied = await readUntil(clusters.target, remote, [0, 1, 2], (got) => [0, 1, 2].every((p) => got.get(p)!.length >= expected(p).length));

@@ -3,7 +3,7 @@
  * service started in-process (as main.ts would, minus the servers), and helpers to write source
  * records and read the target back.
  */
-import { createKafkaClient, KafkaAdmin, KafkaProducer, PartitionConsumer, type ConsumedRecord, type KafkaClient, type ProducerRecord } from '@mirrormaker/kafka';
+import { createKafkaClient, KafkaAdmin, KafkaProducer, PartitionConsumer, type Compression, type ConsumedRecord, type KafkaClient, type ProducerRecord } from '@mirrormaker/kafka';
 import { createLogger, createMetricsRegistry, type Logger, type Registry } from '@mirrormaker/observability';
 import type { RunningService, ServiceFlags } from '@mirrormaker/service-kit';
 import { testClusters } from '@mirrormaker/testing';
@@ -83,9 +83,10 @@ export class Clusters {
   readonly targetAdmin = new KafkaAdmin(this.target);
   private readonly producers = new Map<string, KafkaProducer>();
 
-  producer(role: 'source' | 'target'): KafkaProducer {
-    let p = this.producers.get(role);
-    if (!p) this.producers.set(role, (p = new KafkaProducer(role === 'source' ? this.source : this.target, { idempotent: true })));
+  producer(role: 'source' | 'target', compression: Compression = 'none'): KafkaProducer {
+    const key = `${role}/${compression}`;
+    let p = this.producers.get(key);
+    if (!p) this.producers.set(key, (p = new KafkaProducer(role === 'source' ? this.source : this.target, { idempotent: true, compression })));
     return p;
   }
 
@@ -93,8 +94,8 @@ export class Clusters {
     await (role === 'source' ? this.sourceAdmin : this.targetAdmin).createTopics([{ name, partitions, replicationFactor: 1, configs }]);
   }
 
-  async produce(role: 'source' | 'target', topic: string, records: ProducerRecord[]): Promise<void> {
-    for (let i = 0; i < records.length; i += 200) await this.producer(role).send(topic, records.slice(i, i + 200));
+  async produce(role: 'source' | 'target', topic: string, records: ProducerRecord[], compression: Compression = 'none'): Promise<void> {
+    for (let i = 0; i < records.length; i += 200) await this.producer(role, compression).send(topic, records.slice(i, i + 200));
   }
 
   async close(): Promise<void> {
