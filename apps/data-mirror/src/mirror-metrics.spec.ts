@@ -9,6 +9,10 @@ async function series(registry: Registry, name: string): Promise<Array<{ labels:
   return (await metric.get()).values.map((v) => ({ labels: { ...v.labels }, value: v.value }));
 }
 
+/** `count` records stamped `ageMs` before NOW. */
+const NOW = 1_700_000_000_000;
+const aged = (count: number, ageMs = 1) => Array.from({ length: count }, () => ({ timestamp: BigInt(NOW - ageMs) }));
+
 describe('MirrorMetrics', () => {
   let registry: Registry;
   let metrics: MirrorMetrics;
@@ -20,8 +24,8 @@ describe('MirrorMetrics', () => {
   it('labels each partition by default', async () => {
     const p0 = metrics.forPartition(labels(0));
     const p1 = metrics.forPartition(labels(1));
-    p0.copied(3, [1]);
-    p1.copied(4, [1]);
+    p0.copied(aged(3), NOW);
+    p1.copied(aged(4), NOW);
     p0.position(9n, 20n);
     expect(await series(registry, 'mirrormaker_source_record_count_total')).toEqual([
       { labels: labels(0), value: 3 },
@@ -34,10 +38,10 @@ describe('MirrorMetrics', () => {
     const { partition: _, ...topicLabels } = labels(0);
     const p0 = metrics.forPartition(labels(0), false);
     const p1 = metrics.forPartition(labels(1), false);
-    p0.copied(3, [1, 2, 3]);
-    p1.copied(4, [1, 2, 3, 4]);
-    p0.polled(100, [5]);
-    p1.polled(50, [5]);
+    p0.copied(aged(3, 2), NOW);
+    p1.copied(aged(4, 2), NOW);
+    p0.polled(100, aged(1, 5), NOW);
+    p1.polled(50, aged(1, 5), NOW);
     p0.position(9n, 20n); // lag 10
     p1.position(4n, 10n); // lag 5
     p1.stalled(true);
@@ -46,6 +50,7 @@ describe('MirrorMetrics', () => {
     expect(await series(registry, 'mirrormaker_source_byte_count_total')).toEqual([{ labels: topicLabels, value: 150 }]);
     const latencyCount = (await series(registry, 'mirrormaker_replication_latency_ms')).filter((s) => !('le' in s.labels));
     expect(latencyCount.every((s) => !('partition' in s.labels))).toBe(true);
+    expect(latencyCount.map((s) => s.value)).toEqual([14, 7]); // _sum: 7 records × 2 ms, _count: 7
     expect(await series(registry, 'mirrormaker_partition_lag')).toEqual([{ labels: topicLabels, value: 15 }]);
     expect(await series(registry, 'mirrormaker_partition_position')).toEqual([{ labels: topicLabels, value: 13 }]);
     expect(await series(registry, 'mirrormaker_partition_source_end_offset')).toEqual([{ labels: topicLabels, value: 30 }]);

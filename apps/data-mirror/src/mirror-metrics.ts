@@ -1,5 +1,5 @@
-import type { Registry } from '@mirrormaker/observability';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { HotPathHistogram, type HistogramChild, type Registry } from '@mirrormaker/observability';
+import { Counter, Gauge } from 'prom-client';
 
 /**
  * MM2's MirrorSourceConnector metrics under Prometheus names, plus what MM2 lacks (lag, stalled
@@ -40,21 +40,37 @@ export type ErrorCause =
   | 'FENCED'
   | 'START_FAILED';
 
+/** What the per-record histograms need of a record. */
+export interface TimedRecord {
+  /** ms since the epoch (CreateTime or LogAppendTime). */
+  readonly timestamp: bigint;
+}
+
 /** The metric children of one mirrored partition, bound to its labels once. */
 export interface PartitionMetrics {
-  copied(records: number, latenciesMs: readonly number[]): void;
-  polled(valueBytes: number, agesMs: readonly number[]): void;
+  /** `records` acknowledged by the target at `now` (ms): count and replication latency of each. */
+  copied(records: readonly TimedRecord[], now: number): void;
+  /** Records read at `now` (ms): their value bytes, and the age of each. */
+  polled(valueBytes: number, records: readonly TimedRecord[], now: number): void;
   position(lastCopied: bigint, sourceEnd: bigint | undefined): void;
   stalled(isStalled: boolean): void;
   /** Drops the gauges of a partition this instance no longer holds (counters stay). */
   remove(): void;
 }
 
+/** Observes now − timestamp of each record (never negative: clocks of producers drift). */
+function observeSince(histogram: HistogramChild, records: readonly TimedRecord[], now: number): void {
+  for (const r of records) {
+    const ms = now - Number(r.timestamp);
+    histogram.observe(ms > 0 ? ms : 0);
+  }
+}
+
 export class MirrorMetrics {
   private readonly records: Counter<string>;
   private readonly bytes: Counter<string>;
-  private readonly latency: Histogram<string>;
-  private readonly age: Histogram<string>;
+  private readonly latency: HotPathHistogram<(typeof PARTITION_LABELS)[number]>;
+  private readonly age: HotPathHistogram<(typeof PARTITION_LABELS)[number]>;
   private readonly positionGauge: Gauge<string>;
   private readonly endOffsetGauge: Gauge<string>;
   private readonly lagGauge: Gauge<string>;
@@ -68,14 +84,14 @@ export class MirrorMetrics {
     const labelNames = [...PARTITION_LABELS];
     this.records = new Counter({ name: 'mirrormaker_source_record_count_total', help: 'Records copied to the target and acknowledged (MM2 record-count).', labelNames, registers });
     this.bytes = new Counter({ name: 'mirrormaker_source_byte_count_total', help: 'Value bytes of records read from the source (MM2 byte-count).', labelNames, registers });
-    this.latency = new Histogram({
+    this.latency = new HotPathHistogram({
       name: 'mirrormaker_replication_latency_ms',
       help: 'Time from a record’s timestamp to its acknowledgement by the target, ms (MM2 replication-latency-ms).',
       labelNames,
       buckets: LATENCY_BUCKETS_MS,
       registers,
     });
-    this.age = new Histogram({
+    this.age = new HotPathHistogram({
       name: 'mirrormaker_record_age_ms',
       help: 'Age of a record when read from the source, ms (MM2 record-age-ms).',
       labelNames,
@@ -120,13 +136,13 @@ export class MirrorMetrics {
     const stalled = this.stalledGauge.labels(labels);
     stalled.set(0);
     return {
-      copied(count, latenciesMs) {
-        records.inc(count);
-        for (const ms of latenciesMs) latency.observe(Math.max(0, ms));
+      copied(copiedRecords, now) {
+        records.inc(copiedRecords.length);
+        observeSince(latency, copiedRecords, now);
       },
-      polled(valueBytes, agesMs) {
+      polled(valueBytes, polledRecords, now) {
         bytes.inc(valueBytes);
-        for (const ms of agesMs) age.observe(Math.max(0, ms));
+        observeSince(age, polledRecords, now);
       },
       position(lastCopied, sourceEnd) {
         position.set(Number(lastCopied));
@@ -167,13 +183,13 @@ export class MirrorMetrics {
     const age = this.age.labels(labels);
     publish('stalled');
     return {
-      copied(count, latenciesMs) {
-        records.inc(count);
-        for (const ms of latenciesMs) latency.observe(Math.max(0, ms));
+      copied(copiedRecords, now) {
+        records.inc(copiedRecords.length);
+        observeSince(latency, copiedRecords, now);
       },
-      polled(valueBytes, agesMs) {
+      polled(valueBytes, polledRecords, now) {
         bytes.inc(valueBytes);
-        for (const ms of agesMs) age.observe(Math.max(0, ms));
+        observeSince(age, polledRecords, now);
       },
       position(lastCopied, sourceEnd) {
         mine.position = Number(lastCopied);

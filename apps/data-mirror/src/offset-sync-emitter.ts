@@ -41,6 +41,7 @@ export class OffsetSyncEmitter {
 
   /** Sends pending syncs, as many as there are free permits. */
   fire(): void {
+    if (this.state.pendingSyncs().size === 0) return; // the common case, once per copied record
     for (const sync of this.state.takePendingSyncs()) {
       const { key, value } = encodeOffsetSync(sync);
       // One send at a time: concurrent sends of one kafkajs producer may reach the broker out of

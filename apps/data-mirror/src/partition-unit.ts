@@ -314,14 +314,13 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
   }
 
   private countPolled(records: readonly ConsumedRecord[], now: number): void {
-    const fresh = records.filter((r) => r.offset > this.polledUpTo);
-    if (fresh.length === 0) return;
+    let first = 0;
+    while (first < records.length && records[first].offset <= this.polledUpTo) first++;
+    if (first === records.length) return;
+    const fresh = first === 0 ? records : records.slice(first);
     let bytes = 0;
     for (const r of fresh) bytes += r.value?.length ?? 0;
-    this.partitionMetrics.polled(
-      bytes,
-      fresh.map((r) => now - Number(r.timestamp)),
-    );
+    this.partitionMetrics.polled(bytes, fresh, now);
     this.polledUpTo = fresh[fresh.length - 1].offset;
   }
 
@@ -330,19 +329,19 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     const tp = { topic: this.topic, partition: this.partition };
     // Record by record, as MM2's commitRecord: a due sync is sent before the next record can
     // replace it in the pending map.
-    for (let i = 0; i < records.length; i++) {
-      this.syncs?.recordAcked(tp, records[i].offset, downstream[i]);
-      this.syncs?.fire();
+    const syncs = this.syncs;
+    if (syncs) {
+      for (let i = 0; i < records.length; i++) {
+        syncs.recordAcked(tp, records[i].offset, downstream[i]);
+        syncs.fire();
+      }
     }
     this.lastCopied = records[records.length - 1].offset;
     this.positionDirty = true;
     let bytes = 0;
     for (const r of records) bytes += r.value?.length ?? 0;
     this.rate.add(records.length, bytes, now);
-    this.partitionMetrics.copied(
-      records.length,
-      records.map((r) => now - Number(r.timestamp)),
-    );
+    this.partitionMetrics.copied(records, now);
     this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
   }
 

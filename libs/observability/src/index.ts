@@ -6,3 +6,4 @@ export {
   type ObservabilityServer,
   type ObservabilityServerOptions,
 } from './http-server';
+export { HotPathHistogram, type HistogramChild, type HotPathHistogramOptions } from './hot-path-histogram';
