@@ -261,10 +261,10 @@ export class KafkaProducer {
 }
 
 function toMessage(topic: string, r: ProducerRecord, index: number): Message {
-  const where = `produce to '${topic}', record ${index}`;
-  if (!Number.isInteger(r.partition) || r.partition < 0) throw new KafkaError('INVALID_RECORD', `${where}: partition must be a non-negative integer`);
-  if (r.key !== null && !Buffer.isBuffer(r.key)) throw new KafkaError('INVALID_RECORD', `${where}: key must be a Buffer or null`);
-  if (r.value !== null && !Buffer.isBuffer(r.value)) throw new KafkaError('INVALID_RECORD', `${where}: value must be a Buffer or null`);
+  const invalid = (what: string) => new KafkaError('INVALID_RECORD', `produce to '${topic}', record ${index}: ${what}`);
+  if (!Number.isInteger(r.partition) || r.partition < 0) throw invalid('partition must be a non-negative integer');
+  if (r.key !== null && !Buffer.isBuffer(r.key)) throw invalid('key must be a Buffer or null');
+  if (r.value !== null && !Buffer.isBuffer(r.value)) throw invalid('value must be a Buffer or null');
   const message: Message = {
     partition: r.partition,
     key: r.key,
@@ -273,9 +273,10 @@ function toMessage(topic: string, r: ProducerRecord, index: number): Message {
     headers: headersCarrier(r.headers ?? []) as unknown as Message['headers'],
   };
   if (r.timestamp !== undefined) {
-    const ts = typeof r.timestamp === 'bigint' ? r.timestamp : Number.isSafeInteger(r.timestamp) ? BigInt(r.timestamp) : -1n;
-    if (ts < 0n) throw new KafkaError('INVALID_RECORD', `${where}: timestamp must be a non-negative integer (ms since the epoch), got ${String(r.timestamp)}`);
-    message.timestamp = ts.toString();
+    // ms since the epoch stay below 2^53: a number, which the request encoder takes without conversions.
+    const ts = typeof r.timestamp === 'bigint' ? Number(r.timestamp) : r.timestamp;
+    if (!Number.isSafeInteger(ts) || ts < 0) throw invalid(`timestamp must be a non-negative integer (ms since the epoch), got ${String(r.timestamp)}`);
+    message.timestamp = ts as unknown as Message['timestamp'];
   }
   return message;
 }
