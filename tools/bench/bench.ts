@@ -52,6 +52,8 @@ export interface BenchOptions {
   clusters?: { source: string; target: string };
   services: ServiceMode;
   build: boolean;
+  /** Run data-mirror under the V8 CPU profiler (profiles written into each run's directory). */
+  profile?: boolean;
   /**
    * Run the contenders of a repetition at the same time (and measure latency on the mirrors still
    * running afterwards). Only for checking the harness quickly (--smoke): they compete for CPU.
@@ -157,7 +159,9 @@ async function startMirror(ctx: Context, contender: 'mm2' | 'mirrormaker', names
     sampler.add(p.pid);
     return { processes: [p], stop: () => p.stop(20_000) };
   }
-  return startOurMirror(dir, mirrormakerProperties(input), ctx.o.services, bundleDirOf(ctx.o.workDir), (p) => sampler.add(p.pid));
+  return startOurMirror(dir, mirrormakerProperties(input), ctx.o.services, bundleDirOf(ctx.o.workDir), (p) => sampler.add(p.pid), {
+    profile: ctx.o.profile === true,
+  });
 }
 
 function exitedProcess(processes: Started[]): string | undefined {

@@ -101,8 +101,9 @@ export async function startOurMirror(
   mode: ServiceMode,
   bundleDir: string,
   onStart: (p: Started) => void,
-  startTimeoutMs = 60_000,
+  options: { startTimeoutMs?: number; profile?: boolean } = {},
 ): Promise<OurMirror> {
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const configPath = join(workDir, 'mm2.properties');
   writeFileSync(configPath, propertiesText);
   const ports = await freePorts(OUR_APPS.length * 2);
@@ -117,7 +118,8 @@ export async function startOurMirror(
     for (const [i, app] of OUR_APPS.entries()) {
       const grpcPort = ports[2 * i] as number;
       const metricsPort = ports[2 * i + 1] as number;
-      const args = [...entry(app, mode, bundleDir), '--config', configPath, '--host', '127.0.0.1', '--grpc-port', String(grpcPort), '--metrics-port', String(metricsPort)];
+      const profiling = options.profile && app === 'data-mirror' ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'profiles')}`] : [];
+      const args = [...profiling, ...entry(app, mode, bundleDir), '--config', configPath, '--host', '127.0.0.1', '--grpc-port', String(grpcPort), '--metrics-port', String(metricsPort)];
       args.push('--instance-id', `bench-${app}`);
       if (app === 'coordinator') coordinatorAddress = `127.0.0.1:${grpcPort}`;
       else args.push('--coordinator', coordinatorAddress);

@@ -27,6 +27,8 @@ const HELP = `usage: npm run bench -- [options]
                           default), bundle (the same esbuild bundle in tmp/bench/build; --smoke's
                           default) or source (apps/<app>/src/main.ts through tsx)
   --no-build              do not run the nx build first
+  --profile               run data-mirror with --cpu-prof; the .cpuprofile files (and a summary
+                          of the functions that cost most) land in each run's directory
   --timeout <s>           per contender run; default 600 (smoke: 90)
   --start-timeout <s>     give up when no record arrived this long after a mirror's start; default 180 (smoke: 60)
   --stall <s>             give up after this long without progress; default 120 (smoke: 45)
@@ -60,6 +62,7 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
       target: { type: 'string' },
       services: { type: 'string' },
       'no-build': { type: 'boolean' },
+      profile: { type: 'boolean' },
       timeout: { type: 'string' },
       stall: { type: 'string' },
       'start-timeout': { type: 'string' },
@@ -93,6 +96,7 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
     clusters: values.source && values.target ? { source: values.source, target: values.target } : undefined,
     services,
     build: !values['no-build'],
+    profile: values.profile === true,
     parallel: values.sequential ? false : values.parallel === true || smoke,
     timeoutMs: num('timeout', values.timeout, smoke ? 90 : 600) * 1000,
     startTimeoutMs: num('start-timeout', values['start-timeout'], smoke ? 60 : 180) * 1000,
