@@ -52,6 +52,8 @@ export interface BenchOptions {
   clusters?: { source: string; target: string };
   services: ServiceMode;
   build: boolean;
+  /** Partitions of the throughput workloads (default 8; MM2 gets tasks.max = partitions). */
+  partitions?: number;
   /** Run data-mirror under the V8 CPU profiler (profiles written into each run's directory). */
   profile?: boolean;
   /**
@@ -99,7 +101,8 @@ function selectWorkloads(o: BenchOptions): Workload[] {
   const base = o.mode === 'smoke' ? SMOKE_WORKLOADS : FULL_WORKLOADS;
   const chosen = o.workloads?.length ? base.filter((w) => o.workloads?.includes(w.name)) : [...base];
   if (chosen.length === 0) throw new Error(`no workload named ${o.workloads?.join(', ')} (have: ${base.map((w) => w.name).join(', ')})`);
-  return scaleWorkloads(chosen, o.scale);
+  const scaled = scaleWorkloads(chosen, o.scale);
+  return o.partitions ? scaled.map((w) => ({ ...w, partitions: o.partitions! })) : scaled;
 }
 
 /**
@@ -153,7 +156,7 @@ interface MirrorHandle {
 }
 
 async function startMirror(ctx: Context, contender: 'mm2' | 'mirrormaker', names: RunNames, dir: string, sampler: ProcessGroupSampler): Promise<MirrorHandle> {
-  const input = { names, sourceBootstrap: ctx.source, targetBootstrap: ctx.target, tasks: 8 };
+  const input = { names, sourceBootstrap: ctx.source, targetBootstrap: ctx.target, tasks: ctx.o.partitions ?? 8 };
   if (contender === 'mm2') {
     const p = startApacheMm2(ctx.dists, dir, apacheMm2Properties(input), names.targetAlias);
     sampler.add(p.pid);
@@ -490,9 +493,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     repeat: o.repeat,
     machine: machineInfo(),
     settings: {
-      partitions: 8,
+      partitions: o.partitions ?? 8,
       producerTuning: PRODUCER_TUNING,
-      mm2: { jvm: [...MM2_HEAP, ...KAFKA_RUN_CLASS_JVM], tasksMax: 8, producer: PRODUCER_TUNING, consumer: 'defaults', mode: 'dedicated (org.apache.kafka.connect.mirror.MirrorMaker --clusters <target>)' },
+      mm2: { jvm: [...MM2_HEAP, ...KAFKA_RUN_CLASS_JVM], tasksMax: o.partitions ?? 8, producer: PRODUCER_TUNING, consumer: 'defaults', mode: 'dedicated (org.apache.kafka.connect.mirror.MirrorMaker --clusters <target>)' },
       mirrormaker: { processes: ['coordinator', 'data-mirror', 'topic-config-sync'], services: o.services },
       limit: { consumer: 'ConsumerPerformance defaults (fetch.* rates: group join excluded)', producer: { acks: 'all', ...PRODUCER_TUNING } },
       timeoutMs: o.timeoutMs,

@@ -16,6 +16,7 @@ const HELP = `usage: npm run bench -- [options]
   --scale <x>             multiply the backlog sizes (e.g. 0.25); default 1
   --repeat <n>            repetitions per workload, contender order alternating; default 1
   --workload <name>       only this workload (100b or 1kb); repeatable
+  --partitions <n>        partitions of the backlog topics (default 8); MM2 gets tasks.max = n
   --only <list>           contenders, comma separated: limit,mm2,mirrormaker; default all
   --no-throughput         skip the backlog copies (then give --latency-rate)
   --no-latency            skip the latency runs
@@ -53,6 +54,7 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
       scale: { type: 'string' },
       repeat: { type: 'string' },
       workload: { type: 'string', multiple: true },
+      partitions: { type: 'string' },
       only: { type: 'string' },
       'no-throughput': { type: 'boolean' },
       'no-latency': { type: 'boolean' },
@@ -87,6 +89,7 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
     scale: num('scale', values.scale, 1),
     repeat: Math.round(num('repeat', values.repeat, 1)),
     workloads: values.workload,
+    partitions: values.partitions ? Math.round(num('partitions', values.partitions, 8)) : undefined,
     contenders,
     throughput: !values['no-throughput'],
     latency: !values['no-latency'],
