@@ -30,6 +30,10 @@ export interface FlowConsumerOptions {
   handlerRetryBackoffMs?: number;
   /** Batches of this many partitions are copied at the same time. @default 256 */
   concurrency?: number;
+  /** Largest fetch from one broker, bytes (bounds the records held in memory). */
+  maxBytes?: number;
+  /** Largest fetch of one partition, bytes. */
+  maxBytesPerPartition?: number;
   /** Between attempts to apply partition changes that failed. */
   retry?: BackoffOptions;
 }
@@ -100,6 +104,8 @@ export class FlowConsumer {
       maxWaitTimeMs: o.maxWaitTimeMs ?? 500,
       handlerRetryBackoffMs: o.handlerRetryBackoffMs ?? 2000,
       concurrency: o.concurrency ?? 256,
+      maxBytes: o.maxBytes,
+      maxBytesPerPartition: o.maxBytesPerPartition,
     });
   }
 

@@ -22,6 +22,7 @@ describe('planFlow', () => {
     expect(p.offsetLagMax).toBe(100n);
     expect(p.heartbeatIntervalMs).toBe(1000);
     expect(p.compression).toBe('none');
+    expect([p.fetchMaxBytes, p.partitionFetchMaxBytes]).toEqual([10 * 1024 * 1024, 1024 * 1024]);
     expect(remoteTopicOf(p, 'orders')).toBe('A.orders');
     expect(transactionalIdOf(p, 'orders', 3)).toBe('mirrormaker-A->B-orders-3');
   });
@@ -37,6 +38,8 @@ describe('planFlow', () => {
       'offset.storage.replication.factor = 1',
       'offset.storage.partitions = 5',
       'B.producer.compression.type = lz4',
+      'A->B.consumer.fetch.max.bytes = 4194304',
+      'A.consumer.max.partition.fetch.bytes = 262144',
     ]);
     expect(p.offsetSyncs).toMatchObject({ enabled: false, cluster: 'target', topic: { name: 'mm2-offset-syncs_A_internal' } });
     expect(p.exactlyOnce).toBe(true);
@@ -45,6 +48,8 @@ describe('planFlow', () => {
     expect(p.offsetReset).toBe('latest');
     expect(p.positionsTopic).toMatchObject({ partitions: 5, replicationFactor: 1 });
     expect(p.compression).toBe('lz4');
+    expect(p.fetchMaxBytes).toBe(4_194_304);
+    expect(p.partitionFetchMaxBytes).toBe(262_144);
     expect(remoteTopicOf(p, 'orders')).toBe('A_orders');
   });
 

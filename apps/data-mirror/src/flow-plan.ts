@@ -39,7 +39,17 @@ export interface FlowPlan {
   readonly compression: Compression;
   /** Whether partition metrics carry a `partition` label (`metrics.partition.label.enabled`, true by default). */
   readonly partitionLabel: boolean;
+  /**
+   * Source fetch sizes, the bound on records held in memory: at most `fetchMaxBytes` per fetch
+   * from one broker (`consumer.fetch.max.bytes`, 10 MiB here where Java defaults to 50 MiB) and
+   * `partitionFetchMaxBytes` per partition (`consumer.max.partition.fetch.bytes`, 1 MiB as Java).
+   */
+  readonly fetchMaxBytes: number;
+  readonly partitionFetchMaxBytes: number;
 }
+
+export const DEFAULT_FETCH_MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_PARTITION_FETCH_MAX_BYTES = 1024 * 1024;
 
 const COMPACT = Object.freeze({ 'cleanup.policy': 'compact' });
 
@@ -68,6 +78,15 @@ export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
   const isolationLevel: IsolationLevel = exactlyOnce || isolation === 'read_committed' ? 'read_committed' : 'read_uncommitted';
   const reset = offsetResetOf(flow.consumerAutoOffsetReset);
   if (reset.warning) warnings.push(reset.warning);
+
+  const fetchBytes = (key: string, fallback: number) => {
+    const text = consumerProps[key];
+    const n = positiveInt(text, 0);
+    if (text !== undefined && n === 0) warnings.push(`consumer ${key}=${text} is not a positive integer; using ${fallback}`);
+    return n || fallback;
+  };
+  const fetchMaxBytes = fetchBytes('fetch.max.bytes', DEFAULT_FETCH_MAX_BYTES);
+  const partitionFetchMaxBytes = fetchBytes('max.partition.fetch.bytes', DEFAULT_PARTITION_FETCH_MAX_BYTES);
 
   const compressionText = (flow.clients.target.producer['compression.type'] ?? 'none').trim().toLowerCase();
   let compression: Compression = 'none';
@@ -112,6 +131,8 @@ export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
     offsetLagMax: BigInt(flow.offsetLagMax),
     compression,
     partitionLabel,
+    fetchMaxBytes,
+    partitionFetchMaxBytes,
   };
 }
 

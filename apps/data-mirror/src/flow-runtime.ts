@@ -118,6 +118,8 @@ export class FlowRuntime {
       offsetReset: this.plan.offsetReset,
       logger: this.logger,
       maxWaitTimeMs: this.options.timings.fetchMaxWaitMs,
+      maxBytes: this.plan.fetchMaxBytes,
+      maxBytesPerPartition: this.plan.partitionFetchMaxBytes,
       handlerRetryBackoffMs: this.options.timings.batchRetryMs,
       onConsumerFailure: (error) => {
         this.options.metrics.error(this.plan.name, 'FETCH_FAILED');
