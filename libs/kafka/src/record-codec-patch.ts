@@ -1,5 +1,5 @@
 /**
- * Exact record headers through kafkajs 2.2.4.
+ * Exact record headers through kafkajs 2.2.4, and a faster Produce request.
  *
  * Kafka headers are an ordered list whose keys may repeat (a=1, b=2, a=3) and whose values may be
  * null. kafkajs exposes them as an object: on the way out it encodes `Object.keys(headers)`, so
@@ -7,22 +7,27 @@
  * JS engine, and a null value crashes its size computation; on the way in its record decoder
  * folds the list into such an object, losing the order for good.
  *
- * The fix replaces the two kafkajs modules that encode and decode a single record inside a record
- * batch (`protocol/recordBatch/record/v0/index.js` and `.../record/v0/decoder.js`) with versions
- * that keep the list:
+ * The fix replaces kafkajs modules with versions that keep the list:
  *
- * - Encoding: a message whose `headers` is a carrier made by `headersCarrier(list)` (an object whose
- *   only property is the symbol ORDERED_HEADERS) is encoded from that list, in order. Any other
- *   message goes through kafkajs's original encoder, unchanged.
- * - Decoding: identical output to kafkajs's decoder (the `headers` object included), plus the
- *   ordered list under ORDERED_HEADERS and the encoded record size under RECORD_SIZE.
+ * - Encoding: the Produce v3 request (`protocol/requests/produce/v3/request.js`, which the v4–v7
+ *   requests wrap) is replaced by produce-request-encoder.ts, which writes each request into one
+ *   Buffer (kafkajs's encoding of many small records was one of the mirror's largest CPU costs).
+ *   A message whose `headers` is a carrier made by `headersCarrier(list)` (an object whose only
+ *   property is the symbol ORDERED_HEADERS) is encoded from that list, in order; any other message
+ *   is encoded byte for byte as kafkajs does. The single-record encoder
+ *   (`protocol/recordBatch/record/v0/index.js`) is replaced too, with the same carrier rule; in
+ *   kafkajs 2.2.4 only the Produce request used it, so it now matters only to other callers.
+ * - Decoding: the single-record decoder (`.../record/v0/decoder.js`) gives identical output to
+ *   kafkajs's (the `headers` object included), plus the ordered list under ORDERED_HEADERS and the
+ *   encoded record size under RECORD_SIZE.
  *
- * kafkajs's code reaches these modules only through `require` at load time of
- * `protocol/requests/produce/v3/request.js` and `protocol/recordBatch/v0/decoder.js`, both loaded
- * lazily on the first produce/fetch. Replacing `module.exports` in the require cache before then
- * makes every later load use the replacements; the install refuses (INCOMPATIBLE_CLIENT) when one
- * of those modules was loaded earlier, or when kafkajs is not exactly 2.2.4, whose record format
- * code these replacements copy.
+ * kafkajs's code reaches these modules only through `require`: the Produce v3 request when
+ * `produce/v4..v7/request.js` load (they wrap it, `Object.assign(requestV3(...), { apiVersion })`),
+ * the record decoder when `protocol/recordBatch/v0/decoder.js` loads, all lazily on the first
+ * produce/fetch. Replacing `module.exports` in the require cache before then makes every later
+ * load use the replacements; the install refuses (INCOMPATIBLE_CLIENT) when one of those modules
+ * was loaded earlier, or when kafkajs is not exactly 2.2.4, whose record format code these
+ * replacements copy.
  *
  * Under jest, `require.cache` always shows the main module registry, so modules loaded inside
  * `jest.isolateModules` do not see the replacements; `jest.resetModules` works.
@@ -34,6 +39,7 @@ import Long from 'kafkajs/src/utils/long';
 import TimestampTypes from 'kafkajs/src/protocol/timestampTypes';
 import { KafkaError } from './errors';
 import { headersFromObject, type OrderedHeaders, type RecordHeader } from './headers';
+import { produceRequestV3, type ProduceRequestArgs } from './produce-request-encoder';
 
 export const SUPPORTED_KAFKAJS_VERSION = '2.2.4';
 
@@ -44,8 +50,9 @@ const PATCHED = Symbol.for('mirrormaker.kafka.recordCodecPatched');
 
 const RECORD_ENCODER_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0';
 const RECORD_DECODER_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0/decoder';
-/** The kafkajs modules that capture the record codec when they load. */
-const DEPENDENT_MODULES = ['kafkajs/src/protocol/requests/produce/v3/request', 'kafkajs/src/protocol/recordBatch/v0/decoder'];
+const PRODUCE_REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request';
+/** The kafkajs modules that must not load before the install (the first is also replaced). */
+const DEPENDENT_MODULES = [PRODUCE_REQUEST_MODULE, 'kafkajs/src/protocol/recordBatch/v0/decoder'];
 
 /** A kafkajs message `headers` value that carries the exact list. */
 export interface HeadersCarrier {
@@ -180,6 +187,13 @@ export function decodeRecord(decoder: Decoder, batchContext: BatchContext = {}):
 }
 (decodeRecord as { [PATCHED]?: true })[PATCHED] = true;
 
+/** What replaces kafkajs's Produce v3 request module, marked for every copy of this module. */
+const patchedProduceRequest = Object.assign((args: ProduceRequestArgs) => produceRequestV3(args), { [PATCHED]: true as const });
+
+function isPatched(exports: unknown): boolean {
+  return (exports as { [PATCHED]?: true } | undefined)?.[PATCHED] === true;
+}
+
 function cachedModule(request: string): NodeJS.Module | undefined {
   return require.cache[require.resolve(request)];
 }
@@ -198,11 +212,12 @@ export function installRecordCodecPatch(): void {
   }
   const encoderModule = loadModule(RECORD_ENCODER_MODULE);
   const decoderModule = loadModule(RECORD_DECODER_MODULE);
-  const encoderPatched = (encoderModule.exports as RecordEncoderFn)[PATCHED] === true;
-  const decoderPatched = (decoderModule.exports as { [PATCHED]?: true })[PATCHED] === true;
-  if (encoderPatched && decoderPatched) return;
+  const encoderPatched = isPatched(encoderModule.exports);
+  const decoderPatched = isPatched(decoderModule.exports);
+  const produceRequestPatched = isPatched(cachedModule(PRODUCE_REQUEST_MODULE)?.exports);
+  if (encoderPatched && decoderPatched && produceRequestPatched) return;
 
-  const early = DEPENDENT_MODULES.filter((m) => cachedModule(m) !== undefined);
+  const early = DEPENDENT_MODULES.filter((m) => cachedModule(m) !== undefined && !(m === PRODUCE_REQUEST_MODULE && produceRequestPatched));
   if (early.length > 0) {
     throw new KafkaError(
       'INCOMPATIBLE_CLIENT',
@@ -212,13 +227,14 @@ export function installRecordCodecPatch(): void {
   }
   if (!encoderPatched) encoderModule.exports = createRecordEncoder(encoderModule.exports as RecordEncoderFn);
   if (!decoderPatched) decoderModule.exports = decodeRecord;
+  // Loading kafkajs's own module creates the cache entry; its export is never used.
+  if (!produceRequestPatched) loadModule(PRODUCE_REQUEST_MODULE).exports = patchedProduceRequest;
 }
 
 /** Throws unless installRecordCodecPatch() succeeded in this module registry. */
 export function assertRecordCodecPatched(): void {
-  const encoder = cachedModule(RECORD_ENCODER_MODULE)?.exports as RecordEncoderFn | undefined;
-  const decoder = cachedModule(RECORD_DECODER_MODULE)?.exports as { [PATCHED]?: true } | undefined;
-  if (!encoder?.[PATCHED] || !decoder?.[PATCHED]) {
+  const patched = [RECORD_ENCODER_MODULE, RECORD_DECODER_MODULE, PRODUCE_REQUEST_MODULE].every((m) => isPatched(cachedModule(m)?.exports));
+  if (!patched) {
     throw new KafkaError('INCOMPATIBLE_CLIENT', 'the kafkajs record codec patch is not installed: create clients with createKafkaClient()');
   }
 }

@@ -1,6 +1,6 @@
 // Types for the few JavaScript modules this lib uses that ship no declarations: the two pure-JS
-// compression packages and the kafkajs 2.2.4 internals that record-codec-patch.ts replaces. Only
-// what this lib touches is declared.
+// compression packages and the kafkajs 2.2.4 internals that record-codec-patch.ts and
+// produce-request-encoder.ts use or replace. Only what this lib touches is declared.
 
 declare module 'kafkajs-snappy' {
   const createSnappyCodec: () => {
@@ -85,4 +85,19 @@ declare module 'kafkajs/src/protocol/timestampTypes' {
 
 declare module 'kafkajs/src/protocol/error' {
   export function createErrorFromCode(code: number): Error & { type?: string; code?: number; retriable?: boolean };
+}
+
+declare module 'kafkajs/src/protocol/message/compression' {
+  export const Types: { None: 0; GZIP: 1; Snappy: 2; LZ4: 3; ZSTD: 4 };
+  /** A registered codec: compresses the bytes of `encoder.buffer`. */
+  export interface Codec {
+    compress(encoder: { buffer: Buffer }): Promise<Uint8Array>;
+  }
+  export function lookupCodec(type: number): Codec | null;
+}
+
+declare module 'kafkajs/src/protocol/recordBatch/crc32C' {
+  /** CRC-32C (Castagnoli) of all of `buffer`, as an unsigned 32-bit number. */
+  function crc32C(buffer: Uint8Array): number;
+  export = crc32C;
 }
