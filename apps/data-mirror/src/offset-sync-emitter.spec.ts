@@ -26,10 +26,7 @@ describe('OffsetSyncEmitter', () => {
     const { producer, written } = slowFirstProducer();
     const emitter = new OffsetSyncEmitter({ producer, topic: async () => 'mm2-offset-syncs.B.internal', maxOffsetLag: 2n, logger: createLogger({ service: 't', level: 'silent' }) });
     const tp = { topic: 't', partition: 0 };
-    for (let u = 0n; u < 6n; u++) {
-      emitter.recordAcked(tp, u, u + 10n);
-      emitter.fire();
-    }
+    emitter.recordsAcked(tp, 6, (i) => BigInt(i), (i) => BigInt(i) + 10n);
     await emitter.settle(1000);
     // lag 2: sync at d=10 (first), then when d - (10 + 1) >= 2 → d=13, then d - 14 >= 2 → d=16 (not reached)
     expect(written).toEqual([
@@ -56,10 +53,7 @@ describe('OffsetSyncEmitter', () => {
     };
     const failures: Error[] = [];
     const emitter = new OffsetSyncEmitter({ producer, topic: async () => 'x', maxOffsetLag: 0n, logger: createLogger({ service: 't', level: 'silent' }), onFailed: (e) => failures.push(e) });
-    for (let u = 0n; u < 3n; u++) {
-      emitter.recordAcked({ topic: 't', partition: 1 }, u, u);
-      emitter.fire();
-    }
+    emitter.recordsAcked({ topic: 't', partition: 1 }, 3, BigInt, BigInt);
     await emitter.settle(1000);
     expect(failures).toHaveLength(1);
     expect(sent).toEqual([1n, 2n]);

@@ -34,9 +34,12 @@ export class OffsetSyncEmitter {
     this.state = new OffsetSyncWriterState({ maxOffsetLag: options.maxOffsetLag });
   }
 
-  /** One acknowledged record: upstream offset `u` of `tp` was written at downstream offset `d`. */
-  recordAcked(tp: TopicPartition, upstreamOffset: bigint, downstreamOffset: bigint): void {
-    this.state.maybeQueueOffsetSync(tp, upstreamOffset, downstreamOffset);
+  /**
+   * Acknowledged records of one partition, in order: record i (upstream `upstreamAt(i)`) was written
+   * at downstream `downstreamAt(i)`. The syncs MM2 sends acking record by record, in one pass.
+   */
+  recordsAcked(tp: TopicPartition, count: number, upstreamAt: (i: number) => bigint, downstreamAt: (i: number) => bigint): void {
+    this.state.maybeQueueOffsetSyncs(tp, count, upstreamAt, downstreamAt, () => this.fire());
   }
 
   /** Sends pending syncs, as many as there are free permits. */

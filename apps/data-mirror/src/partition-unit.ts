@@ -327,15 +327,14 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
   private written(records: readonly ConsumedRecord[], downstream: readonly bigint[]): void {
     const now = Date.now();
     const tp = { topic: this.topic, partition: this.partition };
-    // Record by record, as MM2's commitRecord: a due sync is sent before the next record can
+    // As MM2's commitRecord, record by record: a due sync is sent before the next record can
     // replace it in the pending map.
-    const syncs = this.syncs;
-    if (syncs) {
-      for (let i = 0; i < records.length; i++) {
-        syncs.recordAcked(tp, records[i].offset, downstream[i]);
-        syncs.fire();
-      }
-    }
+    this.syncs?.recordsAcked(
+      tp,
+      records.length,
+      (i) => records[i].offset,
+      (i) => downstream[i],
+    );
     this.lastCopied = records[records.length - 1].offset;
     this.positionDirty = true;
     let bytes = 0;

@@ -1,5 +1,7 @@
 import { isOffsetTranslationError } from './errors';
+import type { OffsetSync } from './offset-sync';
 import { OffsetSyncWriterState } from './offset-sync-writer-state';
+import { SeededRandom } from './testing/seeded-random';
 
 const tp = { topic: 't', partition: 0 };
 const other = { topic: 't', partition: 1 };
@@ -119,5 +121,46 @@ describe('OffsetSyncWriterState', () => {
     expect(codeOf(() => new OffsetSyncWriterState({ maxOffsetLag: -1n }))).toBe('INVALID_MAX_OFFSET_LAG');
     expect(codeOf(() => new OffsetSyncWriterState({ maxInFlight: 0 }))).toBe('INVALID_MAX_IN_FLIGHT');
     expect(codeOf(() => new OffsetSyncWriterState().sendCompleted())).toBe('NO_SEND_IN_FLIGHT');
+  });
+});
+
+describe('OffsetSyncWriterState.maybeQueueOffsetSyncs (a run of records at once)', () => {
+  it('leaves the same pending and delayed syncs, in the same order, as one call per record with a send after each', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const random = new SeededRandom(seed);
+      const options = { maxOffsetLag: BigInt(random.int(0, 20)), maxInFlight: random.int(1, 3) };
+      const one = new OffsetSyncWriterState(options);
+      const batched = new OffsetSyncWriterState(options);
+      const sentOne: OffsetSync[] = [];
+      const sentBatched: OffsetSync[] = [];
+      const partitions = [tp, other, { topic: 'u', partition: 0 }];
+      const next = new Map(partitions.map((p) => [p, { u: 0n, d: 0n }]));
+      for (let step = 0; step < 40; step++) {
+        const p = partitions[random.int(0, partitions.length - 1)]!;
+        const at = next.get(p)!;
+        const run: Array<[bigint, bigint]> = [];
+        for (let i = random.int(0, 30); i > 0; i--) {
+          at.u += random.int(0, 9) === 0 ? BigInt(random.int(2, 5)) : 1n; // sometimes a gap
+          at.d = random.int(0, 30) === 0 ? at.d - BigInt(random.int(1, 3)) : at.d + 1n; // rarely back
+          run.push([at.u, at.d]);
+        }
+        for (const [u, d] of run) {
+          one.maybeQueueOffsetSync(p, u, d);
+          sentOne.push(...one.takePendingSyncs());
+        }
+        batched.maybeQueueOffsetSyncs(p, run.length, (i) => run[i]![0], (i) => run[i]![1], () => sentBatched.push(...batched.takePendingSyncs()));
+        expect(sentBatched).toEqual(sentOne);
+        expect([...batched.pendingSyncs()]).toEqual([...one.pendingSyncs()]);
+        if (random.int(0, 3) === 0) {
+          // a send completes, or the delayed ones are flushed, on both
+          for (const w of [one, batched]) if (w.inFlight > 0) w.sendCompleted();
+        }
+        if (random.int(0, 7) === 0) {
+          one.promoteDelayedSyncs();
+          batched.promoteDelayedSyncs();
+          expect([...batched.pendingSyncs()]).toEqual([...one.pendingSyncs()]);
+        }
+      }
+    }
   });
 });

@@ -72,6 +72,48 @@ export class OffsetSyncWriterState {
     return 'delayed';
   }
 
+  /**
+   * The acks of consecutive records of one partition, in order: the same outcome as calling
+   * `maybeQueueOffsetSync` and then `takePending` for each record. `takePending` is called only
+   * where it can find something new: after the first record (syncs of other partitions waiting for
+   * a permit) and after each record whose sync became pending; permits come back asynchronously, so
+   * not during this loop. Built for the copy path: one key and no object per record, as only the
+   * last delayed sync can survive.
+   */
+  maybeQueueOffsetSyncs(
+    tp: TopicPartition,
+    count: number,
+    upstreamAt: (index: number) => bigint,
+    downstreamAt: (index: number) => bigint,
+    takePending: () => void,
+  ): void {
+    if (count <= 0) return;
+    const key = topicPartitionKey(tp);
+    let state = this.partitions.get(key);
+    if (state === undefined) {
+      state = new PartitionSyncState(this.maxOffsetLag);
+      this.partitions.set(key, state);
+    }
+    let lastDelayed = -1;
+    for (let i = 0; i < count; i++) {
+      const upstreamOffset = upstreamAt(i);
+      const downstreamOffset = downstreamAt(i);
+      if (state.observe(upstreamOffset, downstreamOffset)) {
+        this.delayed.delete(key);
+        lastDelayed = -1;
+        this.pending.set(key, { topic: tp.topic, partition: tp.partition, upstreamOffset, downstreamOffset });
+        state.clearSyncDue();
+        takePending();
+      } else {
+        lastDelayed = i;
+        if (i === 0) takePending();
+      }
+    }
+    if (lastDelayed >= 0) {
+      this.delayed.set(key, { topic: tp.topic, partition: tp.partition, upstreamOffset: upstreamAt(lastDelayed), downstreamOffset: downstreamAt(lastDelayed) });
+    }
+  }
+
   /** After an offset flush: every delayed sync becomes pending (a newer delayed one wins). */
   promoteDelayedSyncs(): void {
     for (const [key, sync] of this.delayed) this.pending.set(key, sync);
