@@ -7,6 +7,7 @@ import { FlowConsumer } from './flow-consumer';
 import type { FlowPlan } from './flow-plan';
 import type { MirrorMetrics } from './mirror-metrics';
 import { PositionStore } from './position-store';
+import { PositionWriter } from './position-writer';
 import type { Reachability } from './reachability';
 import { RemoteTopics } from './remote-topics';
 import type { DataMirrorTimings } from './timings';
@@ -44,6 +45,7 @@ export class FlowRuntime {
   private plainProducer: KafkaProducer | undefined;
   private syncProducer: KafkaProducer | undefined;
   private positions: PositionStore | undefined;
+  private positionWriterOfFlow: PositionWriter | undefined;
   private remote: RemoteTopics | undefined;
   private sourceConsumer: FlowConsumer | undefined;
   private syncTopic: Promise<string> | undefined;
@@ -104,6 +106,12 @@ export class FlowRuntime {
   positionStore(): PositionStore {
     this.positions ??= new PositionStore({ client: this.client('target'), admin: this.admin('target'), topic: this.plan.positionsTopic, logger: this.logger });
     return this.positions;
+  }
+
+  /** At-least-once positions, written together off the copy path. */
+  positionWriter(): PositionWriter {
+    this.positionWriterOfFlow ??= new PositionWriter({ producer: () => this.producer(), topic: () => this.positionStore().topic, logger: this.logger });
+    return this.positionWriterOfFlow;
   }
 
   remoteTopics(): RemoteTopics {
@@ -205,6 +213,7 @@ export class FlowRuntime {
     await this.refreshing;
     const closing: Array<Promise<unknown>> = [];
     if (this.sourceConsumer) closing.push(this.sourceConsumer.close());
+    if (this.positionWriterOfFlow) closing.push(this.positionWriterOfFlow.close());
     if (this.positions) closing.push(this.positions.close());
     await Promise.allSettled(closing);
     await Promise.allSettled([

@@ -9,6 +9,7 @@ import { remoteTopicOf, transactionalIdOf } from './flow-plan';
 import type { FlowRuntime } from './flow-runtime';
 import type { MirrorMetrics, PartitionMetrics } from './mirror-metrics';
 import { OffsetSyncEmitter } from './offset-sync-emitter';
+import type { PositionListener } from './position-writer';
 import { RateMeter } from './rate-meter';
 import { startPosition } from './start-position';
 import type { DataMirrorTimings } from './timings';
@@ -39,15 +40,16 @@ type State = 'starting' | 'running' | 'stopped';
  * the flow's source consumer. Every step is retried with backoff until it succeeds or the unit stops.
  *
  * Each batch: skip records at or below `lastCopied` (already written by this holder) → check the
- * remote topic exists → write (at-least-once: requests awaited, then the position record; exactly-
- * once: records and position in one transaction) → feed offset syncs → metrics. A failure makes the
- * consumer deliver the remaining records again later; nothing is ever skipped.
+ * remote topic exists → write (at-least-once: requests awaited, then the position handed to the
+ * flow's PositionWriter, which stores it in the background; exactly-once: records and position in
+ * one transaction) → feed offset syncs → metrics. A failure makes the consumer deliver the
+ * remaining records again later; nothing is ever skipped.
  *
  * Invariants:
  * - `lastCopied` only grows, and every record up to it is on the target.
  * - The stored position never exceeds `lastCopied`.
  * - After `stop()` resolves no produce request for this partition is started; one already sent is
- *   awaited up to `stopWaitMs`.
+ *   awaited up to `stopWaitMs`, and so is the last position.
  */
 export class PartitionUnit implements UnitWorker, ConsumerRoute {
   readonly unitId: string;
@@ -68,8 +70,10 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
   private attached = false;
   /** Last upstream offset on the target (-1 before anything). */
   private lastCopied = -1n;
-  /** True once records were copied whose position is not stored yet. */
+  /** True once records were copied whose position was not handed to the position writer yet. */
   private positionDirty = false;
+  /** At-least-once: a position was handed to the flow's position writer. */
+  private positionHandedOver = false;
   private polledUpTo = -1n;
   private sourceEnd: bigint | undefined;
   private retryAfter = 0;
@@ -78,6 +82,8 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
   private transactional: KafkaProducer | undefined;
   private syncs: OffsetSyncEmitter | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
+  private readonly positionKey: string;
+  private readonly positionListener: PositionListener;
   private unwatch: (() => void) | undefined;
   private wake: (() => void) | undefined;
 
@@ -91,6 +97,17 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     const plan = options.flow.plan;
     this.remoteTopic = remoteTopicOf(plan, options.topic);
     this.sourcePartition = { cluster: plan.source, topic: options.topic, partition: options.partition };
+    this.positionKey = `${options.partition}\u0000${options.topic}`;
+    this.positionListener = {
+      stored: () => {
+        if (this.status.problemNow?.cause === 'POSITION_FAILED') this.status.clear();
+      },
+      failed: (upTo, err) => {
+        this.metrics.error(plan.name, 'POSITION_FAILED');
+        this.flow.noteFailure('target', err);
+        this.problem('POSITION_FAILED', `cannot store position ${upTo} in ${plan.positionsTopic.name}: ${err.message} (retried; copying goes on)`, 'warn');
+      },
+    };
     this.logger = options.flow.logger.child({ unit: options.unitId, epoch: options.epoch.toString() });
     this.partitionMetrics = options.metrics.forPartition({
       flow: plan.name,
@@ -143,6 +160,13 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     await within(Promise.allSettled([this.starting]), Math.min(2000, this.timings.stopWaitMs));
     this.detach();
     this.state = 'stopped';
+    // The last position on the target, so the next holder starts right after what this one copied.
+    if (this.positionHandedOver || this.positionDirty) {
+      if (!(await within(this.storePosition(true), this.timings.stopWaitMs))) {
+        this.logger.warn({ position: this.lastCopied.toString() }, 'the last position was not stored in time; the next holder copies some records again');
+      }
+      this.flow.positionWriter().forget(this.positionKey);
+    }
     if (this.syncs) {
       this.syncs.flush();
       await this.syncs.settle(1000);
@@ -259,7 +283,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     if (batch.highWatermark > (this.sourceEnd ?? -1n)) this.sourceEnd = batch.highWatermark;
     const records = batch.records.filter((r) => r.offset > this.lastCopied);
     if (records.length === 0) {
-      await this.storePosition();
+      this.storePosition();
       return;
     }
     const now = Date.now();
@@ -305,7 +329,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
       this.written(outcome.written, outcome.downstream);
       if (this.transactional) this.positionDirty = false;
     }
-    await this.storePosition();
+    this.storePosition();
     if (outcome.failure) return this.copyFailed(outcome.failure);
     if (this.stopping) return;
     this.flow.noteSuccess('target');
@@ -344,20 +368,18 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
   }
 
-  /** At-least-once: stores `lastCopied` once its records are acknowledged. */
-  private async storePosition(): Promise<void> {
-    if (!this.positionDirty || this.transactional) return;
-    const store = this.flow.positionStore();
+  /**
+   * At-least-once: hands `lastCopied` (acknowledged) to the flow's position writer, which stores it
+   * with the other partitions' positions; copying does not wait for it. Resolves once stored (at
+   * once when there is nothing new, unless `evenIfHandedOver`: then when the last one is stored).
+   */
+  private storePosition(evenIfHandedOver = false): Promise<void> {
+    if (this.transactional || !(this.positionDirty || evenIfHandedOver)) return Promise.resolve();
+    this.positionDirty = false;
+    this.positionHandedOver = true;
     const upTo = this.lastCopied;
-    try {
-      await this.flow.producer().send(store.topic, [store.recordFor(this.sourcePartition, upTo)], { acks: 'all' });
-    } catch (err) {
-      this.metrics.error(this.flow.plan.name, 'POSITION_FAILED');
-      this.flow.noteFailure('target', err);
-      this.problem('POSITION_FAILED', `cannot store position ${upTo} in ${store.topic}: ${(err as Error).message}`, 'warn');
-      throw new RetryLater(this.status.stalledReason());
-    }
-    if (this.lastCopied === upTo) this.positionDirty = false;
+    const record = this.flow.positionStore().recordFor(this.sourcePartition, upTo);
+    return this.flow.positionWriter().write(this.positionKey, upTo, record, this.positionListener);
   }
 
   private copyFailed(failure: CopyFailure): never | void {
