@@ -1,8 +1,12 @@
 import { parseProperties } from '@mirrormaker/testing';
 import {
+  FULL_CHECKPOINT_PHASE,
   FULL_WORKLOADS,
   PRODUCER_TUNING,
   apacheMm2Properties,
+  checkpointContenders,
+  commitSchedule,
+  commitsFor,
   contenderOrder,
   mirrormakerProperties,
   newTag,
@@ -22,6 +26,7 @@ describe('bench config', () => {
       topic: 'bench-100b-ab12',
       remoteTopic: 'sab12r3.bench-100b-ab12',
       configTopic: 'mirrormaker-config.bench-ab12-r3.internal',
+      checkpointsTopic: 'sab12r3.checkpoints.internal',
     });
     expect(runNames('ab12', 4, 'bench-100b-ab12').remoteTopic).not.toBe(names.remoteTopic);
   });
@@ -50,6 +55,57 @@ describe('bench config', () => {
       expect(ours[key]).toBe(mm2[key]);
     }
     expect(ours['coordinator.config.topic']).toBe('mirrormaker-config.bench-ab12-r3.internal');
+  });
+
+  it('keeps checkpoints off unless the checkpoint-lag phase asks for them', () => {
+    for (const text of [apacheMm2Properties(input()), mirrormakerProperties(input())]) {
+      const props = parseProperties(text);
+      expect(props['emit.checkpoints.enabled']).toBe('false');
+      expect(props['sync.group.offsets.enabled']).toBe('false');
+      expect(props['sab12r3->tab12r3.groups']).toBeUndefined();
+    }
+  });
+
+  it('checkpoints only the bench group, with the interval given or the mirror default', () => {
+    const checkpoints = { group: 'bench-group-ab12-mm2-1s', intervalSeconds: 1, refreshGroupsSeconds: 5 };
+    const mm2 = parseProperties(apacheMm2Properties({ ...input(), checkpoints }));
+    expect(mm2).toMatchObject({
+      'emit.checkpoints.enabled': 'true',
+      'sab12r3->tab12r3.groups': 'bench-group-ab12-mm2-1s',
+      'refresh.groups.interval.seconds': '5',
+      'emit.checkpoints.interval.seconds': '1',
+      'sync.group.offsets.enabled': 'false',
+    });
+    const ours = parseProperties(mirrormakerProperties({ ...input(), checkpoints: { ...checkpoints, intervalSeconds: undefined } }));
+    expect(ours['emit.checkpoints.enabled']).toBe('true');
+    expect(ours['emit.checkpoints.interval.seconds']).toBeUndefined();
+    expect(() => apacheMm2Properties({ ...input(), checkpoints: { ...checkpoints, group: 'a.b' } })).toThrow(/checkpoint group/);
+  });
+
+  it('measures MM2 at its default and at 1 s, and mirrormaker at its default; the smoke run skips the 60 s one', () => {
+    expect(checkpointContenders(['mm2', 'mirrormaker'], false).map((c) => [c.id, c.intervalSeconds])).toEqual([
+      ['mm2-default', 60],
+      ['mm2-1s', 1],
+      ['mirrormaker', 1],
+    ]);
+    expect(checkpointContenders(['mm2', 'mirrormaker'], true).map((c) => c.id)).toEqual(['mm2-1s', 'mirrormaker']);
+    expect(checkpointContenders(['mirrormaker'], false).map((c) => c.id)).toEqual(['mirrormaker']);
+  });
+
+  it('spreads commits over at least two checkpoint intervals', () => {
+    expect(commitsFor(FULL_CHECKPOINT_PHASE, 1)).toBe(25);
+    expect(commitsFor(FULL_CHECKPOINT_PHASE, 60)).toBe(60);
+    expect(commitsFor({ ...FULL_CHECKPOINT_PHASE, commits: 100 }, 60)).toBe(100);
+  });
+
+  it('spaces commits by the phase, each moved later by up to half the spacing', () => {
+    const values = [0, 0.5, 0.999];
+    expect(commitSchedule(FULL_CHECKPOINT_PHASE, 3, () => values.shift() ?? 0)).toEqual([0, 2500, 4999]);
+    const random = commitSchedule(FULL_CHECKPOINT_PHASE, 50);
+    for (const [i, at] of random.entries()) {
+      expect(at).toBeGreaterThanOrEqual(i * 2000);
+      expect(at).toBeLessThan(i * 2000 + 1000);
+    }
   });
 
   it('scales workloads but keeps at least 1000 records', () => {

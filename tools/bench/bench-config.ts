@@ -3,6 +3,7 @@
  * Apache MM2 and to mirrormaker, and the client tuning shared by every contender. Pure functions,
  * unit tested in bench-config.spec.ts.
  */
+import { FLOW_SETTINGS } from '@mirrormaker/config';
 
 export interface Workload {
   /** Short name used in topic names and the report, e.g. "100b". */
@@ -69,6 +70,8 @@ export interface RunNames {
   remoteTopic: string;
   /** mirrormaker's config revisions topic (one per run, so no stored revision is reused). */
   configTopic: string;
+  /** Where both mirrors write checkpoints on the target: `<source alias>.checkpoints.internal`. */
+  checkpointsTopic: string;
 }
 
 const NAME = /^[a-zA-Z0-9_-]+$/;
@@ -85,7 +88,18 @@ export function runNames(tag: string, run: number, topic: string): RunNames {
     topic,
     remoteTopic: `${sourceAlias}.${topic}`,
     configTopic: `mirrormaker-config.bench-${tag}-r${run}.internal`,
+    checkpointsTopic: `${sourceAlias}.checkpoints.internal`,
   };
+}
+
+/** Checkpoints of one source group, for the checkpoint-lag phase. */
+export interface CheckpointSettings {
+  /** The only group checkpointed (`groups`); it goes into a regular expression unescaped. */
+  group: string;
+  /** `emit.checkpoints.interval.seconds`; left out to get the mirror's default. */
+  intervalSeconds?: number;
+  /** `refresh.groups.interval.seconds`. */
+  refreshGroupsSeconds: number;
 }
 
 export interface MirrorConfigInput {
@@ -94,6 +108,22 @@ export interface MirrorConfigInput {
   targetBootstrap: string;
   /** tasks.max: one task per partition. */
   tasks: number;
+  /** Checkpoints on (checkpoint-lag phase); without, checkpoints are off. */
+  checkpoints?: CheckpointSettings;
+}
+
+function checkpointLines(input: MirrorConfigInput): string[] {
+  const c = input.checkpoints;
+  if (!c) return ['# Consumer groups are not part of the copy and latency runs.', 'emit.checkpoints.enabled = false'];
+  if (!NAME.test(c.group)) throw new Error(`checkpoint group '${c.group}' must be letters, digits, '-' or '_'`);
+  const { sourceAlias: s, targetAlias: t } = input.names;
+  return [
+    '# Checkpoint-lag phase: checkpoints for the bench group only.',
+    'emit.checkpoints.enabled = true',
+    `${s}->${t}.groups = ${c.group}`,
+    `refresh.groups.interval.seconds = ${c.refreshGroupsSeconds}`,
+    c.intervalSeconds === undefined ? "# emit.checkpoints.interval.seconds: the mirror's default" : `emit.checkpoints.interval.seconds = ${c.intervalSeconds}`,
+  ];
 }
 
 /** Lines shared by both contenders' mm2.properties (MM2's own keys only). */
@@ -108,8 +138,8 @@ function commonLines(input: MirrorConfigInput): string[] {
     `# No reverse heartbeats: only the ${s}->${t} flow is measured.`,
     `${t}->${s}.emit.heartbeats.enabled = false`,
     `tasks.max = ${input.tasks}`,
-    '# Consumer groups and ACLs are not part of this benchmark.',
-    'emit.checkpoints.enabled = false',
+    ...checkpointLines(input),
+    '# No group offset sync and no ACL sync: not measured.',
     'sync.group.offsets.enabled = false',
     'sync.topic.acls.enabled = false',
     '# Single-broker clusters.',
@@ -142,7 +172,7 @@ export function apacheMm2Properties(input: MirrorConfigInput): string {
 /** mm2.properties for mirrormaker: the same file plus our own key for the config revisions topic. */
 export function mirrormakerProperties(input: MirrorConfigInput): string {
   return [
-    '# mirrormaker (coordinator + data-mirror + topic-config-sync); written by tools/bench.',
+    `# mirrormaker (coordinator + data-mirror + topic-config-sync${input.checkpoints ? ' + offset-sync' : ''}); written by tools/bench.`,
     ...commonLines(input),
     `coordinator.config.topic = ${input.names.configTopic}`,
     '',
@@ -161,3 +191,83 @@ export function newTag(random: () => number = Math.random): string {
     .toString(36)
     .padStart(4, '0');
 }
+
+/** A contender of the checkpoint-lag phase: a mirror and the checkpoint interval it runs with. */
+export interface CheckpointContender {
+  id: 'mm2-default' | 'mm2-1s' | 'mirrormaker';
+  mirror: 'mm2' | 'mirrormaker';
+  /** Written as `emit.checkpoints.interval.seconds`; absent: the mirror's default applies. */
+  intervalSetting?: number;
+  /** The interval in effect. */
+  intervalSeconds: number;
+}
+
+/**
+ * Apache MM2 at its default interval (60 s) and at 1 s; mirrormaker at its own default (taken from
+ * libs/config, so the bench follows a change of it).
+ */
+export const CHECKPOINT_CONTENDERS: readonly CheckpointContender[] = [
+  { id: 'mm2-default', mirror: 'mm2', intervalSeconds: 60 },
+  { id: 'mm2-1s', mirror: 'mm2', intervalSetting: 1, intervalSeconds: 1 },
+  { id: 'mirrormaker', mirror: 'mirrormaker', intervalSeconds: FLOW_SETTINGS.emitCheckpointsIntervalSeconds.defaultValue },
+];
+
+/** Sizes and pacing of the checkpoint-lag phase. */
+export interface CheckpointPhase {
+  /** Records per second produced into the phase's topic for its whole duration. */
+  ratePerSec: number;
+  recordBytes: number;
+  partitions: number;
+  /** Measured commits per contender, at least (see commitsFor). */
+  commits: number;
+  commitEverySeconds: number;
+  /** Pause between the first checkpoint on the target and the first measured commit. */
+  warmupSeconds: number;
+  refreshGroupsSeconds: number;
+}
+
+export const FULL_CHECKPOINT_PHASE: CheckpointPhase = {
+  ratePerSec: 2000,
+  recordBytes: 100,
+  partitions: 8,
+  commits: 25,
+  commitEverySeconds: 2,
+  warmupSeconds: 10,
+  refreshGroupsSeconds: 5,
+};
+
+export const SMOKE_CHECKPOINT_PHASE: CheckpointPhase = { ...FULL_CHECKPOINT_PHASE, ratePerSec: 1000, commits: 3, warmupSeconds: 0 };
+
+/**
+ * Measured commits for a contender: the phase's count, but spanning at least two checkpoint
+ * intervals, so that commits land at every point of the mirror's checkpoint cycle.
+ */
+export function commitsFor(phase: CheckpointPhase, intervalSeconds: number): number {
+  return Math.max(phase.commits, Math.ceil((2 * intervalSeconds) / phase.commitEverySeconds));
+}
+
+/**
+ * When to commit, in ms after the first commit: every commitEverySeconds, each moved later by a
+ * random part of half that spacing. The mirrors poll on a fixed timer, so evenly spaced commits
+ * would all meet the same point of a 1 s cycle; with the jitter they meet every point of it.
+ */
+export function commitSchedule(phase: CheckpointPhase, count: number, random: () => number = Math.random): number[] {
+  const every = phase.commitEverySeconds * 1000;
+  return Array.from({ length: count }, (_, i) => i * every + Math.floor((random() * every) / 2));
+}
+
+/**
+ * The checkpoint-lag contenders for the chosen mirrors. The smoke run leaves out MM2 at its
+ * default interval: its first checkpoint comes a whole interval (60 s) after start, and it runs
+ * the same code as the 1 s variant.
+ */
+export function checkpointContenders(mirrors: readonly ('mm2' | 'mirrormaker')[], smoke: boolean): CheckpointContender[] {
+  return CHECKPOINT_CONTENDERS.filter((c) => mirrors.includes(c.mirror) && !(smoke && c.intervalSeconds > 10));
+}
+
+/**
+ * The steady producer of the checkpoint-lag phase. Small batches: the producer's sticky
+ * partitioner moves on after batch.size bytes, so with 256 KiB batches each partition would get
+ * a burst of ~2,600 records every few seconds instead of a steady flow.
+ */
+export const STEADY_PRODUCER_PROPS: Readonly<Record<string, string>> = { 'batch.size': '16384', 'linger.ms': '5' };

@@ -2,9 +2,10 @@
  * The benchmark: preloads a backlog per workload on the source, then in alternating order measures
  * the physical limit (Kafka's perf tools), Apache MM2 (dedicated mode) and mirrormaker copying it
  * from earliest until the target's end offsets equal the source's; optionally the end-to-end
- * latency of both mirrors at a fixed rate. Every process it starts is stopped at the end.
+ * latency of both mirrors at a fixed rate, and the checkpoint lag (source group commit to the
+ * checkpoint on the target). Every process it starts is stopped at the end.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { isKafkaError, type KafkaAdmin, type PartitionConsumer } from '@mirrormaker/kafka';
@@ -15,22 +16,31 @@ import {
   MM2_HEAP,
   PRODUCER_TUNING,
   SMOKE_WORKLOADS,
+  STEADY_PRODUCER_PROPS,
   apacheMm2Properties,
+  checkpointContenders,
+  commitSchedule,
+  commitsFor,
   contenderOrder,
   mirrormakerProperties,
   newTag,
   runNames,
   scaleWorkloads,
   workloadBytes,
+  type CheckpointContender,
+  type CheckpointPhase,
+  type CheckpointSettings,
   type RunNames,
   type Workload,
 } from './bench-config';
-import { consumePerf, ensureDistributions, producePerf, startApacheMm2, type Distributions } from './java-tools';
+import { allAnswered, lagSamples, summarizeLag, type GroupCommit } from './checkpoint-lag';
+import { CheckpointWatcher, GroupCommitter } from './checkpoint-probe';
+import { consumePerf, ensureDistributions, producePerf, startApacheMm2, startSteadyProducer, type Distributions } from './java-tools';
 import { benchAdmin, benchClient, benchConsumer, endOffsets, sumOffsets, waitCaughtUp } from './kafka-helpers';
-import { buildOurApps, bundleDirOf, bundleOurApps, startOurMirror, type ServiceMode } from './our-services';
+import { buildOurApps, bundleDirOf, bundleOurApps, COPY_APPS, OUR_APPS, startOurMirror, type ServiceMode } from './our-services';
 import { checkNotAborted, onCleanup, type Started } from './processes';
 import { cpuBetween, peakRssBetween, ProcessGroupSampler } from './proc-stats';
-import { mbPerSec, percentile, summarize, type BenchResult, type Contender, type LatencyRun, type ThroughputRun } from './report';
+import { mbPerSec, percentile, summarize, type BenchResult, type CheckpointLagRun, type Contender, type LatencyRun, type ThroughputRun } from './report';
 
 export interface BenchOptions {
   mode: 'full' | 'smoke';
@@ -48,6 +58,9 @@ export interface BenchOptions {
   latencySeconds: number;
   /** Records sent in the first seconds of a latency run are left out of the percentiles. */
   latencyWarmupSeconds: number;
+  /** Measure the checkpoint lag (after the copies and latency runs). */
+  checkpoints: boolean;
+  checkpointPhase: CheckpointPhase;
   /** PLAINTEXT bootstraps of running clusters; without them the bench starts its own (full JIT). */
   clusters?: { source: string; target: string };
   services: ServiceMode;
@@ -155,8 +168,15 @@ interface MirrorHandle {
   stop(): Promise<void>;
 }
 
-async function startMirror(ctx: Context, contender: 'mm2' | 'mirrormaker', names: RunNames, dir: string, sampler: ProcessGroupSampler): Promise<MirrorHandle> {
-  const input = { names, sourceBootstrap: ctx.source, targetBootstrap: ctx.target, tasks: ctx.o.partitions ?? 8 };
+async function startMirror(
+  ctx: Context,
+  contender: 'mm2' | 'mirrormaker',
+  names: RunNames,
+  dir: string,
+  sampler: ProcessGroupSampler,
+  checkpoints?: CheckpointSettings,
+): Promise<MirrorHandle> {
+  const input = { names, sourceBootstrap: ctx.source, targetBootstrap: ctx.target, tasks: ctx.o.partitions ?? 8, checkpoints };
   if (contender === 'mm2') {
     const p = startApacheMm2(ctx.dists, dir, apacheMm2Properties(input), names.targetAlias);
     sampler.add(p.pid);
@@ -164,6 +184,7 @@ async function startMirror(ctx: Context, contender: 'mm2' | 'mirrormaker', names
   }
   return startOurMirror(dir, mirrormakerProperties(input), ctx.o.services, bundleDirOf(ctx.o.workDir), (p) => sampler.add(p.pid), {
     profile: ctx.o.profile === true,
+    apps: checkpoints ? OUR_APPS : COPY_APPS,
   });
 }
 
@@ -211,7 +232,7 @@ interface RunningMirror {
   stop(): Promise<void>;
 }
 
-async function launchMirror(ctx: Context, contender: 'mm2' | 'mirrormaker', topic: string, label: string): Promise<RunningMirror> {
+async function launchMirror(ctx: Context, contender: 'mm2' | 'mirrormaker', topic: string, label: string, checkpoints?: CheckpointSettings): Promise<RunningMirror> {
   const k = ++ctx.run;
   const names = runNames(ctx.tag, k, topic);
   const dir = join(ctx.o.workDir, `run${k}-${label}-${contender}`);
@@ -225,10 +246,10 @@ async function launchMirror(ctx: Context, contender: 'mm2' | 'mirrormaker', topi
     await handle?.stop();
     sampler.stop();
     await targetAdmin.close();
-    await dropTopics('target', ctx.target, [names.remoteTopic]);
+    await dropTopics('target', ctx.target, checkpoints ? [names.remoteTopic, names.checkpointsTopic] : [names.remoteTopic]);
   };
   try {
-    handle = await startMirror(ctx, contender, names, dir, sampler);
+    handle = await startMirror(ctx, contender, names, dir, sampler, checkpoints);
   } catch (err) {
     await stop();
     throw err;
@@ -470,6 +491,156 @@ async function latencyRun(ctx: Context, contender: 'mm2' | 'mirrormaker', rate: 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits until `done()` holds; throws on a failure or when `timeoutMs` has passed. */
+async function waitUntil(done: () => boolean, timeoutMs: number, failure: () => string | undefined, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    checkNotAborted();
+    const why = failure();
+    if (why) throw new Error(why);
+    if (Date.now() > deadline) throw new Error(`${what} within ${Math.round(timeoutMs / 1000)} s`);
+    await sleep(100);
+  }
+}
+
+const jsonBigint = (_key: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v);
+
+const checkpointGroupOf = (ctx: Context, c: CheckpointContender) => `bench-group-${ctx.tag}-${c.id}`;
+
+function checkpointSettingsOf(ctx: Context, c: CheckpointContender): CheckpointSettings {
+  return { group: checkpointGroupOf(ctx, c), intervalSeconds: c.intervalSetting, refreshGroupsSeconds: ctx.o.checkpointPhase.refreshGroupsSeconds };
+}
+
+/**
+ * One contender's checkpoint lag on `topic` (records are flowing into it): commit the group once,
+ * start the mirror, wait for the group's first checkpoint on the target (and the warm-up), then
+ * commit at the topic's end offsets every few seconds and wait for the checkpoints that answer
+ * the commits (one checkpoint interval plus 15 s after the last commit at most).
+ */
+async function checkpointLagOf(ctx: Context, c: CheckpointContender, topic: string, producer: Started): Promise<CheckpointLagRun> {
+  const o = ctx.o;
+  const phase = o.checkpointPhase;
+  const run: CheckpointLagRun = { contender: c.id, intervalSeconds: c.intervalSeconds, complete: false, commits: 0, samples: 0, checkpointed: 0, exact: 0 };
+  const settings = checkpointSettingsOf(ctx, c);
+  const committer = new GroupCommitter(ctx.source, settings.group, topic);
+  let m: RunningMirror | undefined;
+  let watcher: CheckpointWatcher | undefined;
+  try {
+    // The group exists, with an offset on the topic, before the mirror starts: both mirrors list
+    // the groups at start-up and then only every refresh.groups.interval.seconds.
+    const baseline = await committer.commitAtEnd();
+    o.log(`  ${c.id}: group ${settings.group} committed; starting ${c.mirror} (checkpoints every ${c.intervalSeconds} s) ...`);
+    m = await launchMirror(ctx, c.mirror, topic, `checkpoints-${c.id}`, settings);
+    const mirror = m;
+    const failure = () => exitedProcess(mirror.processes) ?? (producer.hasExited() ? 'the steady producer exited (see steady-producer.log)' : undefined);
+    const w = new CheckpointWatcher(ctx.target, m.names.checkpointsTopic, settings.group, m.names.remoteTopic);
+    watcher = w;
+    await w.attach(o.startTimeoutMs, failure);
+    // The first checkpoint shows that the mirror found the group and has read the offset syncs.
+    await waitUntil(() => w.seen.length > 0, o.startTimeoutMs + c.intervalSeconds * 1000, failure, `no checkpoint of ${settings.group} arrived on the target`);
+    run.firstCheckpointSeconds = ((w.seen[0]?.arrivedAt ?? Date.now()) - m.t0) / 1000;
+    const commitCount = commitsFor(phase, c.intervalSeconds);
+    o.log(`    ${c.id}: first checkpoint ${run.firstCheckpointSeconds.toFixed(1)} s after start; ${commitCount} commits every ${phase.commitEverySeconds} s after ${phase.warmupSeconds} s ...`);
+    await sleep(phase.warmupSeconds * 1000);
+    // After the measured commits the group goes on committing, as a consuming group does, until
+    // they are answered: MM2 translates whatever the group has committed when it polls, and an
+    // offset left alone for most of a minute can fall between the sparse old offset syncs it keeps,
+    // so that no checkpoint would come for it at all.
+    const drainMs = c.intervalSeconds * 1000 + 15_000;
+    const schedule = commitSchedule(phase, commitCount + Math.ceil(drainMs / (phase.commitEverySeconds * 1000)) + 1);
+    const commits: GroupCommit[] = [];
+    const later: GroupCommit[] = [];
+    const first = Date.now();
+    for (const at of schedule.slice(0, commitCount)) {
+      await sleep(first + at - Date.now());
+      checkNotAborted();
+      const why = failure();
+      if (why) throw new Error(why);
+      commits.push(await committer.commitAtEnd());
+    }
+    run.commits = commits.length;
+    const drainUntil = Date.now() + drainMs;
+    while (!allAnswered(lagSamples(baseline.offsets, commits, w.seen)) && Date.now() < drainUntil && !failure()) {
+      checkNotAborted();
+      const next = schedule[commitCount + later.length];
+      if (next !== undefined && Date.now() >= first + next) later.push(await committer.commitAtEnd());
+      await sleep(100);
+    }
+    const samples = lagSamples(baseline.offsets, commits, w.seen);
+    Object.assign(run, summarizeLag(samples), { complete: true, lagSamples: samples });
+    const notes: string[] = [];
+    const why = failure();
+    if (why) notes.push(why);
+    else if (run.checkpointed < run.samples) notes.push(`${run.samples - run.checkpointed} committed positions got no checkpoint within ${drainMs / 1000} s of the last commit`);
+    if (w.undecodable > 0) notes.push(`${w.undecodable} records of ${m.names.checkpointsTopic} were not checkpoints`);
+    // A reader behind the topic's end would make the mirror look slower than it is.
+    const end = (await endOffsets(m.targetAdmin, m.names.checkpointsTopic).catch(() => new Map<number, bigint>())).get(0);
+    if (end !== undefined && w.position < end) notes.push(`the checkpoint reader was ${end - w.position} records behind the end of ${m.names.checkpointsTopic}`);
+    if (notes.length) run.note = notes.join('; ');
+    writeFileSync(join(m.dir, 'checkpoint-lag.json'), JSON.stringify({ baseline, commits, later, seen: w.seen, readerPosition: w.position, topicEnd: end }, jsonBigint, 1) + '\n');
+    const sec = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
+    o.log(
+      `    ${c.id}: ${run.checkpointed} of ${run.samples} positions checkpointed: p50 ${sec(run.p50Ms)}, p99 ${sec(run.p99Ms)}, max ${sec(run.maxMs)}; ` +
+        `${run.exact} with their exact offset: p50 ${sec(run.exactP50Ms)}, p99 ${sec(run.exactP99Ms)}`,
+    );
+    return run;
+  } catch (err) {
+    o.log(`    ${c.id} failed: ${(err as Error).message}`);
+    return { ...run, note: (err as Error).message.split('\n')[0] };
+  } finally {
+    await watcher?.close();
+    await committer.close();
+    await m?.stop();
+  }
+}
+
+/**
+ * Checkpoint lag of `contenders` (all at once when several, each with its own group and mirror): a
+ * fresh topic gets records at a steady rate from ProducerPerformance for the whole run, so that
+ * the mirrors keep emitting offset syncs, which translating the commits needs.
+ */
+async function checkpointLagRun(ctx: Context, contenders: readonly CheckpointContender[]): Promise<CheckpointLagRun[]> {
+  const o = ctx.o;
+  const phase = o.checkpointPhase;
+  const topic = `bench-ckpt-${ctx.tag}-${ctx.run + 1}`;
+  const dir = join(o.workDir, `${topic}-producer`);
+  mkdirSync(dir, { recursive: true });
+  let producer: Started | undefined;
+  try {
+    await createTopic('source', ctx.source, topic, phase.partitions);
+    o.log(`checkpoint lag: ${contenders.map((c) => c.id).join(', ')}${contenders.length > 1 ? ' (at the same time)' : ''} on ${topic}, ${phase.ratePerSec.toLocaleString('en-US')} rec/s ...`);
+    const p = startSteadyProducer(ctx.dists.broker, {
+      bootstrap: ctx.source,
+      topic,
+      ratePerSec: phase.ratePerSec,
+      recordBytes: phase.recordBytes,
+      maxSeconds: 3600,
+      producerProps: STEADY_PRODUCER_PROPS,
+      logFile: join(dir, 'steady-producer.log'),
+    });
+    producer = p;
+    await withAdmin('source', ctx.source, async (admin) => {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const ends = await endOffsets(admin, topic).catch(() => new Map<number, bigint>());
+        if (ends.size === phase.partitions && [...ends.values()].every((e) => e > 0n)) return;
+        checkNotAborted();
+        if (p.hasExited()) throw new Error(`the steady producer exited (see ${dir}/steady-producer.log)`);
+        if (Date.now() > deadline) throw new Error(`records did not reach every partition of ${topic} within 60 s`);
+        await sleep(250);
+      }
+    });
+    return await Promise.all(contenders.map((c) => checkpointLagOf(ctx, c, topic, p)));
+  } catch (err) {
+    o.log(`  checkpoint lag failed: ${(err as Error).message}`);
+    const note = (err as Error).message.split('\n')[0];
+    return contenders.map((c) => ({ contender: c.id, intervalSeconds: c.intervalSeconds, complete: false, commits: 0, samples: 0, checkpointed: 0, exact: 0, note }));
+  } finally {
+    await producer?.stop(5000);
+    await dropTopics('source', ctx.source, [topic]);
+  }
+}
+
 function latencyRateFrom(result: BenchResult, o: BenchOptions): { rate: number; basis: string } | undefined {
   if (o.latencyRate) return { rate: o.latencyRate, basis: 'given with --latency-rate' };
   const summaries = summarize(result);
@@ -496,16 +667,18 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       partitions: o.partitions ?? 8,
       producerTuning: PRODUCER_TUNING,
       mm2: { jvm: [...MM2_HEAP, ...KAFKA_RUN_CLASS_JVM], tasksMax: o.partitions ?? 8, producer: PRODUCER_TUNING, consumer: 'defaults', mode: 'dedicated (org.apache.kafka.connect.mirror.MirrorMaker --clusters <target>)' },
-      mirrormaker: { processes: ['coordinator', 'data-mirror', 'topic-config-sync'], services: o.services },
+      mirrormaker: { processes: [...COPY_APPS], services: o.services },
       limit: { consumer: 'ConsumerPerformance defaults (fetch.* rates: group join excluded)', producer: { acks: 'all', ...PRODUCER_TUNING } },
       timeoutMs: o.timeoutMs,
       stallMs: o.stallMs,
       latency: { seconds: o.latencySeconds, warmupSeconds: o.latencyWarmupSeconds, recordBytes: 100, producer: { acks: 'all', ...PRODUCER_TUNING, 'linger.ms': '5' } },
+      ...(o.checkpoints ? { checkpointLag: checkpointLagSettings(o) } : {}),
     },
     workloads,
     throughput: [],
     latency: [],
-    notDone: ['checkpoint lag (time from a source group commit to the matching checkpoint on the target)'],
+    checkpointLag: [],
+    notDone: [],
   };
   o.log(`settings: ${JSON.stringify(result.settings)}`);
 
@@ -539,9 +712,33 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   return runAll({ o, dists, source, target, tag: newTag(), run: 0 }, result, workloads);
 }
 
+const mirrorsOf = (o: BenchOptions) => (['mm2', 'mirrormaker'] as const).filter((c) => o.contenders.includes(c));
+
+/** What the printed settings say about the checkpoint-lag phase. */
+function checkpointLagSettings(o: BenchOptions): Record<string, unknown> {
+  const p = o.checkpointPhase;
+  return {
+    contenders: checkpointContenders(mirrorsOf(o), o.mode === 'smoke').map((c) => ({
+      id: c.id,
+      'emit.checkpoints.interval.seconds': c.intervalSetting ?? `default (${c.intervalSeconds})`,
+      commits: commitsFor(p, c.intervalSeconds),
+    })),
+    order: o.parallel ? 'at the same time, one topic' : 'one after the other, a fresh topic each',
+    ratePerSec: p.ratePerSec,
+    recordBytes: p.recordBytes,
+    partitions: p.partitions,
+    producer: { acks: 'all', ...PRODUCER_TUNING, ...STEADY_PRODUCER_PROPS },
+    commitEverySeconds: p.commitEverySeconds,
+    warmupSeconds: p.warmupSeconds,
+    mm2Properties: { 'emit.checkpoints.enabled': true, groups: 'the bench group only', 'refresh.groups.interval.seconds': p.refreshGroupsSeconds, 'sync.group.offsets.enabled': false },
+    mirrormakerProcesses: [...OUR_APPS],
+    lag: 'per committed partition: commit answered -> first checkpoint with upstreamOffset >= the committed offset arrives at a consumer on the target',
+  };
+}
+
 async function runAll(ctx: Context, result: BenchResult, workloads: Workload[]): Promise<BenchResult> {
   const o = ctx.o;
-  const mirrors = (['mm2', 'mirrormaker'] as const).filter((c) => o.contenders.includes(c));
+  const mirrors = mirrorsOf(o);
   let latencyDone = false;
   const chooseRate = (): number | undefined => {
     const chosen = latencyRateFrom(result, o);
@@ -598,6 +795,16 @@ async function runAll(ctx: Context, result: BenchResult, workloads: Workload[]):
       for (const c of contenderOrder(undefined, mirrors, workloads.length * o.repeat)) {
         checkNotAborted();
         result.latency.push(await latencyRun(ctx, c, rate));
+      }
+    }
+  }
+  if (o.checkpoints && mirrors.length > 0) {
+    const contenders = checkpointContenders(mirrors, o.mode === 'smoke');
+    if (o.parallel) result.checkpointLag.push(...(await checkpointLagRun(ctx, contenders)));
+    else {
+      for (const c of contenders) {
+        checkNotAborted();
+        result.checkpointLag.push(...(await checkpointLagRun(ctx, [c])));
       }
     }
   }

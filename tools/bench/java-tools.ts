@@ -134,6 +134,36 @@ export async function producePerf(dist: KafkaDistribution, o: ProduceOptions): P
   return parsed;
 }
 
+/**
+ * ProducerPerformance at a fixed rate until stopped (the checkpoint-lag phase's steady flow):
+ * `--num-records` covers `maxSeconds`, the caller stops it earlier.
+ */
+export function startSteadyProducer(
+  dist: KafkaDistribution,
+  o: { bootstrap: string; topic: string; ratePerSec: number; recordBytes: number; maxSeconds: number; producerProps?: Record<string, string>; logFile: string },
+): Started {
+  const java = findJava();
+  const settings = { acks: 'all', ...PRODUCER_TUNING, ...o.producerProps };
+  const jvm = ['-Xms256m', '-Xmx1g', ...KAFKA_RUN_CLASS_JVM, `-Dlog4j2.configurationFile=${quietLog4j(dist)}`, '-cp', dist.classpath];
+  const args = [
+    '--bootstrap-server',
+    o.bootstrap,
+    '--topic',
+    o.topic,
+    '--num-records',
+    String(Math.ceil(o.ratePerSec * o.maxSeconds)),
+    '--record-size',
+    String(o.recordBytes),
+    '--throughput',
+    String(o.ratePerSec),
+    '--reporting-interval',
+    '600000',
+    '--command-property',
+    ...props(settings),
+  ];
+  return startProcess('steady-producer', java.command, [...jvm, toolMainClass('producer-perf-test'), ...args], { logFile: o.logFile });
+}
+
 export interface ConsumerPerfResult {
   records: number;
   mb: number;

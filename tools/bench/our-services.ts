@@ -1,7 +1,8 @@
 /**
- * mirrormaker as the benchmark runs it: coordinator + one data-mirror + topic-config-sync, each its
- * own Node process, started the way an operator would (`node dist/apps/<app>/main.js --config ...`)
- * or, for the smoke test, straight from the TypeScript sources through tsx (no build needed).
+ * mirrormaker as the benchmark runs it: coordinator + one data-mirror + topic-config-sync (plus
+ * offset-sync in the checkpoint-lag phase), each its own Node process, started the way an operator
+ * would (`node dist/apps/<app>/main.js --config ...`), from a bundle of the same build (the smoke
+ * test), or straight from the TypeScript sources through tsx.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -9,8 +10,12 @@ import { join } from 'node:path';
 import { freePorts } from '@mirrormaker/testing';
 import { startProcess, type Started } from './processes';
 
-export const OUR_APPS = ['coordinator', 'data-mirror', 'topic-config-sync'] as const;
+/** Every app the bench builds; the coordinator must come first when starting. */
+export const OUR_APPS = ['coordinator', 'data-mirror', 'topic-config-sync', 'offset-sync'] as const;
 export type OurApp = (typeof OUR_APPS)[number];
+
+/** What copies records: the copy and latency runs start only these. */
+export const COPY_APPS: readonly OurApp[] = ['coordinator', 'data-mirror', 'topic-config-sync'];
 
 /**
  * 'dist': dist/apps/<app>/main.js as `nx run <app>:build` makes it (the bench runs the nx build first);
@@ -21,7 +26,7 @@ export type ServiceMode = 'dist' | 'bundle' | 'source';
 
 export const repoRoot = join(__dirname, '../..');
 
-/** Builds the three apps with nx (cached when nothing changed). */
+/** Builds the apps with nx (cached when nothing changed). */
 export function buildOurApps(log: (m: string) => void): void {
   log(`building ${OUR_APPS.join(', ')} with nx ...`);
   const res = spawnSync(join(repoRoot, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', OUR_APPS.join(','), '--outputStyle=static'], {
@@ -33,7 +38,7 @@ export function buildOurApps(log: (m: string) => void): void {
 }
 
 /**
- * Bundles the three apps like tools/scripts/build-app.mjs does, into `outDir/<app>/main.js` (npm
+ * Bundles the apps like tools/scripts/build-app.mjs does, into `outDir/<app>/main.js` (npm
  * packages stay external and resolve from the repository's node_modules).
  */
 export async function bundleOurApps(outDir: string, log: (m: string) => void): Promise<void> {
@@ -73,7 +78,7 @@ function entry(app: OurApp, mode: ServiceMode, bundleDir: string): string[] {
 
 export interface OurMirror {
   processes: Started[];
-  /** Stops data-mirror and topic-config-sync first, the coordinator last. */
+  /** Stops the other services first, the coordinator last. */
   stop(): Promise<void>;
 }
 
@@ -92,8 +97,9 @@ async function waitHealthy(name: string, proc: Started, metricsPort: number, tim
 }
 
 /**
- * Writes the config and starts the three services on free ports; resolves once each answers
- * /healthz. `onStart` is told each pid at once (so the sampler sees start-up costs too).
+ * Writes the config and starts the services (`apps`, default COPY_APPS; the coordinator first) on
+ * free ports; resolves once each answers /healthz. `onStart` is told each pid at once (so the
+ * sampler sees start-up costs too).
  */
 export async function startOurMirror(
   workDir: string,
@@ -101,12 +107,14 @@ export async function startOurMirror(
   mode: ServiceMode,
   bundleDir: string,
   onStart: (p: Started) => void,
-  options: { startTimeoutMs?: number; profile?: boolean } = {},
+  options: { startTimeoutMs?: number; profile?: boolean; apps?: readonly OurApp[] } = {},
 ): Promise<OurMirror> {
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const apps = options.apps ?? COPY_APPS;
+  if (apps[0] !== 'coordinator') throw new Error('the coordinator must be the first app started');
   const configPath = join(workDir, 'mm2.properties');
   writeFileSync(configPath, propertiesText);
-  const ports = await freePorts(OUR_APPS.length * 2);
+  const ports = await freePorts(apps.length * 2);
   const processes: Started[] = [];
   const stop = async () => {
     const [coordinator, ...others] = processes;
@@ -115,7 +123,7 @@ export async function startOurMirror(
   };
   try {
     let coordinatorAddress = '';
-    for (const [i, app] of OUR_APPS.entries()) {
+    for (const [i, app] of apps.entries()) {
       const grpcPort = ports[2 * i] as number;
       const metricsPort = ports[2 * i + 1] as number;
       const profiling = options.profile && app === 'data-mirror' ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'profiles')}`] : [];

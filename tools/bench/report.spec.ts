@@ -1,5 +1,5 @@
 import { parseConsumerPerf, parseProducerPerf } from './java-tools';
-import { latencyTable, median, percentile, summarize, throughputTable, type ThroughputRun } from './report';
+import { checkpointLagTable, latencyTable, median, percentile, summarize, throughputTable, type ThroughputRun } from './report';
 
 const workloads = [{ name: '100b', records: 1_000_000, recordBytes: 100, partitions: 8 }];
 
@@ -50,6 +50,32 @@ describe('report', () => {
   it('prints latency rows', () => {
     const t = latencyTable([{ contender: 'mm2', ratePerSec: 1000, recordBytes: 100, produced: 10, received: 10, warmupSkipped: 0, complete: true, p50Ms: 5, p99Ms: 9, maxMs: 12, cpuPerSec: 0.2 }]);
     expect(t).toContain('| Apache MM2 4.3.1 | 1,000 | 10 / 10 | 5.0 | 9.0 | 12.0 | 0.20 |');
+  });
+
+  it('prints checkpoint-lag rows in seconds, with how many positions got a checkpoint', () => {
+    const t = checkpointLagTable([
+      {
+        contender: 'mm2-default',
+        intervalSeconds: 60,
+        complete: true,
+        commits: 60,
+        samples: 480,
+        checkpointed: 470,
+        exact: 16,
+        p50Ms: 30_120,
+        p99Ms: 59_400,
+        maxMs: 60_010,
+        exactP50Ms: 900,
+        exactP99Ms: 1_950,
+        exactMaxMs: 1_950,
+        firstCheckpointSeconds: 71.2,
+        note: '10 committed positions got no checkpoint',
+      },
+      { contender: 'mirrormaker', intervalSeconds: 1, complete: false, commits: 0, samples: 0, checkpointed: 0, exact: 0, note: 'coordinator exited' },
+    ]);
+    expect(t).toContain('| Apache MM2 4.3.1, default interval | 60 | 60 | 470 / 480 | 30.12 | 59.40 | 60.01 | 16 | 0.90 | 1.95 | 1.95 | 71.2 | 10 committed positions got no checkpoint |');
+    expect(t).toContain('| mirrormaker, default interval | 1 | 0 | 0 / 0 | — | — | — | 0 | — | — | — | — | coordinator exited |');
+    expect(checkpointLagTable([])).toBe('');
   });
 });
 

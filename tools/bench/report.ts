@@ -1,5 +1,5 @@
 /** Result types of a benchmark invocation, summaries and the printed tables. Pure; unit tested. */
-import { MIB, type Workload } from './bench-config';
+import { MIB, type CheckpointContender, type Workload } from './bench-config';
 
 export type Contender = 'limit' | 'mm2' | 'mirrormaker';
 
@@ -58,6 +58,53 @@ export interface LatencyRun {
   cpuPerSec?: number;
 }
 
+export const CHECKPOINT_LABEL: Record<CheckpointContender['id'], string> = {
+  'mm2-default': 'Apache MM2 4.3.1, default interval',
+  'mm2-1s': 'Apache MM2 4.3.1, emit.checkpoints.interval.seconds=1',
+  mirrormaker: 'mirrormaker, default interval',
+};
+
+/** One committed position of one partition and when a checkpoint reached it (see checkpoint-lag.ts). */
+export interface CheckpointLagSample {
+  /** Index of the measured commit. */
+  commit: number;
+  partition: number;
+  /** The committed offset (decimal). */
+  offset: string;
+  /** Arrival of the first checkpoint at or past the offset minus the commit time; absent: none arrived. */
+  lagMs?: number;
+  /** That checkpoint carried exactly this offset (otherwise a later commit's). */
+  exact: boolean;
+}
+
+/** The checkpoint lag of one contender. */
+export interface CheckpointLagRun {
+  contender: CheckpointContender['id'];
+  /** emit.checkpoints.interval.seconds in effect. */
+  intervalSeconds: number;
+  /** Commits were made and their checkpoints awaited. */
+  complete: boolean;
+  note?: string;
+  commits: number;
+  /** Committed positions measured: (commit, partition) pairs whose offset moved since the commit before. */
+  samples: number;
+  /** Of those, how many a checkpoint reached. */
+  checkpointed: number;
+  /** Of those, how many got a checkpoint with exactly their offset. */
+  exact: number;
+  /** Over every checkpointed position (the first checkpoint at or past its offset). */
+  p50Ms?: number;
+  p99Ms?: number;
+  maxMs?: number;
+  /** Over the positions whose first checkpoint carried exactly their offset. */
+  exactP50Ms?: number;
+  exactP99Ms?: number;
+  exactMaxMs?: number;
+  /** From the mirror's start to the first checkpoint of the group on the target. */
+  firstCheckpointSeconds?: number;
+  lagSamples?: CheckpointLagSample[];
+}
+
 export interface BenchResult {
   startedAt: string;
   finishedAt?: string;
@@ -70,6 +117,7 @@ export interface BenchResult {
   workloads: Workload[];
   throughput: ThroughputRun[];
   latency: LatencyRun[];
+  checkpointLag: CheckpointLagRun[];
   notDone: string[];
 }
 
@@ -190,6 +238,25 @@ export function latencyTable(runs: readonly LatencyRun[]): string {
   for (const r of runs) {
     rows.push(
       `| ${CONTENDER_LABEL[r.contender]} | ${fmtInt(r.ratePerSec)} | ${fmtInt(r.received)} / ${fmtInt(r.produced)} | ${fmt1(r.p50Ms)} | ${fmt1(r.p99Ms)} | ${fmt1(r.maxMs)} | ${fmt2(r.cpuPerSec)} | ${r.note ?? ''} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+const fmtSeconds = (ms: number | undefined) => (ms === undefined ? '—' : (ms / 1000).toFixed(2));
+
+/** Markdown table of the checkpoint-lag runs. */
+export function checkpointLagTable(runs: readonly CheckpointLagRun[]): string {
+  if (runs.length === 0) return '';
+  const rows = [
+    '| contender | interval s | commits | checkpointed | p50 s | p99 s | max s | exact offset | exact p50 s | exact p99 s | exact max s | first checkpoint s | note |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+  ];
+  for (const r of runs) {
+    const all = `${fmtSeconds(r.p50Ms)} | ${fmtSeconds(r.p99Ms)} | ${fmtSeconds(r.maxMs)}`;
+    const exact = `${fmtSeconds(r.exactP50Ms)} | ${fmtSeconds(r.exactP99Ms)} | ${fmtSeconds(r.exactMaxMs)}`;
+    rows.push(
+      `| ${CHECKPOINT_LABEL[r.contender]} | ${r.intervalSeconds} | ${r.commits} | ${r.checkpointed} / ${r.samples} | ${all} | ${r.exact} | ${exact} | ${fmt1(r.firstCheckpointSeconds)} | ${r.note ?? ''} |`,
     );
   }
   return rows.join('\n');

@@ -4,14 +4,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBench, type BenchOptions } from './bench';
+import { FULL_CHECKPOINT_PHASE, SMOKE_CHECKPOINT_PHASE } from './bench-config';
 import { repoRoot } from './our-services';
 import { abortAll, cleanupEverything, Interrupted, killAllProcessesNow } from './processes';
-import { CONTENDER_LABEL, latencyTable, runsTable, throughputTable, type BenchResult, type Contender } from './report';
+import { CONTENDER_LABEL, checkpointLagTable, latencyTable, runsTable, throughputTable, type BenchResult, type Contender } from './report';
 
 const HELP = `usage: npm run bench -- [options]
 
   --smoke                 tiny backlog, one workload, contenders at the same time, short latency
-                          check on the running mirrors (checks the harness; numbers not comparable)
+                          check on the running mirrors, a few checkpoint commits (checks the
+                          harness; numbers not comparable)
   --parallel / --sequential  override how contenders run (default: sequential; --smoke: parallel)
   --scale <x>             multiply the backlog sizes (e.g. 0.25); default 1
   --repeat <n>            repetitions per workload, contender order alternating; default 1
@@ -22,6 +24,12 @@ const HELP = `usage: npm run bench -- [options]
   --no-latency            skip the latency runs
   --latency-rate <n>      produce rate of the latency runs (default: half of mirrormaker's 100 B rate)
   --latency-seconds <n>   default 30 (smoke: 3)
+  --no-checkpoints        skip the checkpoint-lag runs (Apache MM2 at its default interval and at
+                          1 s, mirrormaker; each on its own group while records flow)
+  --checkpoint-commits <n>  measured group commits per contender, one per 2 s slot at a random
+                          point of its first half (default 25, smoke 3); at least two
+                          checkpoint intervals' worth (MM2's 60 s default: 60)
+  --checkpoint-rate <n>   records/s flowing during the checkpoint runs (default 2000, smoke 1000)
   --source <host:port>    use running clusters instead of starting two (needs --target too)
   --target <host:port>
   --services <mode>       how mirrormaker runs: dist (dist/apps/<app>/main.js, built with nx first;
@@ -60,6 +68,9 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
       'no-latency': { type: 'boolean' },
       'latency-rate': { type: 'string' },
       'latency-seconds': { type: 'string' },
+      'no-checkpoints': { type: 'boolean' },
+      'checkpoint-commits': { type: 'string' },
+      'checkpoint-rate': { type: 'string' },
       source: { type: 'string' },
       target: { type: 'string' },
       services: { type: 'string' },
@@ -82,6 +93,7 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
   if ((values.source === undefined) !== (values.target === undefined)) throw new Error('--source and --target go together');
   const services = values.services ?? (smoke ? 'bundle' : 'dist');
   if (services !== 'dist' && services !== 'bundle' && services !== 'source') throw new Error(`--services must be dist, bundle or source, got '${services}'`);
+  const phase = smoke ? SMOKE_CHECKPOINT_PHASE : FULL_CHECKPOINT_PHASE;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const workDir = join(repoRoot, 'tmp/bench', stamp);
   return {
@@ -96,6 +108,12 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
     latencyRate: values['latency-rate'] ? Math.round(num('latency-rate', values['latency-rate'], 1)) : undefined,
     latencySeconds: num('latency-seconds', values['latency-seconds'], smoke ? 3 : 30),
     latencyWarmupSeconds: smoke ? 0 : 5,
+    checkpoints: !values['no-checkpoints'],
+    checkpointPhase: {
+      ...phase,
+      commits: Math.round(num('checkpoint-commits', values['checkpoint-commits'], phase.commits)),
+      ratePerSec: Math.round(num('checkpoint-rate', values['checkpoint-rate'], phase.ratePerSec)),
+    },
     clusters: values.source && values.target ? { source: values.source, target: values.target } : undefined,
     services,
     build: !values['no-build'],
@@ -114,19 +132,22 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
 /** The printed report: machine, settings, the summary table, latency and every run. */
 export function formatReport(result: BenchResult): string {
   const m = result.machine;
+  const copied = result.throughput.length > 0;
   return [
     `Command: \`${result.command}\``,
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ${m.java}; load average ${m.loadAvgStart.join(' / ')} at start, ${m.loadAvgEnd?.join(' / ') ?? '?'} at end`,
     '',
-    '### Throughput (backlog copied from earliest until caught up; median of repetitions)',
-    '',
-    throughputTable(result),
-    '',
+    ...(copied ? ['### Throughput (backlog copied from earliest until caught up; median of repetitions)', '', throughputTable(result), ''] : []),
     ...(result.latency.length ? ['### End-to-end latency (CreateTime on the source to arrival at a consumer on the target)', '', latencyTable(result.latency), ''] : []),
-    '### Every run',
-    '',
-    runsTable(result.throughput),
-    '',
+    ...(result.checkpointLag.length
+      ? [
+          '### Checkpoint lag (source group commit to the first checkpoint at or past it on the target, per committed partition)',
+          '',
+          checkpointLagTable(result.checkpointLag),
+          '',
+        ]
+      : []),
+    ...(copied ? ['### Every run', '', runsTable(result.throughput), ''] : []),
     ...(result.notDone.length ? ['Not measured: ' + result.notDone.join('; ')] : []),
   ].join('\n');
 }
