@@ -9,7 +9,6 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePorts } from '@mirrormaker/testing';
 import { startProcess, type Started } from './processes';
-import { nodeOptionsOf } from '../compose/service-node-options';
 
 /** Every app the bench builds; the coordinator must come first when starting. */
 export const OUR_APPS = ['coordinator', 'data-mirror', 'topic-config-sync', 'offset-sync'] as const;
@@ -128,7 +127,7 @@ export async function startOurMirror(
       const grpcPort = ports[2 * i] as number;
       const metricsPort = ports[2 * i + 1] as number;
       const profiling = options.profile && app === 'data-mirror' ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'profiles')}`] : [];
-      const args = [...nodeOptionsOf(app), ...profiling, ...entry(app, mode, bundleDir), '--config', configPath, '--host', '127.0.0.1', '--grpc-port', String(grpcPort), '--metrics-port', String(metricsPort)];
+      const args = [...profiling, ...entry(app, mode, bundleDir), '--config', configPath, '--host', '127.0.0.1', '--grpc-port', String(grpcPort), '--metrics-port', String(metricsPort)];
       args.push('--instance-id', `bench-${app}`);
       if (app === 'coordinator') coordinatorAddress = `127.0.0.1:${grpcPort}`;
       else args.push('--coordinator', coordinatorAddress);

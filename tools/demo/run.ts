@@ -11,7 +11,6 @@ import { DEFAULT_PORTS, startTwoClusters, type TwoClusters } from '@mirrormaker/
 import { demoProperties } from './demo-config';
 import { DEMO_SERVICES, waitHealthy, type DemoService } from './demo-services';
 import { DEMO_REMOTE_TOPIC, DEMO_TOPIC, DemoTraffic } from './demo-traffic';
-import { nodeOptionsOf } from '../compose/service-node-options';
 
 const root = join(__dirname, '../..');
 const workDir = join(root, 'tmp/demo');
@@ -31,7 +30,7 @@ function buildApps(): void {
 }
 
 function startService(service: DemoService, configPath: string): ChildProcess {
-  const args = [...nodeOptionsOf(service.app), join(root, 'dist/apps', service.app, 'main.js'), '--config', configPath, '--grpc-port', String(service.grpcPort), '--metrics-port', String(service.metricsPort)];
+  const args = [join(root, 'dist/apps', service.app, 'main.js'), '--config', configPath, '--grpc-port', String(service.grpcPort), '--metrics-port', String(service.metricsPort)];
   if (service.app !== 'coordinator') args.push('--coordinator', `127.0.0.1:${DEMO_SERVICES[0].grpcPort}`);
   const logFile = join(workDir, `${service.app}.log`);
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -22,7 +22,7 @@ describe('planFlow', () => {
     expect(p.offsetLagMax).toBe(100n);
     expect(p.heartbeatIntervalMs).toBe(1000);
     expect(p.compression).toBe('none');
-    expect([p.fetchMaxBytes, p.partitionFetchMaxBytes]).toEqual([4 * 1024 * 1024, 1024 * 1024]);
+    expect([p.fetchMaxBytes, p.partitionFetchMaxBytes]).toEqual([10 * 1024 * 1024, 1024 * 1024]);
     expect(remoteTopicOf(p, 'orders')).toBe('A.orders');
     expect(transactionalIdOf(p, 'orders', 3)).toBe('mirrormaker-A->B-orders-3');
   });

@@ -41,14 +41,14 @@ export interface FlowPlan {
   readonly partitionLabel: boolean;
   /**
    * Source fetch sizes, the bound on records held in memory: at most `fetchMaxBytes` per fetch
-   * from one broker (`consumer.fetch.max.bytes`, 4 MiB here where Java defaults to 50 MiB) and
+   * from one broker (`consumer.fetch.max.bytes`, 10 MiB here where Java defaults to 50 MiB) and
    * `partitionFetchMaxBytes` per partition (`consumer.max.partition.fetch.bytes`, 1 MiB as Java).
    */
   readonly fetchMaxBytes: number;
   readonly partitionFetchMaxBytes: number;
 }
 
-export const DEFAULT_FETCH_MAX_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_FETCH_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_PARTITION_FETCH_MAX_BYTES = 1024 * 1024;
 
 const COMPACT = Object.freeze({ 'cleanup.policy': 'compact' });
