@@ -283,7 +283,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     if (batch.highWatermark > (this.sourceEnd ?? -1n)) this.sourceEnd = batch.highWatermark;
     const records = batch.records.filter((r) => r.offset > this.lastCopied);
     if (records.length === 0) {
-      this.storePosition();
+      void this.storePosition();
       return;
     }
     const now = Date.now();
@@ -329,7 +329,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
       this.written(outcome.written, outcome.downstream);
       if (this.transactional) this.positionDirty = false;
     }
-    this.storePosition();
+    void this.storePosition();
     if (outcome.failure) return this.copyFailed(outcome.failure);
     if (this.stopping) return;
     this.flow.noteSuccess('target');
