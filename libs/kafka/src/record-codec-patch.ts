@@ -14,9 +14,8 @@
  *   Buffer (kafkajs's encoding of many small records was one of the mirror's largest CPU costs).
  *   A message whose `headers` is a carrier made by `headersCarrier(list)` (an object whose only
  *   property is the symbol ORDERED_HEADERS) is encoded from that list, in order; any other message
- *   is encoded byte for byte as kafkajs does. The single-record encoder
- *   (`protocol/recordBatch/record/v0/index.js`) is replaced too, with the same carrier rule; in
- *   kafkajs 2.2.4 only the Produce request used it, so it now matters only to other callers.
+ *   is encoded byte for byte as kafkajs does. (kafkajs's single-record encoder,
+ *   `protocol/recordBatch/record/v0/index.js`, is then unused: only that request called it.)
  * - Decoding: the single-record decoder (`.../record/v0/decoder.js`) gives identical output to
  *   kafkajs's (the `headers` object included), plus the ordered list under ORDERED_HEADERS and the
  *   encoded record size under RECORD_SIZE.
@@ -48,7 +47,6 @@ export const ORDERED_HEADERS = Symbol.for('mirrormaker.kafka.orderedHeaders');
 export const RECORD_SIZE = Symbol.for('mirrormaker.kafka.recordSize');
 const PATCHED = Symbol.for('mirrormaker.kafka.recordCodecPatched');
 
-const RECORD_ENCODER_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0';
 const RECORD_DECODER_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0/decoder';
 const PRODUCE_REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request';
 /** The kafkajs modules that must not load before the install (the first is also replaced). */
@@ -62,16 +60,6 @@ export interface HeadersCarrier {
 export function headersCarrier(headers: OrderedHeaders): HeadersCarrier {
   return { [ORDERED_HEADERS]: headers };
 }
-
-interface EncodeRecordInput {
-  offsetDelta?: number;
-  timestampDelta?: number;
-  key?: Buffer | string | null;
-  value?: Buffer | string | null;
-  headers?: Partial<HeadersCarrier> & Record<string, unknown>;
-}
-
-type RecordEncoderFn = ((input: EncodeRecordInput) => Encoder) & { [PATCHED]?: true };
 
 interface BatchContext {
   firstOffset?: string;
@@ -95,49 +83,6 @@ export interface DecodedKafkaJsRecord {
   batchContext: BatchContext;
   [ORDERED_HEADERS]: OrderedHeaders;
   [RECORD_SIZE]: number;
-}
-
-function encodeHeader(header: RecordHeader): Encoder {
-  if (typeof header.key !== 'string') throw new KafkaError('INVALID_RECORD', `a header key must be a string, got ${typeof header.key}`);
-  if (header.value !== null && !Buffer.isBuffer(header.value)) {
-    throw new KafkaError('INVALID_RECORD', `the value of header '${header.key}' must be a Buffer or null`);
-  }
-  const keyBytes = Buffer.byteLength(header.key, 'utf8');
-  const size = Encoder.sizeOfVarInt(keyBytes) + keyBytes + Encoder.sizeOfVarIntBytes(header.value);
-  return new Encoder(size).writeVarIntString(header.key).writeVarIntBytes(header.value);
-}
-
-/**
- * Record (v2 format) exactly as kafkajs's encoder writes it, with headers taken from the ordered
- * list:
- *   Length varint | Attributes int8 | TimestampDelta varlong | OffsetDelta varint |
- *   Key varint-bytes | Value varint-bytes | Headers varint-count [Key varint-string, Value varint-bytes]
- */
-export function createRecordEncoder(original: RecordEncoderFn): RecordEncoderFn {
-  const encodeRecord: RecordEncoderFn = (input) => {
-    const ordered = input.headers?.[ORDERED_HEADERS];
-    if (!ordered) return original(input);
-    const { offsetDelta = 0, timestampDelta = 0, key, value } = input;
-    const headerEncoders = ordered.map(encodeHeader);
-    const headersSize = headerEncoders.reduce((sum, e) => sum + e.size(), Encoder.sizeOfVarInt(headerEncoders.length));
-    const sizeOfBody =
-      1 + // attributes (unused, always 0)
-      Encoder.sizeOfVarLong(timestampDelta) +
-      Encoder.sizeOfVarInt(offsetDelta) +
-      Encoder.sizeOfVarIntBytes(key) +
-      Encoder.sizeOfVarIntBytes(value) +
-      headersSize;
-    return new Encoder(sizeOfBody + 5)
-      .writeVarInt(sizeOfBody)
-      .writeInt8(0)
-      .writeVarLong(timestampDelta)
-      .writeVarInt(offsetDelta)
-      .writeVarIntBytes(key)
-      .writeVarIntBytes(value)
-      .writeVarIntArray(headerEncoders);
-  };
-  encodeRecord[PATCHED] = true;
-  return encodeRecord;
 }
 
 function readHeader(decoder: Decoder): RecordHeader {
@@ -210,12 +155,10 @@ export function installRecordCodecPatch(): void {
         `but found ${kafkajsPackage.version}. Fix: pin kafkajs to ${SUPPORTED_KAFKAJS_VERSION}, or port record-codec-patch.ts to the new version.`,
     );
   }
-  const encoderModule = loadModule(RECORD_ENCODER_MODULE);
   const decoderModule = loadModule(RECORD_DECODER_MODULE);
-  const encoderPatched = isPatched(encoderModule.exports);
   const decoderPatched = isPatched(decoderModule.exports);
   const produceRequestPatched = isPatched(cachedModule(PRODUCE_REQUEST_MODULE)?.exports);
-  if (encoderPatched && decoderPatched && produceRequestPatched) return;
+  if (decoderPatched && produceRequestPatched) return;
 
   const early = DEPENDENT_MODULES.filter((m) => cachedModule(m) !== undefined && !(m === PRODUCE_REQUEST_MODULE && produceRequestPatched));
   if (early.length > 0) {
@@ -225,7 +168,6 @@ export function installRecordCodecPatch(): void {
         `would lose their order. Fix: use kafkajs only through @mirrormaker/kafka (no other module may produce or fetch with kafkajs first).`,
     );
   }
-  if (!encoderPatched) encoderModule.exports = createRecordEncoder(encoderModule.exports as RecordEncoderFn);
   if (!decoderPatched) decoderModule.exports = decodeRecord;
   // Loading kafkajs's own module creates the cache entry; its export is never used.
   if (!produceRequestPatched) loadModule(PRODUCE_REQUEST_MODULE).exports = patchedProduceRequest;
@@ -233,7 +175,7 @@ export function installRecordCodecPatch(): void {
 
 /** Throws unless installRecordCodecPatch() succeeded in this module registry. */
 export function assertRecordCodecPatched(): void {
-  const patched = [RECORD_ENCODER_MODULE, RECORD_DECODER_MODULE, PRODUCE_REQUEST_MODULE].every((m) => isPatched(cachedModule(m)?.exports));
+  const patched = [RECORD_DECODER_MODULE, PRODUCE_REQUEST_MODULE].every((m) => isPatched(cachedModule(m)?.exports));
   if (!patched) {
     throw new KafkaError('INCOMPATIBLE_CLIENT', 'the kafkajs record codec patch is not installed: create clients with createKafkaClient()');
   }
