@@ -126,24 +126,13 @@ export class MirrorMetrics {
   forPartition(partitionLabels: PartitionLabels, partitionLabel = true): PartitionMetrics {
     if (!partitionLabel) return this.aggregated(partitionLabels);
     const labels = partitionLabels;
-    const records = this.records.labels(labels);
-    const bytes = this.bytes.labels(labels);
-    const latency = this.latency.labels(labels);
-    const age = this.age.labels(labels);
     const position = this.positionGauge.labels(labels);
     const endOffset = this.endOffsetGauge.labels(labels);
     const lag = this.lagGauge.labels(labels);
     const stalled = this.stalledGauge.labels(labels);
     stalled.set(0);
     return {
-      copied(copiedRecords, now) {
-        records.inc(copiedRecords.length);
-        observeSince(latency, copiedRecords, now);
-      },
-      polled(valueBytes, polledRecords, now) {
-        bytes.inc(valueBytes);
-        observeSince(age, polledRecords, now);
-      },
+      ...this.countersOf(labels),
       position(lastCopied, sourceEnd) {
         position.set(Number(lastCopied));
         if (sourceEnd !== undefined) {
@@ -157,6 +146,24 @@ export class MirrorMetrics {
       },
       remove: () => {
         for (const gauge of [this.positionGauge, this.endOffsetGauge, this.lagGauge, this.stalledGauge]) gauge.remove(labels);
+      },
+    };
+  }
+
+  /** The counters and histograms of a label set (with or without `partition`), bound once. */
+  private countersOf(labels: Partial<PartitionLabels>): Pick<PartitionMetrics, 'copied' | 'polled'> {
+    const records = this.records.labels(labels);
+    const bytes = this.bytes.labels(labels);
+    const latency = this.latency.labels(labels);
+    const age = this.age.labels(labels);
+    return {
+      copied(copiedRecords, now) {
+        records.inc(copiedRecords.length);
+        observeSince(latency, copiedRecords, now);
+      },
+      polled(valueBytes, polledRecords, now) {
+        bytes.inc(valueBytes);
+        observeSince(age, polledRecords, now);
       },
     };
   }
@@ -177,20 +184,9 @@ export class MirrorMetrics {
       for (const values of perPartition.values()) sum += values[which];
       gauges[which].set(labels, sum);
     };
-    const records = this.records.labels(labels);
-    const bytes = this.bytes.labels(labels);
-    const latency = this.latency.labels(labels);
-    const age = this.age.labels(labels);
     publish('stalled');
     return {
-      copied(copiedRecords, now) {
-        records.inc(copiedRecords.length);
-        observeSince(latency, copiedRecords, now);
-      },
-      polled(valueBytes, polledRecords, now) {
-        bytes.inc(valueBytes);
-        observeSince(age, polledRecords, now);
-      },
+      ...this.countersOf(labels),
       position(lastCopied, sourceEnd) {
         mine.position = Number(lastCopied);
         publish('position');
