@@ -14,7 +14,7 @@
  * offsets only grow, so a checkpoint at or past the offset cannot stem from an earlier commit.
  */
 import { decodeCheckpoint } from '@mirrormaker/mm2-formats';
-import { percentile, type CheckpointLagSample } from './report';
+import { percentile, type CheckpointLagSample, type CheckpointLagSummary } from './report';
 
 /** A measured commit of the group: the offset per partition of the bench topic. */
 export interface GroupCommit {
@@ -79,19 +79,7 @@ export function allAnswered(samples: readonly CheckpointLagSample[]): boolean {
   return samples.every((s) => s.lagMs !== undefined);
 }
 
-export interface LagSummary {
-  samples: number;
-  checkpointed: number;
-  exact: number;
-  p50Ms?: number;
-  p99Ms?: number;
-  maxMs?: number;
-  exactP50Ms?: number;
-  exactP99Ms?: number;
-  exactMaxMs?: number;
-}
-
-function spread(lags: number[], prefix: '' | 'exact'): Partial<LagSummary> {
+function spread(lags: number[], prefix: '' | 'exact'): Partial<CheckpointLagSummary> {
   if (lags.length === 0) return {};
   const sorted = Float64Array.from(lags).sort();
   const [p50, p99, max] = [percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1] as number];
@@ -102,7 +90,7 @@ function spread(lags: number[], prefix: '' | 'exact'): Partial<LagSummary> {
  * Counts and nearest-rank percentiles: over every answered sample, and over the samples answered
  * by a checkpoint with exactly their offset.
  */
-export function summarizeLag(samples: readonly CheckpointLagSample[]): LagSummary {
+export function summarizeLag(samples: readonly CheckpointLagSample[]): CheckpointLagSummary {
   const answered = samples.flatMap((s) => (s.lagMs === undefined ? [] : [s.lagMs]));
   const exact = samples.flatMap((s) => (s.exact && s.lagMs !== undefined ? [s.lagMs] : []));
   return { samples: samples.length, checkpointed: answered.length, exact: exact.length, ...spread(answered, ''), ...spread(exact, 'exact') };

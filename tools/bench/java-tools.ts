@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ensureKafka, findJava, renderProperties, toolMainClass, type KafkaDistribution, type Properties } from '@mirrormaker/testing';
+import { ensureKafka, findJava, quietToolLog4j2Properties, renderProperties, toolMainClass, type KafkaDistribution, type Properties } from '@mirrormaker/testing';
 import { KAFKA_RUN_CLASS_JVM, MM2_HEAP, PRODUCER_TUNING } from './bench-config';
 import { startProcess, type Started } from './processes';
 
@@ -24,19 +24,7 @@ export async function ensureDistributions(log?: (m: string) => void): Promise<Di
 
 function quietLog4j(dist: KafkaDistribution): string {
   const file = join(dist.versionDir, 'bench-tools-log4j2.properties');
-  const content = renderProperties(
-    {
-      status: 'error',
-      'appender.err.type': 'Console',
-      'appender.err.name': 'STDERR',
-      'appender.err.target': 'SYSTEM_ERR',
-      'appender.err.layout.type': 'PatternLayout',
-      'appender.err.layout.pattern': '[%d] %p %m (%c)%n',
-      'rootLogger.level': 'WARN',
-      'rootLogger.appenderRef.err.ref': 'STDERR',
-    },
-    ['log4j2 settings for the benchmark tools'],
-  );
+  const content = renderProperties(quietToolLog4j2Properties(), ['log4j2 settings for the benchmark tools']);
   if (!existsSync(file) || readFileSync(file, 'utf8') !== content) writeFileSync(file, content);
   return file;
 }
@@ -49,9 +37,14 @@ export interface JavaRunResult {
 }
 
 /** Runs a Kafka main class (alias or class name) on the broker classpath and collects its output. */
+/** JVM options of a Kafka tool run by the bench: kafka-run-class.sh's, quiet logging. */
+function toolJvm(dist: KafkaDistribution): string[] {
+  return ['-Xms256m', '-Xmx1g', ...KAFKA_RUN_CLASS_JVM, `-Dlog4j2.configurationFile=${quietLog4j(dist)}`, '-cp', dist.classpath];
+}
+
 export async function runJava(dist: KafkaDistribution, tool: string, args: string[], timeoutMs: number): Promise<JavaRunResult> {
   const java = findJava();
-  const jvm = ['-Xms256m', '-Xmx1g', ...KAFKA_RUN_CLASS_JVM, `-Dlog4j2.configurationFile=${quietLog4j(dist)}`, '-cp', dist.classpath];
+  const jvm = toolJvm(dist);
   const started = Date.now();
   let stdout = '';
   let stderr = '';
@@ -107,25 +100,23 @@ export interface ProduceOptions {
   timeoutMs?: number;
 }
 
+/** ProducerPerformance's arguments; a throughput of -1 means as fast as it can. */
+function producerPerfArgs(bootstrap: string, topic: string, records: number, recordBytes: number, throughput: number, settings: Record<string, string>): string[] {
+  return [
+    '--bootstrap-server', bootstrap,
+    '--topic', topic,
+    '--num-records', String(records),
+    '--record-size', String(recordBytes),
+    '--throughput', String(throughput),
+    '--reporting-interval', '600000',
+    '--command-property', ...props(settings),
+  ];
+}
+
 /** Kafka's ProducerPerformance (kafka-producer-perf-test). Records carry CreateTime = send time. */
 export async function producePerf(dist: KafkaDistribution, o: ProduceOptions): Promise<ProducerPerfResult> {
   const settings = { acks: o.acks ?? 'all', ...PRODUCER_TUNING, ...o.producerProps };
-  const args = [
-    '--bootstrap-server',
-    o.bootstrap,
-    '--topic',
-    o.topic,
-    '--num-records',
-    String(o.records),
-    '--record-size',
-    String(o.recordBytes),
-    '--throughput',
-    String(o.throughput ?? -1),
-    '--reporting-interval',
-    '600000',
-    '--command-property',
-    ...props(settings),
-  ];
+  const args = producerPerfArgs(o.bootstrap, o.topic, o.records, o.recordBytes, o.throughput ?? -1, settings);
   const res = await runJava(dist, 'producer-perf-test', args, o.timeoutMs ?? 600_000);
   const parsed = parseProducerPerf(res.stdout);
   if (res.code !== 0 || !parsed || parsed.records !== o.records) {
@@ -144,24 +135,8 @@ export function startSteadyProducer(
 ): Started {
   const java = findJava();
   const settings = { acks: 'all', ...PRODUCER_TUNING, ...o.producerProps };
-  const jvm = ['-Xms256m', '-Xmx1g', ...KAFKA_RUN_CLASS_JVM, `-Dlog4j2.configurationFile=${quietLog4j(dist)}`, '-cp', dist.classpath];
-  const args = [
-    '--bootstrap-server',
-    o.bootstrap,
-    '--topic',
-    o.topic,
-    '--num-records',
-    String(Math.ceil(o.ratePerSec * o.maxSeconds)),
-    '--record-size',
-    String(o.recordBytes),
-    '--throughput',
-    String(o.ratePerSec),
-    '--reporting-interval',
-    '600000',
-    '--command-property',
-    ...props(settings),
-  ];
-  return startProcess('steady-producer', java.command, [...jvm, toolMainClass('producer-perf-test'), ...args], { logFile: o.logFile });
+  const args = producerPerfArgs(o.bootstrap, o.topic, Math.ceil(o.ratePerSec * o.maxSeconds), o.recordBytes, o.ratePerSec, settings);
+  return startProcess('steady-producer', java.command, [...toolJvm(dist), toolMainClass('producer-perf-test'), ...args], { logFile: o.logFile });
 }
 
 export interface ConsumerPerfResult {

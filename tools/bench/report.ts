@@ -77,15 +77,8 @@ export interface CheckpointLagSample {
   exact: boolean;
 }
 
-/** The checkpoint lag of one contender. */
-export interface CheckpointLagRun {
-  contender: CheckpointContender['id'];
-  /** emit.checkpoints.interval.seconds in effect. */
-  intervalSeconds: number;
-  /** Commits were made and their checkpoints awaited. */
-  complete: boolean;
-  note?: string;
-  commits: number;
+/** Lag percentiles over the samples of one contender. */
+export interface CheckpointLagSummary {
   /** Committed positions measured: (commit, partition) pairs whose offset moved since the commit before. */
   samples: number;
   /** Of those, how many a checkpoint reached. */
@@ -100,6 +93,17 @@ export interface CheckpointLagRun {
   exactP50Ms?: number;
   exactP99Ms?: number;
   exactMaxMs?: number;
+}
+
+/** The checkpoint lag of one contender. */
+export interface CheckpointLagRun extends CheckpointLagSummary {
+  contender: CheckpointContender['id'];
+  /** emit.checkpoints.interval.seconds in effect. */
+  intervalSeconds: number;
+  /** Commits were made and their checkpoints awaited. */
+  complete: boolean;
+  note?: string;
+  commits: number;
   /** From the mirror's start to the first checkpoint of the group on the target. */
   firstCheckpointSeconds?: number;
   lagSamples?: CheckpointLagSample[];
