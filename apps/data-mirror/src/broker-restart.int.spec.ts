@@ -5,7 +5,7 @@ import { unitId } from '@mirrormaker/lease';
 import { KafkaAdmin, KafkaProducer, createKafkaClient, type KafkaClient } from '@mirrormaker/kafka';
 import { startTestCoordinator, type TestCoordinator } from '@mirrormaker/service-kit/testing';
 import { KafkaCluster, freePorts, testClusters, uniqueName } from '@mirrormaker/testing';
-import { readUntil, startMirror, testLogger, waitFor, type InProcessMirror } from './testing/mirror-harness';
+import { flowProperties, readUntil, startMirror, testLogger, waitFor, type InProcessMirror } from './testing/mirror-harness';
 
 jest.setTimeout(240_000);
 
@@ -42,20 +42,6 @@ describe('data-mirror across a broker restart', () => {
 
   function client(alias: string, bootstrap: string): KafkaClient {
     return createKafkaClient({ clusterAlias: alias, brokers: [bootstrap], clientId: `dm-restart-${alias}`, retry: { retries: 5, initialRetryTimeMs: 200, maxRetryTimeMs: 2000 } }, testLogger);
-  }
-
-  function properties(source: string, target: string, sourceBootstrap: string, targetBootstrap: string): string {
-    return [
-      `clusters = ${source}, ${target}`,
-      `${source}.bootstrap.servers = ${sourceBootstrap}`,
-      `${target}.bootstrap.servers = ${targetBootstrap}`,
-      `${source}->${target}.enabled = true`,
-      'replication.factor = 1',
-      'offset-syncs.topic.replication.factor = 1',
-      'checkpoints.topic.replication.factor = 1',
-      'heartbeats.topic.replication.factor = 1',
-      '',
-    ].join('\n');
   }
 
   /**
@@ -139,7 +125,7 @@ describe('data-mirror across a broker restart', () => {
       target: 'R',
       sourceClient,
       targetClient: restartable,
-      config: properties('A', 'R', shared.bootstrap, restartable.connection.brokers[0]!),
+      config: flowProperties({ alias: 'A', bootstrap: shared.bootstrap }, { alias: 'R', bootstrap: restartable.connection.brokers[0]! }),
       sourceRestarts: false,
     });
   });
@@ -152,7 +138,7 @@ describe('data-mirror across a broker restart', () => {
       target: 'B',
       sourceClient: restartable,
       targetClient,
-      config: properties('R', 'B', restartable.connection.brokers[0]!, shared.bootstrap),
+      config: flowProperties({ alias: 'R', bootstrap: restartable.connection.brokers[0]! }, { alias: 'B', bootstrap: shared.bootstrap }),
       sourceRestarts: true,
     });
   });

@@ -29,11 +29,16 @@ export const FAST_TIMINGS: Partial<DataMirrorTimings> = {
 
 export function mm2Properties(extra: string[] = []): string {
   const { source, target } = testClusters();
+  return flowProperties({ alias: SOURCE_ALIAS, bootstrap: source.bootstrap }, { alias: TARGET_ALIAS, bootstrap: target.bootstrap }, extra);
+}
+
+/** One enabled flow between two clusters, with single-broker replication factors. */
+export function flowProperties(source: { alias: string; bootstrap: string }, target: { alias: string; bootstrap: string }, extra: string[] = []): string {
   return [
-    `clusters = ${SOURCE_ALIAS}, ${TARGET_ALIAS}`,
-    `${SOURCE_ALIAS}.bootstrap.servers = ${source.bootstrap}`,
-    `${TARGET_ALIAS}.bootstrap.servers = ${target.bootstrap}`,
-    `${FLOW}.enabled = true`,
+    `clusters = ${source.alias}, ${target.alias}`,
+    `${source.alias}.bootstrap.servers = ${source.bootstrap}`,
+    `${target.alias}.bootstrap.servers = ${target.bootstrap}`,
+    `${source.alias}->${target.alias}.enabled = true`,
     'replication.factor = 1',
     'offset-syncs.topic.replication.factor = 1',
     'checkpoints.topic.replication.factor = 1',
