@@ -45,6 +45,8 @@ export { KafkaCluster, clusterStatus, isClusterProcess, listClusterDirs, readClu
 export type { ClusterInfo, ClusterStatus, KafkaClusterOptions } from './kafka-cluster';
 export { startTwoClusters, stopAll } from './two-clusters';
 export type { TwoClusters, TwoClustersOptions } from './two-clusters';
+export { eventually } from './eventually';
+export type { EventuallyOptions } from './eventually';
 export { ephemeralPortRange, freePort, freePorts, isPortFree, isProcessAlive, sleep, tailFile } from './process-util';
 export type { FreePortOptions } from './process-util';
 export {
