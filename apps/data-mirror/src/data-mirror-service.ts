@@ -57,7 +57,7 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
         grpcServices: [],
         health: () => {
           const report = mirror.health();
-          return { ...report, details: { ...report.details, coordinatorConnected: leases.isConnected } };
+          return { healthy: report.healthy && leases.hasWorkingSession, details: { ...report.details, coordinatorSession: leases.sessionState() } };
         },
         stop: async () => {
           await leases.stop();

@@ -106,9 +106,9 @@ export const offsetSyncService: ServiceSpec = {
     return {
       grpcServices: [{ name: SERVICE_NAME, definition: OffsetSyncServiceService, implementation: offsetSyncHandlers(translationSource(config, held), logger) }],
       health: () => ({
-        healthy: true,
+        healthy: leases.hasWorkingSession,
         details: {
-          coordinatorConnected: leases.isConnected,
+          coordinatorSession: leases.sessionState(),
           ...(advertised.address === undefined ? {} : { advertisedAddress: advertised.address }),
           units: Object.fromEntries([...held].map(([id, h]) => [id, (h.kind === 'running' ? h.unit.status : h.status).view()])),
         },

@@ -89,12 +89,17 @@ export async function startService(
     await service.stop();
     throw err;
   }
-  grpc.setServing(true);
+  // gRPC health follows the service's own health (a worker without a working lease session is not
+  // serving), checked about once a second.
+  const g = grpc;
+  const h = http;
+  const syncHealth = () => g.setServing(service.health().healthy);
+  syncHealth();
+  const healthTimer = setInterval(syncHealth, 1000);
+  healthTimer.unref();
   logger.info({ grpcPort: grpc.port, metricsPort: http.port, config: flags.configPath }, `${spec.name} started`);
 
   let stopping: Promise<'graceful' | 'forced'> | undefined;
-  const g = grpc;
-  const h = http;
   return {
     grpcPort: g.port,
     metricsPort: h.port,
@@ -102,6 +107,7 @@ export async function startService(
       stopping ??= (async () => {
         const began = Date.now();
         logger.info({ reason }, `${spec.name} stopping`);
+        clearInterval(healthTimer);
         g.setServing(false);
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<'forced'>((resolve) => {

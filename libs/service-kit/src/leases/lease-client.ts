@@ -78,9 +78,13 @@ export class LeaseClient {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private connected = false;
+  /** Monotonic time the current session was opened, and of the coordinator's last answer on it. */
+  private openedAt = 0;
+  private lastAnswerAt: number | undefined;
   private readonly metrics: {
     fenced: Counter<string>;
     reconnects: Counter<string>;
+    silent: Counter<string>;
     grants: Counter<string>;
     revocations: Counter<string>;
   };
@@ -94,6 +98,15 @@ export class LeaseClient {
     this.log = options.logger.child({ component: 'lease-client' });
     const registers = [options.metrics];
     const heldCount = () => this.held.size;
+    const working = () => (this.hasWorkingSession ? 1 : 0);
+    new Gauge({
+      name: 'mirrormaker_lease_session_up',
+      help: '1 while the coordinator answers this instance\'s lease session, 0 otherwise (the instance gets no work then).',
+      registers,
+      collect() {
+        this.set(working());
+      },
+    });
     new Gauge({
       name: 'mirrormaker_leases_held',
       help: 'Work units this instance holds a lease on.',
@@ -105,6 +118,11 @@ export class LeaseClient {
     this.metrics = {
       fenced: new Counter({ name: 'mirrormaker_leases_fenced_total', help: 'Units stopped because their lease could expire without a renewal.', registers }),
       reconnects: new Counter({ name: 'mirrormaker_lease_session_reconnects_total', help: 'Lease sessions re-opened after the coordinator was unreachable.', registers }),
+      silent: new Counter({
+        name: 'mirrormaker_lease_session_silent_total',
+        help: 'Lease sessions abandoned because the coordinator answered nothing for one TTL (it hung or the link stalled).',
+        registers,
+      }),
       grants: new Counter({ name: 'mirrormaker_leases_granted_total', help: 'Units granted to this instance.', registers }),
       revocations: new Counter({ name: 'mirrormaker_leases_revoked_total', help: 'Units revoked from this instance.', registers }),
     };
@@ -112,12 +130,19 @@ export class LeaseClient {
 
   start(): void {
     this.openSession();
-    this.fenceTimer = setInterval(() => this.fenceExpired(), 200);
+    this.fenceTimer = setInterval(() => {
+      this.fenceExpired();
+      this.abandonSilentSession();
+    }, 200);
   }
 
-  /** True while a session with the coordinator is open. */
-  get isConnected(): boolean {
-    return this.connected;
+  /**
+   * True while the coordinator answers this instance: a session is open and its last answer came
+   * within one TTL. Without one the instance is given no work and cannot keep what it holds, so its
+   * health says so.
+   */
+  get hasWorkingSession(): boolean {
+    return this.connected && this.lastAnswerAt !== undefined && this.now() - this.lastAnswerAt <= this.ttlMs;
   }
 
   /** Unit ids currently held, with epochs. */
@@ -142,6 +167,13 @@ export class LeaseClient {
     this.client.close();
   }
 
+  /** For /healthz: whether the coordinator answers, and if not, what an operator should look at. */
+  sessionState(): string {
+    if (this.hasWorkingSession) return 'working';
+    const since = this.lastAnswerAt === undefined ? 'since this session opened' : `for ${Math.round(this.now() - this.lastAnswerAt)} ms`;
+    return `none: coordinator ${this.options.coordinator} has not answered ${since}; no work is taken until it does (check that it runs and is reachable)`;
+  }
+
   private nextSeq(): bigint {
     this.seq += 1n;
     this.sentAt.set(this.seq, this.now());
@@ -156,7 +188,11 @@ export class LeaseClient {
     if (this.stopped) return;
     const stream = this.client.session();
     this.stream = stream;
+    this.openedAt = this.now();
+    this.lastAnswerAt = undefined;
     stream.on('data', (res: SessionResponse) => {
+      if (this.stream !== stream) return;
+      this.lastAnswerAt = this.now();
       if (!this.connected) {
         this.connected = true;
         this.backoff.reset();
@@ -198,6 +234,8 @@ export class LeaseClient {
     clearTimeout(this.renewTimer);
     this.renewTimer = setTimeout(() => {
       if (!this.stream || this.stopped) return;
+      // After a stall of this process, stop what may have expired before presenting it again.
+      this.fenceExpired();
       const report = this.options.report?.() ?? {};
       this.stream.write({
         message: {
@@ -279,6 +317,20 @@ export class LeaseClient {
       this.log.warn({ unit: id, epoch: h.epoch.toString() }, 'lease could expire without a renewal; stopped work on the unit');
       void this.stopWorker(h, 'lease expiring');
     }
+  }
+
+  /**
+   * A coordinator that hangs (or a link that stalls) keeps the stream open but answers nothing:
+   * after one TTL of silence give the session up and open a new one, which re-registers.
+   */
+  private abandonSilentSession(): void {
+    const stream = this.stream;
+    if (!stream || this.stopped) return;
+    const silentMs = this.now() - (this.lastAnswerAt ?? this.openedAt);
+    if (silentMs <= this.ttlMs) return;
+    this.metrics.silent.inc();
+    this.log.warn({ coordinator: this.options.coordinator, silentMs: Math.round(silentMs), held: this.held.size }, 'coordinator answered nothing for one TTL; opening a new lease session');
+    stream.cancel();
   }
 
   private async stopWorker(h: HeldUnit, reason: string): Promise<void> {

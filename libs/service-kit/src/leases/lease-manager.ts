@@ -11,6 +11,7 @@ import {
   setUnits,
   type HeldLease,
   type InstanceId,
+  type InstanceRegistration,
   type LeaseTable,
   type UnitId,
 } from '@mirrormaker/lease';
@@ -39,6 +40,13 @@ interface SessionState {
   ackedSeq: bigint;
   version: string;
   advertisedAddress: string;
+  /** What the instance registered as, so it can be registered again after being dropped. */
+  registration: InstanceRegistration;
+}
+
+/** A renewal arrived on a session that is not (or no longer) the instance's current one. */
+export class UnknownSessionError extends Error {
+  readonly code = 'UNKNOWN_SESSION';
 }
 
 export interface InstanceReport {
@@ -59,6 +67,7 @@ export class LeaseManager {
   private readonly log: Logger;
   private readonly expired: Counter<string>;
   private readonly granted: Counter<string>;
+  private readonly rejoined: Counter<string>;
 
   constructor(
     private readonly settings: LeaseSettings,
@@ -96,6 +105,11 @@ export class LeaseManager {
     });
     this.granted = new Counter({ name: 'mirrormaker_coordinator_leases_granted_total', help: 'Leases granted.', registers });
     this.expired = new Counter({ name: 'mirrormaker_coordinator_leases_expired_total', help: 'Leases that expired without a release.', registers });
+    this.rejoined = new Counter({
+      name: 'mirrormaker_coordinator_instances_rejoined_total',
+      help: 'Instances registered again because they renewed on an open session after being dropped for missing renewals.',
+      registers,
+    });
   }
 
   start(): void {
@@ -145,22 +159,32 @@ export class LeaseManager {
     const kind = leaseKindOf(request.kind);
     if (!kind) throw new Error(`unknown service kind ${request.kind}: register as data-mirror, offset-sync, topic-config-sync or acl-sync`);
     if (!request.instanceId) throw new Error('instance id must not be empty');
-    const now = this.now();
-    this.table = registerInstance(this.table, { id: request.instanceId, serviceKind: kind, ...(request.capacity > 0 ? { capacity: request.capacity } : {}) }, now);
-    for (const held of request.held) {
-      const result = restoreLease(this.table, held.unitId, request.instanceId, Number(held.epoch), now, this.settings.ttlMs);
-      this.table = result.nextState;
-      if (!result.accepted) this.log.info({ instance: request.instanceId, unit: held.unitId, reason: result.reason }, 're-presented lease refused');
-    }
-    this.sessions.set(request.instanceId, { sink, ackedSeq: request.seq, version: request.version, advertisedAddress: request.advertisedAddress });
+    const registration: InstanceRegistration = { id: request.instanceId, serviceKind: kind, ...(request.capacity > 0 ? { capacity: request.capacity } : {}) };
+    this.admit(registration, request.held);
+    this.sessions.set(request.instanceId, { sink, ackedSeq: request.seq, version: request.version, advertisedAddress: request.advertisedAddress, registration });
     this.log.info({ instance: request.instanceId, kind, held: request.held.length }, 'instance registered');
     this.rebalance(request.instanceId);
   }
 
-  renew(request: { instanceId: string; held: { unitId: string; epoch: bigint }[]; progress: UnitProgress[]; errors: ErrorReport[]; seq: bigint }): void {
+  /**
+   * A renewal on an open session. An instance dropped for missing renewals (it or the coordinator
+   * was paused, the network stalled) while its session stayed open is registered again here, so it
+   * rejoins by itself instead of renewing nothing forever.
+   */
+  renew(
+    request: { instanceId: string; held: { unitId: string; epoch: bigint }[]; progress: UnitProgress[]; errors: ErrorReport[]; seq: bigint },
+    sink: SessionSink,
+  ): void {
     const session = this.sessions.get(request.instanceId);
-    if (!session) return;
+    if (session?.sink !== sink) {
+      throw new UnknownSessionError(`no open session of instance '${request.instanceId}' on this stream: open a new session and register again`);
+    }
     session.ackedSeq = request.seq;
+    if (!this.table.instances.has(request.instanceId)) {
+      this.admit(session.registration, request.held);
+      this.rejoined.inc();
+      this.log.warn({ instance: request.instanceId, held: request.held.length }, 'dropped instance renewed on its open session; registered it again');
+    }
     const presented: HeldLease[] = request.held.map((h) => ({ unitId: h.unitId, epoch: Number(h.epoch) }));
     const result = renew(this.table, request.instanceId, this.now(), this.settings.ttlMs, presented);
     this.table = result.nextState;
@@ -169,6 +193,17 @@ export class LeaseManager {
     report.errors = request.errors;
     this.reports.set(request.instanceId, report);
     this.rebalance(request.instanceId);
+  }
+
+  /** Adds (or refreshes) an instance and takes back the leases it re-presents, where still valid. */
+  private admit(registration: InstanceRegistration, held: readonly { unitId: string; epoch: bigint }[]): void {
+    const now = this.now();
+    this.table = registerInstance(this.table, registration, now);
+    for (const h of held) {
+      const result = restoreLease(this.table, h.unitId, registration.id, Number(h.epoch), now, this.settings.ttlMs);
+      this.table = result.nextState;
+      if (!result.accepted) this.log.info({ instance: registration.id, unit: h.unitId, reason: result.reason }, 're-presented lease refused');
+    }
   }
 
   release(instanceId: InstanceId, unitId: UnitId, epoch: bigint): boolean {
@@ -232,8 +267,13 @@ export class LeaseManager {
     if (!session) return;
     const grants = [];
     const revocations = [];
+    const now = this.now();
     for (const lease of leasesOf(this.table, instanceId)) {
-      if (lease.state === 'active') {
+      // A lease past its expiry is no longer the holder's, even before the table drops it after the
+      // grace period: never present it as a grant (the holder would extend its own deadline).
+      if (lease.expiresAt <= now) {
+        revocations.push({ unitId: lease.unitId, epoch: BigInt(lease.epoch), reason: 'expired' });
+      } else if (lease.state === 'active') {
         grants.push({ unit: workUnitMessage(lease.unitId), epoch: BigInt(lease.epoch), expiresAt: new Date(lease.expiresAt) });
       } else {
         revocations.push({ unitId: lease.unitId, epoch: BigInt(lease.epoch), reason: 'revoked' });

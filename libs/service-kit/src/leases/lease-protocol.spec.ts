@@ -1,8 +1,9 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { unitId } from '@mirrormaker/lease';
-import { createLogger, createMetricsRegistry } from '@mirrormaker/observability';
+import { createLogger, createMetricsRegistry, type Registry } from '@mirrormaker/observability';
 import { LeaseServiceService, ServiceKind } from '@mirrormaker/proto';
+import { eventually } from '@mirrormaker/testing';
 import { startGrpcServer, type GrpcServerHandle } from '../grpc-server';
 import { LeaseClient } from './lease-client';
 import { leaseServiceHandlers } from './lease-service-handlers';
@@ -38,19 +39,34 @@ class WorkLedger {
   }
 }
 
-/** A TCP relay that can cut the network between an instance and the coordinator. */
-async function relay(targetPort: number): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
+/**
+ * A TCP relay between an instance and the coordinator that can cut the link, or stall it: while
+ * stalled, bytes are held in both directions and new connections wait, as when either side is
+ * paused (SIGSTOP) with its sockets open. `resume` delivers what was held, in order.
+ */
+async function relay(targetPort: number): Promise<{ port: number; cut(): void; stall(): void; resume(): void; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   let open = true;
+  let stalled = false;
+  let held: (() => void)[] = [];
+  const whenFlowing = (action: () => void) => (stalled ? held.push(action) : action());
   const server: Server = createServer((inbound) => {
     if (!open) return inbound.destroy();
-    const outbound = connect(targetPort, '127.0.0.1');
-    for (const s of [inbound, outbound]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    inbound.pipe(outbound).pipe(inbound);
+    whenFlowing(() => {
+      const outbound = connect(targetPort, '127.0.0.1');
+      for (const [from, to] of [
+        [inbound, outbound],
+        [outbound, inbound],
+      ] as const) {
+        sockets.add(from);
+        from.on('error', () => undefined);
+        from.on('close', () => {
+          sockets.delete(from);
+          whenFlowing(() => to.destroy());
+        });
+        from.on('data', (chunk: Buffer) => whenFlowing(() => to.write(chunk)));
+      }
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
@@ -59,27 +75,39 @@ async function relay(targetPort: number): Promise<{ port: number; cut(): void; c
       open = false;
       for (const s of sockets) s.destroy();
     },
-    close: () => new Promise((r) => server.close(() => r())),
+    stall() {
+      stalled = true;
+    },
+    resume() {
+      stalled = false;
+      const actions = held;
+      held = [];
+      for (const action of actions) action();
+    },
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((r) => server.close(() => r()));
+    },
   };
 }
 
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = 8000): Promise<number> {
-  const began = Date.now();
-  while (!predicate()) {
-    if (Date.now() - began > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-  return Date.now() - began;
+const waitFor = (what: string, predicate: () => boolean) => eventually(what, predicate, { timeoutMs: 15_000, intervalMs: 25 });
+
+async function counter(registry: Registry, name: string): Promise<number> {
+  const line = (await registry.getSingleMetricAsString(name)).split('\n').find((l) => l.startsWith(name));
+  return Number(line?.split(' ').pop() ?? 0);
 }
 
 describe('lease protocol over gRPC', () => {
   let manager: LeaseManager;
+  let coordinatorMetrics: Registry;
   let server: GrpcServerHandle;
   let clients: LeaseClient[] = [];
   const units = Array.from({ length: 12 }, (_, p) => unitId({ kind: 'partition', flow: 'A->B', topic: 'orders', partition: p }));
 
   async function startCoordinator(port = 0): Promise<void> {
-    manager = new LeaseManager(settings, logger, createMetricsRegistry({ service: 'coordinator', version: 't' }));
+    coordinatorMetrics = createMetricsRegistry({ service: 'coordinator', version: 't' });
+    manager = new LeaseManager(settings, logger, coordinatorMetrics);
     server = await startGrpcServer({
       host: '127.0.0.1',
       port,
@@ -132,11 +160,12 @@ describe('lease protocol over gRPC', () => {
     await waitFor('rebalance to three', () => ['dm-1', 'dm-2', 'dm-3'].every((i) => ledger.countBy(i) === 4) && ledger.active.size === 12);
 
     // A graceful leave releases its units, so they move without waiting for expiry.
-    const leaving = clients[0];
+    const leaving = clients[0]!;
     await leaving.stop();
-    const moveMs = await waitFor('units of dm-1 moved', () => ledger.active.size === 12 && ledger.countBy('dm-1') === 0);
-    expect(moveMs).toBeLessThan(settings.ttlMs);
+    await waitFor('units of dm-1 moved', () => ledger.active.size === 12 && ledger.countBy('dm-1') === 0);
     expect(ledger.countBy('dm-2') + ledger.countBy('dm-3')).toBe(12);
+    // Moved because dm-1 released them, not because its leases ran out.
+    expect(await counter(coordinatorMetrics, 'mirrormaker_coordinator_leases_expired_total')).toBe(0);
     expect(ledger.violations).toEqual([]);
   });
 
@@ -163,8 +192,8 @@ describe('lease protocol over gRPC', () => {
     await waitFor('all units granted', () => ledger.active.size === 12 && ledger.countBy('dm-a') === 6);
     const moved = manager.drain('dm-a');
     expect(moved).toBe(6);
-    const ms = await waitFor('drained', () => ledger.countBy('dm-a') === 0 && ledger.countBy('dm-b') === 12);
-    expect(ms).toBeLessThan(settings.ttlMs);
+    await waitFor('drained', () => ledger.countBy('dm-a') === 0 && ledger.countBy('dm-b') === 12);
+    expect(await counter(coordinatorMetrics, 'mirrormaker_coordinator_leases_expired_total')).toBe(0);
     expect(ledger.violations).toEqual([]);
   });
 
@@ -188,5 +217,49 @@ describe('lease protocol over gRPC', () => {
     expect(ledger.starts).toBe(startsBefore);
     expect(new Map(clients.flatMap((c) => c.heldUnits()).map((h) => [h.unitId, h.epoch]))).toEqual(epochsBefore);
     expect(ledger.violations).toEqual([]);
+  });
+
+  it('heals by itself after the coordinator hangs for longer than a TTL, and reports unhealthy meanwhile', async () => {
+    await startCoordinator();
+    const ledger = new WorkLedger();
+    const link = await relay(server.port);
+    const a = instance('dm-a', ledger, link.port);
+    const b = instance('dm-b', ledger, link.port);
+    await waitFor('all units granted', () => ledger.countBy('dm-a') === 6 && ledger.countBy('dm-b') === 6);
+    expect(a.hasWorkingSession && b.hasWorkingSession).toBe(true);
+
+    // Nothing reaches the coordinator and nothing comes back, with every socket left open.
+    link.stall();
+    await waitFor('both instances fence themselves', () => ledger.active.size === 0);
+    await waitFor('both report no working session', () => !a.hasWorkingSession && !b.hasWorkingSession);
+    expect(a.sessionState()).toMatch(/^none: coordinator .* has not answered/);
+    await waitFor('the coordinator drops both', () => manager.state.instances.size === 0 && manager.state.leases.size === 0);
+
+    link.resume();
+    await waitFor('both rejoin and every unit runs again', () => ledger.countBy('dm-a') === 6 && ledger.countBy('dm-b') === 6);
+    await waitFor('both report a working session', () => a.hasWorkingSession && b.hasWorkingSession);
+    expect(ledger.violations).toEqual([]);
+    await link.close();
+  });
+
+  it('takes back an instance that stalled past its TTL, whose units moved to the other one meanwhile', async () => {
+    await startCoordinator();
+    const ledger = new WorkLedger();
+    const link = await relay(server.port);
+    const paused = instance('dm-paused', ledger, link.port);
+    instance('dm-other', ledger);
+    await waitFor('both hold units', () => ledger.countBy('dm-paused') === 6 && ledger.countBy('dm-other') === 6);
+
+    link.stall();
+    await waitFor('its units move to the other instance', () => ledger.countBy('dm-other') === 12);
+    await waitFor('the coordinator drops it', () => !manager.state.instances.has('dm-paused'));
+    link.resume();
+    await waitFor('it is registered again', () => manager.state.instances.has('dm-paused') && paused.hasWorkingSession);
+
+    // The other instance goes away for good: every unit must reach the one that stalled.
+    await clients[1]!.stop();
+    await waitFor('every unit runs on the instance that stalled', () => ledger.countBy('dm-paused') === 12);
+    expect(ledger.violations).toEqual([]);
+    await link.close();
   });
 });

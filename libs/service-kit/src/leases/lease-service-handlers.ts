@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@mirrormaker/observability';
 import type { LeaseServiceServer, SessionRequest, SessionResponse } from '@mirrormaker/proto';
-import type { LeaseManager, SessionSink } from './lease-manager';
+import { UnknownSessionError, type LeaseManager, type SessionSink } from './lease-manager';
 
 /** gRPC handlers of mirrormaker.v1.LeaseService over a LeaseManager. */
 export function leaseServiceHandlers(leases: LeaseManager, logger: Logger): LeaseServiceServer {
@@ -22,11 +22,12 @@ export function leaseServiceHandlers(leases: LeaseManager, logger: Logger): Leas
             leases.register(message.value, sink);
           } else if (message?.$case === 'renew') {
             if (instanceId === undefined) throw new Error('send Register before Renew on a session');
-            leases.renew(message.value);
+            leases.renew(message.value, sink);
           }
         } catch (err) {
-          log.warn({ instance: instanceId, err: (err as Error).message }, 'bad session message');
-          call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: (err as Error).message });
+          const stale = err instanceof UnknownSessionError;
+          log.warn({ instance: instanceId, err: (err as Error).message }, stale ? 'renewal on a replaced session; closing it' : 'bad session message');
+          call.emit('error', { code: stale ? grpc.status.FAILED_PRECONDITION : grpc.status.INVALID_ARGUMENT, details: (err as Error).message });
         }
       });
       const closed = () => {

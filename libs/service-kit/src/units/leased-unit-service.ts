@@ -74,8 +74,8 @@ export function leasedUnitService<M>(options: LeasedUnitServiceOptions<M>): Serv
       return {
         grpcServices: [],
         health: () => ({
-          healthy: true,
-          details: { coordinatorConnected: leases.isConnected, units: Object.fromEntries([...held].map(([id, u]) => [id, u.status.view()])) },
+          healthy: leases.hasWorkingSession,
+          details: { coordinatorSession: leases.sessionState(), units: Object.fromEntries([...held].map(([id, u]) => [id, u.status.view()])) },
         }),
         stop: () => leases.stop(),
       };

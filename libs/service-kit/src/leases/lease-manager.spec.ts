@@ -1,0 +1,112 @@
+import { unitId } from '@mirrormaker/lease';
+import { createLogger, createMetricsRegistry } from '@mirrormaker/observability';
+import { ServiceKind, type SessionResponse } from '@mirrormaker/proto';
+import { LeaseManager, UnknownSessionError, type SessionSink } from './lease-manager';
+
+const settings = { ttlMs: 10_000, renewIntervalMs: 3_000, graceMs: 2_000 };
+const logger = createLogger({ service: 'test', level: 'silent' });
+const units = Array.from({ length: 4 }, (_, p) => unitId({ kind: 'partition', flow: 'A->B', topic: 'orders', partition: p }));
+
+/** A session stream that keeps what the coordinator sent. */
+class RecordingSink implements SessionSink {
+  readonly sent: SessionResponse[] = [];
+  send(response: SessionResponse): void {
+    this.sent.push(response);
+  }
+  get last(): SessionResponse {
+    return this.sent[this.sent.length - 1]!;
+  }
+  grantedUnits(): string[] {
+    return this.last.grants.map((g) => g.unit!.id).sort();
+  }
+}
+
+function setup() {
+  let now = 1_000_000;
+  const registry = createMetricsRegistry({ service: 'coordinator', version: 't' });
+  const manager = new LeaseManager(settings, logger, registry, () => now);
+  manager.setUnits(units);
+  return {
+    manager,
+    registry,
+    advance(ms: number) {
+      now += ms;
+    },
+    register(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[] = [], seq = 1n) {
+      manager.register({ instanceId, kind: ServiceKind.SERVICE_KIND_DATA_MIRROR, capacity: 0, version: 't', held, seq, advertisedAddress: '' }, sink);
+    },
+    renew(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[], seq: bigint) {
+      manager.renew({ instanceId, held, progress: [], errors: [], seq }, sink);
+    },
+  };
+}
+
+describe('LeaseManager', () => {
+  it('registers again an instance it dropped while its session stayed open, as soon as it renews', async () => {
+    const t = setup();
+    const sink = new RecordingSink();
+    t.register('dm-1', sink);
+    t.advance(settings.ttlMs + settings.graceMs + 1); // past the quiet period of a fresh coordinator
+    t.renew('dm-1', sink, [], 2n);
+    expect(sink.grantedUnits()).toEqual([...units].sort());
+    const epochs = new Map(sink.last.grants.map((g) => [g.unit!.id, g.epoch]));
+
+    // The coordinator (or the instance) stalls for longer than a TTL plus grace: the instance is
+    // dropped and its leases expire, though the stream between them never closed.
+    t.advance(settings.ttlMs + settings.graceMs + 1);
+    t.manager.setUnits(units);
+    expect(t.manager.state.instances.has('dm-1')).toBe(false);
+    expect(t.manager.state.leases.size).toBe(0);
+
+    // Its next renewal on the same stream brings it back, with new epochs.
+    t.renew('dm-1', sink, [], 3n);
+    expect(t.manager.state.instances.has('dm-1')).toBe(true);
+    expect(sink.grantedUnits()).toEqual([...units].sort());
+    for (const g of sink.last.grants) expect(g.epoch).toBe(epochs.get(g.unit!.id)! + 1n);
+    expect(sink.last.ackedSeq).toBe(3n);
+    expect(await t.registry.getSingleMetricAsString('mirrormaker_coordinator_instances_rejoined_total')).toMatch(/ 1$/m);
+  });
+
+  it('tells a dropped instance that returns within the grace period to stop its expired leases', () => {
+    const t = setup();
+    const sink = new RecordingSink();
+    t.register('dm-1', sink);
+    t.advance(settings.ttlMs + settings.graceMs + 1);
+    t.renew('dm-1', sink, [], 2n);
+    const held = sink.last.grants.map((g) => ({ unitId: g.unit!.id, epoch: g.epoch }));
+
+    // Missed renewals for just over a TTL: dropped, its leases expired but still within their grace period.
+    t.advance(settings.ttlMs + 1);
+    t.manager.setUnits(units);
+    expect(t.manager.state.instances.has('dm-1')).toBe(false);
+    t.renew('dm-1', sink, held, 3n);
+    // Expired leases are not handed back as grants: the holder must stop them (revoked as expired).
+    expect(sink.last.grants).toEqual([]);
+    expect(sink.last.revocations.map((r) => [r.unitId, r.reason]).sort()).toEqual([...units].sort().map((u) => [u, 'expired']));
+  });
+
+  it('never presents an expired lease as a grant, even before the grace period has passed', () => {
+    const t = setup();
+    const sink = new RecordingSink();
+    t.register('dm-1', sink);
+    t.advance(settings.ttlMs + settings.graceMs + 1);
+    t.renew('dm-1', sink, [], 2n);
+    expect(sink.last.grants).toHaveLength(4);
+
+    t.advance(settings.ttlMs + 1);
+    // A late renewal presents the leases after they expired at the coordinator.
+    t.renew('dm-1', sink, sink.last.grants.map((g) => ({ unitId: g.unit!.id, epoch: g.epoch })), 3n);
+    expect(sink.last.grants).toEqual([]);
+    expect(sink.last.revocations).toHaveLength(4);
+  });
+
+  it('refuses a renewal on a stream that is not the instance\'s current session', () => {
+    const t = setup();
+    const old = new RecordingSink();
+    const current = new RecordingSink();
+    t.register('dm-1', old);
+    t.register('dm-1', current);
+    expect(() => t.renew('dm-1', old, [], 2n)).toThrow(UnknownSessionError);
+    expect(() => t.renew('dm-2', new RecordingSink(), [], 1n)).toThrow(/register again/);
+  });
+});
