@@ -161,6 +161,7 @@ export class LeaseClient {
     this.held.clear();
     await Promise.all(units.map((h) => this.stopWorker(h, 'instance stopping')));
     // Goodbye first, so the coordinator deals nothing more to us; then the releases free our units.
+    this.stream?.write({ message: { $case: 'goodbye', value: { instanceId: this.options.instanceId } } });
     this.stream?.end();
     this.stream = undefined;
     await Promise.all(units.map((h) => this.release(h)));

@@ -23,6 +23,8 @@ export function leaseServiceHandlers(leases: LeaseManager, logger: Logger): Leas
           } else if (message?.$case === 'renew') {
             if (instanceId === undefined) throw new Error('send Register before Renew on a session');
             leases.renew(message.value, sink);
+          } else if (message?.$case === 'goodbye') {
+            if (instanceId !== undefined) leases.goodbye(instanceId, sink);
           }
         } catch (err) {
           const stale = err instanceof UnknownSessionError;
@@ -33,9 +35,10 @@ export function leaseServiceHandlers(leases: LeaseManager, logger: Logger): Leas
       const closed = () => {
         if (instanceId !== undefined) leases.disconnect(instanceId, sink);
       };
-      // A half-close from the instance is its goodbye; a broken connection is not (see LeaseManager).
+      // Only an explicit Goodbye lets the instance's units move at once: a half-close also arrives
+      // when a client cancels a session it gave up on (and will replace), so it is no goodbye.
       call.on('end', () => {
-        if (instanceId !== undefined) leases.goodbye(instanceId, sink);
+        closed();
         call.end();
       });
       call.on('cancelled', closed);
