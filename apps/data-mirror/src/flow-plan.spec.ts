@@ -53,16 +53,6 @@ describe('planFlow', () => {
     expect(remoteTopicOf(p, 'orders')).toBe('A_orders');
   });
 
-  it('reads metrics.partition.label.enabled per flow, then top-level, true by default', () => {
-    expect(plan().partitionLabel).toBe(true);
-    expect(plan(['metrics.partition.label.enabled = false']).partitionLabel).toBe(false);
-    expect(plan(['A->B.metrics.partition.label.enabled = FALSE']).partitionLabel).toBe(false);
-    expect(plan(['metrics.partition.label.enabled = false', 'A->B.metrics.partition.label.enabled = true']).partitionLabel).toBe(true);
-    const invalid = plan(['A->B.metrics.partition.label.enabled = no']);
-    expect(invalid.partitionLabel).toBe(true);
-    expect(invalid.warnings).toEqual([expect.stringContaining('metrics.partition.label.enabled=no')]);
-  });
-
   it('keeps the identity policy names', () => {
     expect(remoteTopicOf(plan(['replication.policy.class = IdentityReplicationPolicy']), 'orders')).toBe('orders');
   });

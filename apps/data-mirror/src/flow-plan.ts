@@ -1,7 +1,6 @@
 import { offsetStorageTopic, workerConfig, type FlowConfig, type MirrorConfig } from '@mirrormaker/config';
 import { COMPRESSIONS, type Compression, type IsolationLevel } from '@mirrormaker/kafka';
 import { createReplicationPolicy, offsetSyncsTopicPlacement, type ReplicationPolicy } from '@mirrormaker/replication-policy';
-import { PARTITION_LABEL_KEY } from './mirror-metrics';
 import { offsetResetOf, type OffsetReset } from './start-position';
 
 /** A topic this service creates when it is missing (creation is idempotent: existing topics are left alone). */
@@ -37,8 +36,6 @@ export interface FlowPlan {
   readonly offsetLagMax: bigint;
   /** Codec of the records we write to the target (`producer.compression.type`), none by default. */
   readonly compression: Compression;
-  /** Whether partition metrics carry a `partition` label (`metrics.partition.label.enabled`, true by default). */
-  readonly partitionLabel: boolean;
   /**
    * Source fetch sizes, the bound on records held in memory: at most `fetchMaxBytes` per fetch
    * from one broker (`consumer.fetch.max.bytes`, 10 MiB here where Java defaults to 50 MiB) and
@@ -93,14 +90,6 @@ export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
   if ((COMPRESSIONS as readonly string[]).includes(compressionText)) compression = compressionText as Compression;
   else warnings.push(`producer compression.type=${compressionText} is not available here; records are written uncompressed`);
 
-  const partitionLabelText = flow.extra[PARTITION_LABEL_KEY] ?? config.unknownKeys[PARTITION_LABEL_KEY];
-  let partitionLabel = true;
-  if (partitionLabelText !== undefined) {
-    const value = partitionLabelText.trim().toLowerCase();
-    if (value === 'false') partitionLabel = false;
-    else if (value !== 'true') warnings.push(`${PARTITION_LABEL_KEY}=${partitionLabelText} is neither true nor false; partition metrics keep the partition label`);
-  }
-
   const placement = offsetSyncsTopicPlacement(policy, { sourceClusterAlias: flow.source, targetClusterAlias: flow.target }, flow.offsetSyncsTopicLocation);
   return {
     flow,
@@ -130,7 +119,6 @@ export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
     },
     offsetLagMax: BigInt(flow.offsetLagMax),
     compression,
-    partitionLabel,
     fetchMaxBytes,
     partitionFetchMaxBytes,
   };

@@ -115,7 +115,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
       target: plan.target,
       topic: this.remoteTopic,
       partition: String(options.partition),
-    }, plan.partitionLabel);
+    }, plan.flow.metricsPartitionLabelEnabled);
   }
 
   /** Begins the start sequence in the background; progress shows in the unit's status. */

@@ -133,6 +133,8 @@ export function buildFlow(inputs: FlowInputs): FlowConfig {
     metricReporters: values.metricReporters,
     exactlyOnceSupport: values.exactlyOnceSupport,
     exactlyOnceEnabled: values.exactlyOnceEnabled,
+    metricsPartitionLabelEnabled: values.metricsPartitionLabelEnabled,
+    syncGroupAclsEnabled: values.syncGroupAclsEnabled,
     consumerAutoOffsetReset: clients.source.consumer['auto.offset.reset']!,
     extra: sortKeys(extra),
     clients,

@@ -63,6 +63,8 @@ export interface FlowSettings {
   readonly metricReporters: readonly string[];
   readonly exactlyOnceSupport: ExactlyOnceSupport;
   readonly exactlyOnceEnabled: boolean;
+  readonly metricsPartitionLabelEnabled: boolean;
+  readonly syncGroupAclsEnabled: boolean;
 }
 
 export type FlowSettingSpecs = { readonly [F in keyof FlowSettings]: SettingSpec<FlowSettings[F]> };
@@ -377,6 +379,24 @@ export const FLOW_SETTINGS: FlowSettingSpecs = {
     ours: true,
     topLevel: true,
     doc: 'Copy records and positions in one transaction per batch. Unset: on when the target cluster has exactly.once.source.support=enabled (as MM2 3.5+), else off.',
+  },
+  metricsPartitionLabelEnabled: {
+    key: 'metrics.partition.label.enabled',
+    parse: parseBoolean,
+    format: formatBoolean,
+    defaultValue: true,
+    ours: true,
+    topLevel: true,
+    doc: 'Label the data mirror\'s per-partition metrics with the partition; false sums them per topic (far fewer series for topics with many partitions).',
+  },
+  syncGroupAclsEnabled: {
+    key: 'sync.group.acls.enabled',
+    parse: parseBoolean,
+    format: formatBoolean,
+    defaultValue: false,
+    ours: true,
+    topLevel: true,
+    doc: 'Also copy READ and DESCRIBE ACLs of the consumer groups that pass the group filter, so consumers that fail over find their group usable on the target.',
   },
 };
 

@@ -179,6 +179,16 @@ describe('loadMirrorConfig: typed flow settings', () => {
     expect(flow(config, 'B->A').exactlyOnceEnabled).toBe(true);
   });
 
+  it('reads our flow keys metrics.partition.label.enabled (on) and sync.group.acls.enabled (off) per flow, then top-level', () => {
+    expect(flow(load(), 'A->B')).toEqual(expect.objectContaining({ metricsPartitionLabelEnabled: true, syncGroupAclsEnabled: false }));
+    const config = load('metrics.partition.label.enabled = false', 'sync.group.acls.enabled = TRUE', 'A->B.metrics.partition.label.enabled = true', 'A->B.sync.group.acls.enabled = false');
+    expect(flow(config, 'A->B')).toEqual(expect.objectContaining({ metricsPartitionLabelEnabled: true, syncGroupAclsEnabled: false }));
+    expect(flow(config, 'B->A')).toEqual(expect.objectContaining({ metricsPartitionLabelEnabled: false, syncGroupAclsEnabled: true }));
+    expect(config.unknownKeys).toEqual({});
+    const { problems } = loadMirrorConfig([...BASE, 'A->B.sync.group.acls.enabled = yes'].join('\n'));
+    expect(problems.map((p) => [p.severity, p.line, p.key])).toEqual([['error', 4, 'A->B.sync.group.acls.enabled']]);
+  });
+
   it('keeps flow keys without a typed field in extra', () => {
     const config = load('A->B.producer.override.compression.type = zstd', 'A->B.tasks.max = 4', 'A->B.consumer.fetch.min.bytes = 1');
     expect(flow(config, 'A->B').extra).toEqual({ 'consumer.fetch.min.bytes': '1', 'producer.override.compression.type': 'zstd' });
