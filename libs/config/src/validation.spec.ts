@@ -37,7 +37,7 @@ describe('validation reports every problem at once', () => {
       ['error', 'invalid-regex', 6, 'A->B.topics'],
       ['error', 'unsupported-regex', 7, 'A->B.groups.exclude'],
       ['error', 'invalid-interval', 8, 'refresh.topics.interval.seconds'],
-      ['error', 'invalid-interval', 9, 'A->B.emit.checkpoints.interval.seconds'],
+      ['warning', 'invalid-interval', 9, 'A->B.emit.checkpoints.interval.seconds'],
       ['error', 'unknown-replication-policy', 10, 'replication.policy.class'],
       ['error', 'removed-key', 11, 'topics.blacklist'],
       ['error', 'removed-key', 12, 'A->B.groups.blacklist'],
@@ -91,7 +91,7 @@ describe('each validation rule', () => {
     ]);
   });
 
-  it('reports negative, non-numeric and oversized numbers; warns on zero intervals', () => {
+  it('reports negative, non-numeric and oversized numbers; warns on zero and negative intervals', () => {
     expect(
       summary(
         problemsOf(
@@ -105,7 +105,7 @@ describe('each validation rule', () => {
         ),
       ),
     ).toEqual([
-      ['error', 'invalid-interval', 4, 'A->B.sync.topic.configs.interval.seconds'],
+      ['warning', 'invalid-interval', 4, 'A->B.sync.topic.configs.interval.seconds'],
       ['error', 'invalid-interval', 5, 'A->B.emit.heartbeats.interval.seconds'],
       ['error', 'invalid-value', 6, 'A->B.offset.lag.max'],
       ['warning', 'invalid-interval', 7, 'A->B.refresh.groups.interval.seconds'],
