@@ -165,6 +165,16 @@ function checkFlow(flow: FlowConfig, lines: Record<string, number | undefined>, 
     });
   }
   if (!flow.enabled) return;
+  const acks = flow.clients.target.producer['acks'];
+  if (flow.exactlyOnceEnabled && acks !== undefined && !['all', '-1'].includes(javaTrim(acks).toLowerCase())) {
+    report({
+      severity: 'warning',
+      code: 'conflict',
+      key: `${flow.name}.producer.acks`,
+      message: `flow ${flow.name} copies exactly once, which needs acks=all; its records are written with acks=all, not ${javaTrim(acks)}`,
+      hint: 'remove the acks override, or set it to all',
+    });
+  }
   if (flow.syncGroupOffsetsEnabled && (!flow.emitCheckpointsEnabled || !flow.emitOffsetSyncsEnabled)) {
     report({
       severity: 'warning',

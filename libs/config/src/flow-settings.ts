@@ -366,8 +366,17 @@ export const FLOW_SETTINGS: FlowSettingSpecs = {
     format: formatNumber,
     mm2Default: 1000,
     defaultValue: 1000,
+    check: (value) => (value === 1000 ? [] : [
+      {
+        severity: 'warning',
+        code: 'ignored-key',
+        message:
+          'consumer.poll.timeout.ms is not applied: a source fetch waits at most consumer.fetch.max.wait.ms, and checkpoint rounds follow emit.checkpoints.interval.seconds',
+        hint: 'remove it; set consumer.fetch.max.wait.ms to bound the wait of a fetch',
+      },
+    ]),
     topLevel: true,
-    doc: 'Longest wait of one source consumer poll.',
+    doc: 'Longest wait of one source consumer poll in MM2; not applied here (see consumer.fetch.max.wait.ms).',
   },
   adminTimeoutMs: {
     key: 'admin.timeout.ms',
@@ -384,6 +393,14 @@ export const FLOW_SETTINGS: FlowSettingSpecs = {
     format: formatNumber,
     mm2Default: 1,
     defaultValue: 1,
+    check: (value) => (value === 1 ? [] : [
+      {
+        severity: 'warning',
+        code: 'ignored-key',
+        message: 'tasks.max is not applied: partitions are spread over the running data-mirror instances by leases',
+        hint: 'remove it; run more data-mirror instances to copy more partitions in parallel',
+      },
+    ]),
     topLevel: true,
     doc: 'Connect task count; accepted for compatibility, work is spread by leases instead.',
   },
