@@ -311,7 +311,8 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     const target: CopyTarget = {
       remoteTopic: this.remoteTopic,
       partition: this.partition,
-      maxChunkBytes: this.timings.maxChunkBytes,
+      maxChunkBytes: this.flow.plan.producer.batchSize,
+      acks: this.flow.plan.producer.acks,
       shouldStop: () => this.stopping,
     };
     let outcome: CopyOutcome;
