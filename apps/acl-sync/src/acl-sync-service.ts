@@ -5,7 +5,6 @@ import { flowAdmin, idleUnit, leasedUnitService, resolveUnitFlow, type HeldUnit 
 import { aclRules } from './acl-rules';
 import { createAclSyncMetrics, type AclSyncMetrics } from './acl-sync-metrics';
 import { AclSyncUnit, type ClusterHandle } from './acl-sync-unit';
-import { SYNC_GROUP_ACLS_KEY, groupAclSetting } from './group-acl-setting';
 
 function startUnit(unit: WorkUnit, config: MirrorConfig, metrics: AclSyncMetrics, logger: Logger): HeldUnit {
   const resolved = resolveUnitFlow(config, unit.id, 'acls');
@@ -17,10 +16,6 @@ function startUnit(unit: WorkUnit, config: MirrorConfig, metrics: AclSyncMetrics
   if (!flow.syncTopicAclsEnabled) {
     logger.info({ unit: unit.id }, `ACL sync is off for flow ${flow.name} (sync.topic.acls.enabled = false)`);
     return idleUnit(unit.id, logger, `ACL sync is off for flow ${flow.name} (sync.topic.acls.enabled = false)`);
-  }
-  const groups = groupAclSetting(config, flow);
-  if (groups.invalid !== undefined) {
-    logger.warn({ unit: unit.id }, `${flow.name}.${SYNC_GROUP_ACLS_KEY} = "${groups.invalid}" is not true or false; group ACLs are not copied`);
   }
   let source: ClusterHandle;
   let target: ClusterHandle;
@@ -35,7 +30,7 @@ function startUnit(unit: WorkUnit, config: MirrorConfig, metrics: AclSyncMetrics
   const sync = new AclSyncUnit({
     unitId: unit.id,
     flow: flow.name,
-    rules: aclRules(flow, groups.enabled),
+    rules: aclRules(flow, flow.syncGroupAclsEnabled),
     intervalMs: flow.syncTopicAclsIntervalSeconds * 1000,
     source,
     target,

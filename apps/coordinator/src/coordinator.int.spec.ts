@@ -152,6 +152,22 @@ describe('coordinator against real clusters', () => {
     expect(after.configRevision).toBe(before.configRevision);
   });
 
+  it('shows the warnings of the config in force in status, with line, key and what happens instead', async () => {
+    const text = properties(['tasks.max = 4', 'source->target.transforms = drop']);
+    const lineOf = (key: string) => text.split('\n').findIndex((l) => l.startsWith(key)) + 1;
+    await call(control, 'applyConfig', { config: { $case: 'properties', value: text }, dryRun: false });
+    const status = await call<object, { configWarnings: { severity: string; line: number; key: string; message: string; hint: string }[] }>(control, 'getStatus', { flows: [] });
+    expect(status.configWarnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ severity: 'warning', line: lineOf('tasks.max'), key: 'tasks.max', message: expect.stringContaining('leases') }),
+        expect.objectContaining({ severity: 'warning', line: lineOf('source->target.transforms'), key: 'source->target.transforms', message: expect.stringContaining('byte for byte') }),
+      ]),
+    );
+    await call(control, 'applyConfig', { config: { $case: 'properties', value: properties() }, dryRun: false });
+    const cleared = await call<object, { configWarnings: { key: string }[] }>(control, 'getStatus', { flows: [] });
+    expect(cleared.configWarnings.map((w) => w.key)).not.toContain('tasks.max');
+  });
+
   it('keeps a config applied through the API across a restart, reading it back from Kafka', async () => {
     const applied = await call<object, { configRevision: bigint }>(control, 'applyConfig', {
       config: { $case: 'properties', value: properties(['source->target.offset.lag.max = 42']) },

@@ -17,7 +17,7 @@ import { ConfigRejected } from './config/config-rejected';
 import { ConfigStore } from './config/config-store';
 import { DiscoveryLoop } from './discovery/discovery-loop';
 import { workUnits } from './discovery/work-units';
-import { flowStatuses, instanceStatuses } from './status/status-view';
+import { flowStatuses, instanceStatuses, toConfigProblem } from './status/status-view';
 
 export interface CoordinatorOptions {
   logger: Logger;
@@ -32,6 +32,7 @@ export interface CoordinatorOptions {
 interface ActiveConfig {
   revision: ConfigRevision;
   config: MirrorConfig;
+  warnings: Problem[];
   /** How this config came to be in force, for logs and status. */
   source: string;
 }
@@ -104,13 +105,16 @@ export class Coordinator {
     };
   }
 
+  private load(text: string): { config: MirrorConfig; problems: Problem[] } {
+    return loadMirrorConfig(text, { env: this.options.env, readFile: (path) => readFileSync(path, 'utf8') });
+  }
+
   private parse(text: string): MirrorConfig {
-    return loadMirrorConfig(text, { env: this.options.env, readFile: (path) => readFileSync(path, 'utf8') }).config;
+    return this.load(text).config;
   }
 
   private problemsOf(text: string): Problem[] {
-    const { problems } = loadMirrorConfig(text, { env: this.options.env, readFile: (path) => readFileSync(path, 'utf8') });
-    return problems.filter((p) => p.severity === 'error');
+    return this.load(text).problems.filter((p) => p.severity === 'error');
   }
 
   private async initFromStore(backoff: Backoff): Promise<void> {
@@ -164,8 +168,8 @@ export class Coordinator {
   }
 
   private activate(revision: ConfigRevision, source: string): void {
-    const config = this.parse(revision.properties);
-    this.active = { revision, config, source };
+    const { config, problems } = this.load(revision.properties);
+    this.active = { revision, config, source, warnings: problems.filter((p) => p.severity === 'warning') };
     this.discovery.setFlows(config.flows);
     this.updateUnits();
   }
@@ -186,7 +190,7 @@ export class Coordinator {
     const next = this.changes.then(async () => {
       const current = this.requireActive().revision;
       const candidate = build(current);
-      const { config, problems } = loadMirrorConfig(candidate.properties, { env: this.options.env, readFile: (p) => readFileSync(p, 'utf8') });
+      const { config, problems } = this.load(candidate.properties);
       const errors = problems.filter((p) => p.severity === 'error');
       if (errors.length > 0) throw new ConfigRejected(errors);
       const warnings = problems.filter((p) => p.severity !== 'error');
@@ -278,6 +282,7 @@ export class Coordinator {
       configSource: active.source,
       flows: flowStatuses(inputs, new Set(onlyFlows)),
       instances: instanceStatuses(inputs),
+      configWarnings: active.warnings.map(toConfigProblem),
     };
   }
 

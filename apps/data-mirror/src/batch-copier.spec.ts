@@ -1,10 +1,11 @@
-import { KafkaError, type ConsumedRecord, type ProducerRecord } from '@mirrormaker/kafka';
+import { KafkaError, type ConsumedRecord, type ProducerRecord, type SendOptions } from '@mirrormaker/kafka';
 import { copyAtLeastOnce, copyExactlyOnce, type CopyProducer, type CopyTarget } from './batch-copier';
 
 /** A target partition log that refuses values over `maxValueBytes`, with optional transactions. */
 class FakeTarget implements CopyProducer {
   readonly log: Array<{ topic: string; record: ProducerRecord }> = [];
   requests = 0;
+  readonly acks: unknown[] = [];
   private open: Array<{ topic: string; record: ProducerRecord }> | undefined;
   failNext: KafkaError | undefined;
 
@@ -14,8 +15,9 @@ class FakeTarget implements CopyProducer {
     return this.open !== undefined;
   }
 
-  async send(topic: string, records: readonly ProducerRecord[]): Promise<Map<number, bigint>> {
+  async send(topic: string, records: readonly ProducerRecord[], options: SendOptions = {}): Promise<Map<number, bigint>> {
     this.requests++;
+    this.acks.push(options.acks);
     if (this.failNext) {
       const e = this.failNext;
       this.failNext = undefined;
@@ -50,7 +52,7 @@ const rec = (offset: number, size = 10): ConsumedRecord => ({
   sizeBytes: size + 20,
 });
 
-const target = (over: Partial<CopyTarget> = {}): CopyTarget => ({ remoteTopic: 'A.t', partition: 2, maxChunkBytes: 100, shouldStop: () => false, ...over });
+const target = (over: Partial<CopyTarget> = {}): CopyTarget => ({ remoteTopic: 'A.t', partition: 2, maxChunkBytes: 100, acks: 'all', shouldStop: () => false, ...over });
 
 describe('copyAtLeastOnce', () => {
   it('writes in size-bounded requests and gives each record its downstream offset', async () => {
@@ -62,6 +64,12 @@ describe('copyAtLeastOnce', () => {
     expect(outcome.downstream).toEqual([0n, 1n, 2n, 3n, 4n]);
     expect(fake.requests).toBe(3); // 46 bytes counted per record: two per 100-byte request
     expect(fake.log[0].record).toEqual({ partition: 2, key: null, value: records[0].value, headers: records[0].headers, timestamp: 1000n });
+  });
+
+  it("sends with the target's acks", async () => {
+    const fake = new FakeTarget();
+    await copyAtLeastOnce(fake, target({ acks: 1 }), [rec(0), rec(1), rec(2)]);
+    expect(fake.acks).toEqual([1, 1]);
   });
 
   it('finds the refused record, keeping the ones before it', async () => {

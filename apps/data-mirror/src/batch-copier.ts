@@ -1,4 +1,4 @@
-import { isKafkaError, KafkaError, type ConsumedRecord, type KafkaProducer, type ProducerRecord } from '@mirrormaker/kafka';
+import { isKafkaError, KafkaError, type Acks, type ConsumedRecord, type KafkaProducer, type ProducerRecord } from '@mirrormaker/kafka';
 import { classifyProduceFailure, type ProduceFailureKind } from './produce-failure';
 import { chunkBySize } from './record-chunks';
 
@@ -21,6 +21,8 @@ export interface CopyTarget {
   readonly remoteTopic: string;
   readonly partition: number;
   readonly maxChunkBytes: number;
+  /** Acknowledgement of the copied records (the producer's acks); transactions always use all. */
+  readonly acks: Acks;
   /** Checked before every request: once true, nothing more is sent. */
   shouldStop(): boolean;
 }
@@ -64,7 +66,7 @@ async function sendChunk(producer: CopyProducer, target: CopyTarget, chunk: read
   const result = await producer.send(
     target.remoteTopic,
     chunk.map((r) => toProducerRecord(r, target.partition)),
-    { acks: 'all' },
+    { acks: target.acks },
   );
   const base = result.get(target.partition);
   if (base === undefined) throw new KafkaError('UNKNOWN', `produce to ${target.remoteTopic}-${target.partition}: no offset in the answer`, { retriable: true });

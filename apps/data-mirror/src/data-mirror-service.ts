@@ -1,25 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { isMirrorConfigError, loadMirrorConfigOrThrow, type MirrorConfig } from '@mirrormaker/config';
 import { ServiceKind } from '@mirrormaker/proto';
-import { LeaseClient, MIRRORMAKER_VERSION, ServiceError, type ServiceSpec } from '@mirrormaker/service-kit';
+import { LeaseClient, loadServiceConfig, MIRRORMAKER_VERSION, type ServiceSpec } from '@mirrormaker/service-kit';
 import { DataMirror } from './data-mirror';
 import { DEFAULT_TIMINGS, type DataMirrorTimings } from './timings';
 
 export interface DataMirrorServiceOptions {
   /** Overrides of the default timings (tests use short ones). */
   timings?: Partial<DataMirrorTimings>;
-}
-
-function loadConfig(text: string): MirrorConfig {
-  try {
-    return loadMirrorConfigOrThrow(text, { env: process.env, readFile: (path) => readFileSync(path, 'utf8') });
-  } catch (err) {
-    if (isMirrorConfigError(err)) {
-      const first = err.problems.find((p) => p.severity === 'error');
-      throw new ServiceError('CONFIG_UNREADABLE', `invalid --config: ${err.problems.filter((p) => p.severity === 'error').length} error(s), first: ${first?.key ?? ''} ${first?.message ?? err.message}`, { cause: err });
-    }
-    throw err;
-  }
 }
 
 /**
@@ -40,7 +26,7 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
         logger.warn('no --config given: this instance takes no work (pass the mm2.properties the coordinator uses)');
         return { grpcServices: [], health: () => ({ healthy: true, details: { units: 0, config: false } }), stop: async () => undefined };
       }
-      const config = loadConfig(configText);
+      const config = loadServiceConfig(configText, flags.configPath, process.env, logger);
       const mirror = new DataMirror({ config, instanceId: flags.instanceId, logger, registry: metrics, timings });
       const leases = new LeaseClient({
         coordinator: flags.coordinator!,

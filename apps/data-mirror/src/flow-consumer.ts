@@ -1,5 +1,6 @@
 import { Backoff, type BackoffOptions } from '@mirrormaker/service-kit';
 import { PartitionConsumer, type ConsumedBatch, type IsolationLevel, type KafkaClient, type KafkaError } from '@mirrormaker/kafka';
+import type { MirrorConsumerSettings } from '@mirrormaker/config';
 import type { Logger } from '@mirrormaker/observability';
 
 /** One source partition a unit wants to read, and where its batches go. */
@@ -34,8 +35,36 @@ export interface FlowConsumerOptions {
   maxBytes?: number;
   /** Largest fetch of one partition, bytes. */
   maxBytesPerPartition?: number;
+  /** @default 1 */
+  minBytes?: number;
+  /** The consumer's rack (`client.rack`). */
+  rackId?: string;
+  /** Records of one partition handed to its route at a time; 0 or unset: all that one fetch returned. */
+  maxRecordsPerRound?: number;
   /** Between attempts to apply partition changes that failed. */
   retry?: BackoffOptions;
+}
+
+/** The options that come from the flow's source consumer keys. */
+export function flowConsumerSettings(
+  settings: MirrorConsumerSettings,
+): Pick<FlowConsumerOptions, 'maxWaitTimeMs' | 'maxBytes' | 'maxBytesPerPartition' | 'minBytes' | 'rackId' | 'maxRecordsPerRound'> {
+  return {
+    maxWaitTimeMs: settings.fetchMaxWaitMs,
+    maxBytes: settings.fetchMaxBytes,
+    maxBytesPerPartition: settings.maxPartitionFetchBytes,
+    minBytes: settings.fetchMinBytes,
+    ...(settings.clientRack === '' ? {} : { rackId: settings.clientRack }),
+    maxRecordsPerRound: settings.maxPollRecords,
+  };
+}
+
+/** A batch as rounds of at most `max` records (one round when `max` is 0). */
+export function copyRounds(batch: ConsumedBatch, max: number): ConsumedBatch[] {
+  if (max <= 0 || batch.records.length <= max) return [batch];
+  const rounds: ConsumedBatch[] = [];
+  for (let i = 0; i < batch.records.length; i += max) rounds.push({ ...batch, records: batch.records.slice(i, i + max) });
+  return rounds;
 }
 
 const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`;
@@ -106,12 +135,16 @@ export class FlowConsumer {
       concurrency: o.concurrency ?? 256,
       maxBytes: o.maxBytes,
       maxBytesPerPartition: o.maxBytesPerPartition,
+      minBytes: o.minBytes,
+      rackId: o.rackId,
     });
   }
 
   private async route(batch: ConsumedBatch): Promise<void> {
     const route = this.applied.get(keyOf(batch.topic, batch.partition));
-    if (route) await route.handle(batch);
+    if (!route) return;
+    // A round that fails has the whole batch delivered again; the unit skips what it already copied.
+    for (const round of copyRounds(batch, this.options.maxRecordsPerRound ?? 0)) await route.handle(round);
   }
 
   private schedule(delayMs: number): void {

@@ -1,4 +1,5 @@
 import { findFlow, loadMirrorConfigOrThrow } from '@mirrormaker/config';
+import { flowConsumerSettings } from './flow-consumer';
 import { planFlow, remoteTopicOf, transactionalIdOf } from './flow-plan';
 
 function plan(extra: string[] = [], flowName = 'A->B') {
@@ -21,8 +22,8 @@ describe('planFlow', () => {
     expect(p.offsetReset).toBe('earliest');
     expect(p.offsetLagMax).toBe(100n);
     expect(p.heartbeatIntervalMs).toBe(1000);
-    expect(p.compression).toBe('none');
-    expect([p.fetchMaxBytes, p.partitionFetchMaxBytes]).toEqual([10 * 1024 * 1024, 1024 * 1024]);
+    expect(p.producer).toEqual({ acks: 'all', batchSize: 512 * 1024, compressionType: 'none', maxRequestSize: 1024 * 1024, clientId: '', requestTimeoutMs: 30000 });
+    expect(p.consumer).toEqual(expect.objectContaining({ fetchMaxBytes: 10 * 1024 * 1024, maxPartitionFetchBytes: 1024 * 1024, maxPollRecords: 0, clientRack: '' }));
     expect(remoteTopicOf(p, 'orders')).toBe('A.orders');
     expect(transactionalIdOf(p, 'orders', 3)).toBe('mirrormaker-A->B-orders-3');
   });
@@ -47,20 +48,35 @@ describe('planFlow', () => {
     expect(p.offsetLagMax).toBe(7n);
     expect(p.offsetReset).toBe('latest');
     expect(p.positionsTopic).toMatchObject({ partitions: 5, replicationFactor: 1 });
-    expect(p.compression).toBe('lz4');
-    expect(p.fetchMaxBytes).toBe(4_194_304);
-    expect(p.partitionFetchMaxBytes).toBe(262_144);
+    expect(p.producer.compressionType).toBe('lz4');
+    expect(p.consumer.fetchMaxBytes).toBe(4_194_304);
+    expect(p.consumer.maxPartitionFetchBytes).toBe(262_144);
     expect(remoteTopicOf(p, 'orders')).toBe('A_orders');
   });
 
-  it('reads metrics.partition.label.enabled per flow, then top-level, true by default', () => {
-    expect(plan().partitionLabel).toBe(true);
-    expect(plan(['metrics.partition.label.enabled = false']).partitionLabel).toBe(false);
-    expect(plan(['A->B.metrics.partition.label.enabled = FALSE']).partitionLabel).toBe(false);
-    expect(plan(['metrics.partition.label.enabled = false', 'A->B.metrics.partition.label.enabled = true']).partitionLabel).toBe(true);
-    const invalid = plan(['A->B.metrics.partition.label.enabled = no']);
-    expect(invalid.partitionLabel).toBe(true);
-    expect(invalid.warnings).toEqual([expect.stringContaining('metrics.partition.label.enabled=no')]);
+  it('hands the source consumer and target producer keys to the clients it builds', () => {
+    const p = plan([
+      'A->B.consumer.client.id = mirror-in',
+      'A.consumer.client.rack = eu-1a',
+      'A->B.consumer.fetch.min.bytes = 65536',
+      'A->B.consumer.fetch.max.wait.ms = 250',
+      'A->B.consumer.max.poll.records = 200',
+      'A->B.consumer.request.timeout.ms = 40000',
+      'B.producer.acks = 1',
+      'A->B.producer.batch.size = 65536',
+      'A->B.producer.client.id = mirror-out',
+      'A->B.producer.request.timeout.ms = 45000',
+    ]);
+    expect(flowConsumerSettings(p.consumer)).toEqual({
+      maxWaitTimeMs: 250,
+      maxBytes: 10 * 1024 * 1024,
+      maxBytesPerPartition: 1024 * 1024,
+      minBytes: 65536,
+      rackId: 'eu-1a',
+      maxRecordsPerRound: 200,
+    });
+    expect(p.consumer).toEqual(expect.objectContaining({ clientId: 'mirror-in', requestTimeoutMs: 40000 }));
+    expect(p.producer).toEqual(expect.objectContaining({ acks: 1, batchSize: 65536, clientId: 'mirror-out', requestTimeoutMs: 45000 }));
   });
 
   it('keeps the identity policy names', () => {

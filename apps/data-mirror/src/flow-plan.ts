@@ -1,7 +1,15 @@
-import { offsetStorageTopic, workerConfig, type FlowConfig, type MirrorConfig } from '@mirrormaker/config';
-import { COMPRESSIONS, type Compression, type IsolationLevel } from '@mirrormaker/kafka';
+import {
+  mirrorConsumerSettings,
+  mirrorProducerSettings,
+  offsetStorageTopic,
+  workerConfig,
+  type FlowConfig,
+  type MirrorConfig,
+  type MirrorConsumerSettings,
+  type MirrorProducerSettings,
+} from '@mirrormaker/config';
+import type { IsolationLevel } from '@mirrormaker/kafka';
 import { createReplicationPolicy, offsetSyncsTopicPlacement, type ReplicationPolicy } from '@mirrormaker/replication-policy';
-import { PARTITION_LABEL_KEY } from './mirror-metrics';
 import { offsetResetOf, type OffsetReset } from './start-position';
 
 /** A topic this service creates when it is missing (creation is idempotent: existing topics are left alone). */
@@ -35,21 +43,11 @@ export interface FlowPlan {
   readonly emitHeartbeats: boolean;
   readonly offsetSyncs: { readonly enabled: boolean; readonly cluster: 'source' | 'target'; readonly topic: TopicSpec };
   readonly offsetLagMax: bigint;
-  /** Codec of the records we write to the target (`producer.compression.type`), none by default. */
-  readonly compression: Compression;
-  /** Whether partition metrics carry a `partition` label (`metrics.partition.label.enabled`, true by default). */
-  readonly partitionLabel: boolean;
-  /**
-   * Source fetch sizes, the bound on records held in memory: at most `fetchMaxBytes` per fetch
-   * from one broker (`consumer.fetch.max.bytes`, 10 MiB here where Java defaults to 50 MiB) and
-   * `partitionFetchMaxBytes` per partition (`consumer.max.partition.fetch.bytes`, 1 MiB as Java).
-   */
-  readonly fetchMaxBytes: number;
-  readonly partitionFetchMaxBytes: number;
+  /** The source consumer's keys we apply: fetch sizes and waits, client id, rack, records per round. */
+  readonly consumer: MirrorConsumerSettings;
+  /** The target producer's keys we apply to copied records: acks, request size, codec, client id. */
+  readonly producer: MirrorProducerSettings;
 }
-
-export const DEFAULT_FETCH_MAX_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_PARTITION_FETCH_MAX_BYTES = 1024 * 1024;
 
 const COMPACT = Object.freeze({ 'cleanup.policy': 'compact' });
 
@@ -79,28 +77,6 @@ export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
   const reset = offsetResetOf(flow.consumerAutoOffsetReset);
   if (reset.warning) warnings.push(reset.warning);
 
-  const fetchBytes = (key: string, fallback: number) => {
-    const text = consumerProps[key];
-    const n = positiveInt(text, 0);
-    if (text !== undefined && n === 0) warnings.push(`consumer ${key}=${text} is not a positive integer; using ${fallback}`);
-    return n || fallback;
-  };
-  const fetchMaxBytes = fetchBytes('fetch.max.bytes', DEFAULT_FETCH_MAX_BYTES);
-  const partitionFetchMaxBytes = fetchBytes('max.partition.fetch.bytes', DEFAULT_PARTITION_FETCH_MAX_BYTES);
-
-  const compressionText = (flow.clients.target.producer['compression.type'] ?? 'none').trim().toLowerCase();
-  let compression: Compression = 'none';
-  if ((COMPRESSIONS as readonly string[]).includes(compressionText)) compression = compressionText as Compression;
-  else warnings.push(`producer compression.type=${compressionText} is not available here; records are written uncompressed`);
-
-  const partitionLabelText = flow.extra[PARTITION_LABEL_KEY] ?? config.unknownKeys[PARTITION_LABEL_KEY];
-  let partitionLabel = true;
-  if (partitionLabelText !== undefined) {
-    const value = partitionLabelText.trim().toLowerCase();
-    if (value === 'false') partitionLabel = false;
-    else if (value !== 'true') warnings.push(`${PARTITION_LABEL_KEY}=${partitionLabelText} is neither true nor false; partition metrics keep the partition label`);
-  }
-
   const placement = offsetSyncsTopicPlacement(policy, { sourceClusterAlias: flow.source, targetClusterAlias: flow.target }, flow.offsetSyncsTopicLocation);
   return {
     flow,
@@ -129,10 +105,8 @@ export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
       topic: { name: placement.topic, partitions: 1, replicationFactor: flow.offsetSyncsTopicReplicationFactor, configs: COMPACT },
     },
     offsetLagMax: BigInt(flow.offsetLagMax),
-    compression,
-    partitionLabel,
-    fetchMaxBytes,
-    partitionFetchMaxBytes,
+    consumer: mirrorConsumerSettings(flow),
+    producer: mirrorProducerSettings(flow),
   };
 }
 

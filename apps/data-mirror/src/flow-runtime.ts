@@ -3,7 +3,7 @@ import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type KafkaC
 import type { Logger } from '@mirrormaker/observability';
 import { kafkaConnectionFor } from '@mirrormaker/service-kit';
 import { ensureTopic } from './ensure-topic';
-import { FlowConsumer } from './flow-consumer';
+import { FlowConsumer, flowConsumerSettings } from './flow-consumer';
 import type { FlowPlan } from './flow-plan';
 import type { MirrorMetrics } from './mirror-metrics';
 import { PositionStore } from './position-store';
@@ -69,8 +69,10 @@ export class FlowRuntime {
       const alias = side === 'source' ? this.plan.source : this.plan.target;
       const cluster = this.options.config.clusters[alias];
       if (!cluster) throw new Error(`cluster ${alias} of flow ${this.plan.name} is not declared in the configuration`);
-      const clientId = `mirrormaker-data-mirror-${this.plan.name}-${side}`;
-      client = createKafkaClient(kafkaConnectionFor(cluster, clientId), this.logger.child({ side }));
+      const settings = side === 'source' ? this.plan.consumer : this.plan.producer;
+      const clientId = settings.clientId || `mirrormaker-data-mirror-${this.plan.name}-${side}`;
+      const connection = { ...kafkaConnectionFor(cluster, clientId), requestTimeoutMs: settings.requestTimeoutMs };
+      client = createKafkaClient(connection, this.logger.child({ side }));
       this.clients.set(side, client);
     }
     return client;
@@ -87,13 +89,13 @@ export class FlowRuntime {
 
   /** Plain, acks=all producer on the target. */
   producer(): KafkaProducer {
-    this.plainProducer ??= new KafkaProducer(this.client('target'), { compression: this.plan.compression, metadataMaxAgeMs: 5000 });
+    this.plainProducer ??= new KafkaProducer(this.client('target'), { compression: this.plan.producer.compressionType, metadataMaxAgeMs: 5000 });
     return this.plainProducer;
   }
 
   /** A transactional producer on the target for one unit; give it back with `closeTransactional`. */
   transactionalProducer(transactionalId: string): KafkaProducer {
-    const producer = new KafkaProducer(this.client('target'), { transactionalId, compression: this.plan.compression, metadataMaxAgeMs: 5000 });
+    const producer = new KafkaProducer(this.client('target'), { transactionalId, compression: this.plan.producer.compressionType, metadataMaxAgeMs: 5000 });
     this.transactional.add(producer);
     return producer;
   }
@@ -125,9 +127,7 @@ export class FlowRuntime {
       isolationLevel: this.plan.isolationLevel,
       offsetReset: this.plan.offsetReset,
       logger: this.logger,
-      maxWaitTimeMs: this.options.timings.fetchMaxWaitMs,
-      maxBytes: this.plan.fetchMaxBytes,
-      maxBytesPerPartition: this.plan.partitionFetchMaxBytes,
+      ...flowConsumerSettings(this.plan.consumer),
       handlerRetryBackoffMs: this.options.timings.batchRetryMs,
       onConsumerFailure: (error) => {
         this.options.metrics.error(this.plan.name, 'FETCH_FAILED');

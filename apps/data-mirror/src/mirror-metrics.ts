@@ -18,14 +18,6 @@ const LATENCY_BUCKETS_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 1
 
 export type PartitionLabels = Record<(typeof PARTITION_LABELS)[number], string>;
 
-/**
- * Our own key (MM2 has none), per flow (`A->B.metrics.partition.label.enabled`) or top-level; true by
- * default. When false, the partition metrics of a flow carry no `partition` label: counters and
- * histograms of a topic's partitions add up in one series, and the gauges show the sum over the
- * partitions this instance holds (position, end offset, lag; stalled = partitions stalled).
- */
-export const PARTITION_LABEL_KEY = 'metrics.partition.label.enabled';
-
 
 /** Error causes counted in mirrormaker_data_mirror_errors_total. */
 export type ErrorCause =
@@ -120,8 +112,10 @@ export class MirrorMetrics {
   }
 
   /**
-   * The metric children of one partition. With `partitionLabel` false they are shared by every
-   * partition of the topic (see PARTITION_LABEL_KEY).
+   * The metric children of one partition. With `partitionLabel` false (the flow's
+   * `metrics.partition.label.enabled`) they are shared by every partition of the topic: counters and
+   * histograms add up in one series, and the gauges show the sum over the partitions this instance
+   * holds (position, end offset, lag; stalled = partitions stalled).
    */
   forPartition(partitionLabels: PartitionLabels, partitionLabel = true): PartitionMetrics {
     if (!partitionLabel) return this.aggregated(partitionLabels);

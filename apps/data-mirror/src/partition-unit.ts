@@ -115,7 +115,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
       target: plan.target,
       topic: this.remoteTopic,
       partition: String(options.partition),
-    }, plan.partitionLabel);
+    }, plan.flow.metricsPartitionLabelEnabled);
   }
 
   /** Begins the start sequence in the background; progress shows in the unit's status. */
@@ -311,7 +311,8 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     const target: CopyTarget = {
       remoteTopic: this.remoteTopic,
       partition: this.partition,
-      maxChunkBytes: this.timings.maxChunkBytes,
+      maxChunkBytes: this.flow.plan.producer.batchSize,
+      acks: this.flow.plan.producer.acks,
       shouldStop: () => this.stopping,
     };
     let outcome: CopyOutcome;

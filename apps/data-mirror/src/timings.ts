@@ -18,10 +18,6 @@ export interface DataMirrorTimings {
   stopWaitMs: number;
   /** The service reports unhealthy after a cluster was unreachable this long. @default 120000 */
   unhealthyAfterMs: number;
-  /** Longest wait of one source fetch for new records. @default 500 */
-  fetchMaxWaitMs: number;
-  /** Largest produce request, by encoded record size. @default 524288 */
-  maxChunkBytes: number;
 }
 
 export const DEFAULT_TIMINGS: DataMirrorTimings = Object.freeze({
@@ -32,6 +28,4 @@ export const DEFAULT_TIMINGS: DataMirrorTimings = Object.freeze({
   batchRetryMs: 2000,
   stopWaitMs: 5000,
   unhealthyAfterMs: 120_000,
-  fetchMaxWaitMs: 500,
-  maxChunkBytes: 512 * 1024,
 });

@@ -1,6 +1,6 @@
 import { CONFIG_PROVIDERS_KEY } from './config-providers';
 import { clientConfigs, clusterProps, sideKeys, sortKeys } from './connector-config';
-import { FLOW_SETTING_BY_KEY, FLOW_SETTING_FIELDS, FLOW_SETTINGS, type FlowSettings } from './flow-settings';
+import { DISABLING_INTERVALS, FLOW_SETTING_BY_KEY, FLOW_SETTING_FIELDS, FLOW_SETTINGS, type FlowSettings } from './flow-settings';
 import { CLIENT_CONNECTION_KEYS, CONNECT_CONNECTOR_KEYS } from './key-catalog';
 import { flowName } from './key-scope';
 import type { FlowConfig } from './model';
@@ -47,6 +47,12 @@ function effectiveSettings(
     const chosen = settings[field] ?? (spec.topLevel ? topSettings[field] : undefined);
     (values as Record<string, unknown>)[field] = chosen === undefined ? defaultFor(field, targetExplicit) : chosen.value;
     lines[field] = chosen?.line;
+  }
+  for (const [interval, enabled] of DISABLING_INTERVALS) {
+    if ((values[interval] as number) < 0) {
+      values[enabled] = false;
+      lines[enabled] ??= lines[interval];
+    }
   }
   return { values: values as FlowSettings, lines };
 }
@@ -133,6 +139,8 @@ export function buildFlow(inputs: FlowInputs): FlowConfig {
     metricReporters: values.metricReporters,
     exactlyOnceSupport: values.exactlyOnceSupport,
     exactlyOnceEnabled: values.exactlyOnceEnabled,
+    metricsPartitionLabelEnabled: values.metricsPartitionLabelEnabled,
+    syncGroupAclsEnabled: values.syncGroupAclsEnabled,
     consumerAutoOffsetReset: clients.source.consumer['auto.offset.reset']!,
     extra: sortKeys(extra),
     clients,
@@ -157,6 +165,16 @@ function checkFlow(flow: FlowConfig, lines: Record<string, number | undefined>, 
     });
   }
   if (!flow.enabled) return;
+  const acks = flow.clients.target.producer['acks'];
+  if (flow.exactlyOnceEnabled && acks !== undefined && !['all', '-1'].includes(javaTrim(acks).toLowerCase())) {
+    report({
+      severity: 'warning',
+      code: 'conflict',
+      key: `${flow.name}.producer.acks`,
+      message: `flow ${flow.name} copies exactly once, which needs acks=all; its records are written with acks=all, not ${javaTrim(acks)}`,
+      hint: 'remove the acks override, or set it to all',
+    });
+  }
   if (flow.syncGroupOffsetsEnabled && (!flow.emitCheckpointsEnabled || !flow.emitOffsetSyncsEnabled)) {
     report({
       severity: 'warning',

@@ -63,6 +63,8 @@ export interface FlowSettings {
   readonly metricReporters: readonly string[];
   readonly exactlyOnceSupport: ExactlyOnceSupport;
   readonly exactlyOnceEnabled: boolean;
+  readonly metricsPartitionLabelEnabled: boolean;
+  readonly syncGroupAclsEnabled: boolean;
 }
 
 export type FlowSettingSpecs = { readonly [F in keyof FlowSettings]: SettingSpec<FlowSettings[F]> };
@@ -76,11 +78,22 @@ const DEFAULT_REPLICATION_POLICY = 'org.apache.kafka.connect.mirror.DefaultRepli
 const IDENTITY_REPLICATION_POLICY = 'org.apache.kafka.connect.mirror.IdentityReplicationPolicy';
 const JMX_REPORTER = 'org.apache.kafka.common.metrics.JmxReporter';
 
-const parseInterval = integerParser({ min: 0, max: JAVA_LONG_MAX, what: 'an interval in seconds', code: 'invalid-interval' });
+// MM2 accepts any long here; a negative interval means the task never runs (see DISABLING_INTERVALS).
+const parseInterval = integerParser({ min: -JAVA_LONG_MAX, max: JAVA_LONG_MAX, what: 'an interval in seconds', code: 'invalid-interval' });
 const parseMillis = integerParser({ min: 0, max: JAVA_LONG_MAX, what: 'a duration in milliseconds', code: 'invalid-interval' });
 const parseTopicReplicationFactor = integerParser({ min: 1, max: 32767, what: 'a replication factor', alsoAllowed: [-1] });
 
-function checkZeroInterval(value: number): ValueFinding[] {
+function checkInterval(value: number, enabledKey: string, disables: string): ValueFinding[] {
+  if (value < 0) {
+    return [
+      {
+        severity: 'warning',
+        code: 'invalid-interval',
+        message: `a negative interval disables ${disables}, as in MM2 (the same as ${enabledKey} = false)`,
+        hint: `write ${enabledKey} = false to say so, or use a positive interval`,
+      },
+    ];
+  }
   return value === 0
     ? [
         {
@@ -145,17 +158,29 @@ function booleanSpec(key: string, mm2Default: boolean, doc: string, extra: Parti
   return { key, parse: parseBoolean, format: formatBoolean, mm2Default, defaultValue: mm2Default, topLevel: true, doc, ...extra };
 }
 
-function intervalSpec(key: string, mm2Default: number, ours: number, doc: string, reason?: string): SettingSpec<number> {
+interface IntervalOptions {
+  readonly mm2Default: number;
+  readonly ours: number;
+  /** The enabled key a negative interval stands for. */
+  readonly enabledKey: string;
+  /** What a negative interval turns off, for the warning. */
+  readonly disables: string;
+  readonly doc: string;
+  /** Why `ours` differs from `mm2Default`. */
+  readonly reason?: string;
+}
+
+function intervalSpec(key: string, options: IntervalOptions): SettingSpec<number> {
   return {
     key,
     parse: parseInterval,
     format: formatNumber,
-    check: checkZeroInterval,
-    mm2Default,
-    defaultValue: ours,
+    check: (value) => checkInterval(value, options.enabledKey, options.disables),
+    mm2Default: options.mm2Default,
+    defaultValue: options.ours,
     topLevel: true,
-    doc,
-    ...(reason === undefined ? {} : { reason }),
+    doc: options.doc,
+    ...(options.reason === undefined ? {} : { reason: options.reason }),
   };
 }
 
@@ -274,51 +299,84 @@ export const FLOW_SETTINGS: FlowSettingSpecs = {
     { since: '4.0' },
   ),
   emitHeartbeatsEnabled: booleanSpec('emit.heartbeats.enabled', true, 'Write heartbeats into the target, even for flows that are not enabled.'),
-  emitHeartbeatsIntervalSeconds: intervalSpec('emit.heartbeats.interval.seconds', 1, 1, 'Seconds between heartbeats.'),
+  emitHeartbeatsIntervalSeconds: intervalSpec('emit.heartbeats.interval.seconds', {
+    mm2Default: 1,
+    ours: 1,
+    enabledKey: 'emit.heartbeats.enabled',
+    disables: 'heartbeats',
+    doc: 'Seconds between heartbeats; negative: no heartbeats.',
+  }),
   emitCheckpointsEnabled: booleanSpec('emit.checkpoints.enabled', true, 'Write consumer group checkpoints to the target.'),
-  emitCheckpointsIntervalSeconds: intervalSpec(
-    'emit.checkpoints.interval.seconds',
-    60,
-    1,
-    'Seconds between checkpoint rounds.',
-    'a failed-over consumer re-reads at most about a second of progress instead of a minute',
-  ),
+  emitCheckpointsIntervalSeconds: intervalSpec('emit.checkpoints.interval.seconds', {
+    mm2Default: 60,
+    ours: 1,
+    enabledKey: 'emit.checkpoints.enabled',
+    disables: 'checkpoints, and with them the group offset sync',
+    doc: 'Seconds between checkpoint rounds; negative: no checkpoints.',
+    reason: 'a failed-over consumer re-reads at most about a second of progress instead of a minute',
+  }),
   syncGroupOffsetsEnabled: booleanSpec('sync.group.offsets.enabled', false, 'Commit translated offsets to groups that are idle on the target.'),
-  syncGroupOffsetsIntervalSeconds: intervalSpec(
-    'sync.group.offsets.interval.seconds',
-    60,
-    1,
-    'Seconds between group offset syncs.',
-    'target groups follow their source groups within about a second',
-  ),
+  syncGroupOffsetsIntervalSeconds: intervalSpec('sync.group.offsets.interval.seconds', {
+    mm2Default: 60,
+    ours: 1,
+    enabledKey: 'sync.group.offsets.enabled',
+    disables: 'the group offset sync',
+    doc: 'Seconds between group offset syncs; negative: no group offset sync.',
+    reason: 'target groups follow their source groups within about a second',
+  }),
   syncTopicConfigsEnabled: booleanSpec('sync.topic.configs.enabled', true, 'Keep remote topic configs in step with the source.'),
-  syncTopicConfigsIntervalSeconds: intervalSpec(
-    'sync.topic.configs.interval.seconds',
-    600,
-    30,
-    'Seconds between topic config syncs.',
-    'config changes (retention, cleanup policy) reach the target within half a minute',
-  ),
+  syncTopicConfigsIntervalSeconds: intervalSpec('sync.topic.configs.interval.seconds', {
+    mm2Default: 600,
+    ours: 30,
+    enabledKey: 'sync.topic.configs.enabled',
+    disables: 'the topic config sync',
+    doc: 'Seconds between topic config syncs; negative: no config sync.',
+    reason: 'config changes (retention, cleanup policy) reach the target within half a minute',
+  }),
   syncTopicAclsEnabled: booleanSpec('sync.topic.acls.enabled', true, 'Copy topic ACLs to remote topics.'),
-  syncTopicAclsIntervalSeconds: intervalSpec(
-    'sync.topic.acls.interval.seconds',
-    600,
-    30,
-    'Seconds between ACL syncs.',
-    'consumers can read remote topics within half a minute of an ACL change',
-  ),
+  syncTopicAclsIntervalSeconds: intervalSpec('sync.topic.acls.interval.seconds', {
+    mm2Default: 600,
+    ours: 30,
+    enabledKey: 'sync.topic.acls.enabled',
+    disables: 'the topic ACL sync',
+    doc: 'Seconds between ACL syncs; negative: no ACL sync.',
+    reason: 'consumers can read remote topics within half a minute of an ACL change',
+  }),
   refreshTopicsEnabled: booleanSpec('refresh.topics.enabled', true, 'Look for new topics and partitions periodically.'),
-  refreshTopicsIntervalSeconds: intervalSpec('refresh.topics.interval.seconds', 600, 10, 'Seconds between topic discoveries.', FAST_DISCOVERY),
+  refreshTopicsIntervalSeconds: intervalSpec('refresh.topics.interval.seconds', {
+    mm2Default: 600,
+    ours: 10,
+    enabledKey: 'refresh.topics.enabled',
+    disables: 'the periodic topic refresh (topics are still found once at start)',
+    doc: 'Seconds between topic discoveries; negative: only the discovery at start.',
+    reason: FAST_DISCOVERY,
+  }),
   refreshGroupsEnabled: booleanSpec('refresh.groups.enabled', true, 'Look for new consumer groups periodically.'),
-  refreshGroupsIntervalSeconds: intervalSpec('refresh.groups.interval.seconds', 600, 10, 'Seconds between group discoveries.', FAST_DISCOVERY),
+  refreshGroupsIntervalSeconds: intervalSpec('refresh.groups.interval.seconds', {
+    mm2Default: 600,
+    ours: 10,
+    enabledKey: 'refresh.groups.enabled',
+    disables: 'the periodic group refresh (groups are still found once at start)',
+    doc: 'Seconds between group discoveries; negative: only the discovery at start.',
+    reason: FAST_DISCOVERY,
+  }),
   consumerPollTimeoutMs: {
     key: 'consumer.poll.timeout.ms',
     parse: parseMillis,
     format: formatNumber,
     mm2Default: 1000,
     defaultValue: 1000,
+    check: (value) => (value === 1000 ? [] : [
+      {
+        severity: 'warning',
+        code: 'ignored-key',
+        message:
+          'consumer.poll.timeout.ms is not applied: a source fetch waits at most consumer.fetch.max.wait.ms, and checkpoint rounds follow emit.checkpoints.interval.seconds',
+        hint: 'remove it; set consumer.fetch.max.wait.ms to bound the wait of a fetch',
+      },
+    ]),
     topLevel: true,
-    doc: 'Longest wait of one source consumer poll.',
+    doc: 'Longest wait of one source consumer poll in MM2; not applied here (see consumer.fetch.max.wait.ms).',
   },
   adminTimeoutMs: {
     key: 'admin.timeout.ms',
@@ -335,6 +393,14 @@ export const FLOW_SETTINGS: FlowSettingSpecs = {
     format: formatNumber,
     mm2Default: 1,
     defaultValue: 1,
+    check: (value) => (value === 1 ? [] : [
+      {
+        severity: 'warning',
+        code: 'ignored-key',
+        message: 'tasks.max is not applied: partitions are spread over the running data-mirror instances by leases',
+        hint: 'remove it; run more data-mirror instances to copy more partitions in parallel',
+      },
+    ]),
     topLevel: true,
     doc: 'Connect task count; accepted for compatibility, work is spread by leases instead.',
   },
@@ -378,9 +444,43 @@ export const FLOW_SETTINGS: FlowSettingSpecs = {
     topLevel: true,
     doc: 'Copy records and positions in one transaction per batch. Unset: on when the target cluster has exactly.once.source.support=enabled (as MM2 3.5+), else off.',
   },
+  metricsPartitionLabelEnabled: {
+    key: 'metrics.partition.label.enabled',
+    parse: parseBoolean,
+    format: formatBoolean,
+    defaultValue: true,
+    ours: true,
+    topLevel: true,
+    doc: 'Label the data mirror\'s per-partition metrics with the partition; false sums them per topic (far fewer series for topics with many partitions).',
+  },
+  syncGroupAclsEnabled: {
+    key: 'sync.group.acls.enabled',
+    parse: parseBoolean,
+    format: formatBoolean,
+    defaultValue: false,
+    ours: true,
+    topLevel: true,
+    doc: 'Also copy READ and DESCRIBE ACLs of the consumer groups that pass the group filter, so consumers that fail over find their group usable on the target.',
+  },
 };
 
 export const FLOW_SETTING_FIELDS = Object.keys(FLOW_SETTINGS) as Array<keyof FlowSettings>;
+
+type BooleanField = { [F in keyof FlowSettings]: FlowSettings[F] extends boolean ? F : never }[keyof FlowSettings];
+
+/**
+ * MM2's scheduler never runs a task whose interval is negative, and its checkpoint and heartbeat
+ * connectors start no task then: each interval and the enabled flag a negative value turns off.
+ */
+export const DISABLING_INTERVALS: ReadonlyArray<readonly [keyof FlowSettings, BooleanField]> = [
+  ['emitHeartbeatsIntervalSeconds', 'emitHeartbeatsEnabled'],
+  ['emitCheckpointsIntervalSeconds', 'emitCheckpointsEnabled'],
+  ['syncGroupOffsetsIntervalSeconds', 'syncGroupOffsetsEnabled'],
+  ['syncTopicConfigsIntervalSeconds', 'syncTopicConfigsEnabled'],
+  ['syncTopicAclsIntervalSeconds', 'syncTopicAclsEnabled'],
+  ['refreshTopicsIntervalSeconds', 'refreshTopicsEnabled'],
+  ['refreshGroupsIntervalSeconds', 'refreshGroupsEnabled'],
+];
 
 /** Typed key name → field. */
 export const FLOW_SETTING_BY_KEY: ReadonlyMap<string, keyof FlowSettings> = new Map(

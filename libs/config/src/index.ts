@@ -27,6 +27,16 @@ export {
   type UseDefaultsFrom,
 } from './flow-settings';
 export { OUR_SETTINGS, type OurSettings } from './our-settings';
+export {
+  MIRROR_CONSUMER_SETTINGS,
+  MIRROR_PRODUCER_SETTINGS,
+  mirrorConsumerSettings,
+  mirrorProducerSettings,
+  type MirrorAcks,
+  type MirrorCompression,
+  type MirrorConsumerSettings,
+  type MirrorProducerSettings,
+} from './mirror-client-settings';
 export type { SettingSpec } from './setting-spec';
 export {
   SECURITY_PROTOCOLS,

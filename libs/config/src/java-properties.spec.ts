@@ -1,4 +1,5 @@
 import { formatProperties, parseProperties } from './java-properties';
+import { formatProblem } from './problems';
 
 const pairs = (text: string): Array<[string, string]> => parseProperties(text).entries.map((e) => [e.key, e.value]);
 
@@ -101,7 +102,8 @@ describe('parseProperties', () => {
   it('reports a malformed \\u escape with its line and keeps going', () => {
     const { entries, problems } = parseProperties('ok=1\nbad = \\u12G4\nnext=2');
     expect(entries.map((e) => e.key)).toEqual(['ok', 'bad', 'next']);
-    expect(problems).toEqual([expect.objectContaining({ severity: 'error', code: 'syntax', line: 2 })]);
+    expect(problems).toEqual([expect.objectContaining({ severity: 'error', code: 'syntax', line: 2, key: 'bad' })]);
+    expect(formatProblem(problems[0]!)).toMatch(/^error line 2 bad: malformed \\uXXXX escape "\\u12G4" \(fix: write exactly four hexadecimal digits/);
   });
 
   it('ignores a byte order mark at the start', () => {

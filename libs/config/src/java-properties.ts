@@ -51,8 +51,10 @@ export function parseProperties(text: string): ParsedProperties {
       index++;
     }
     const { rawKey, rawValue } = splitKeyValue(logical);
-    const key = unescape(rawKey, startLine, problems);
-    const value = unescape(rawValue, startLine, problems);
+    const found: Problem[] = [];
+    const key = unescape(rawKey, startLine, found);
+    const value = unescape(rawValue, startLine, found);
+    for (const problem of found) problems.push({ ...problem, key });
     entries.push({ key, value, line: startLine });
   }
   return { entries, problems };

@@ -165,3 +165,22 @@ export const REMOVED_KEYS: Readonly<Record<string, RemovedKey>> = {
 export function hasAnyPrefix(key: string, prefixes: readonly string[]): boolean {
   return prefixes.some((prefix) => key.startsWith(prefix));
 }
+
+const SMT_NOTE = 'single message transforms are not run: records are copied byte for byte';
+
+/**
+ * What we do instead for keys MM2 reads but we accept without applying (wherever they are written),
+ * or undefined for any other key.
+ */
+export function notAppliedNote(name: string): { readonly message: string; readonly hint: string } | undefined {
+  if (name === 'transforms' || name === 'predicates' || name.startsWith('transforms.') || name.startsWith('predicates.')) {
+    return { message: `${name} is not applied: ${SMT_NOTE}`, hint: 'remove it, and transform records where they are consumed' };
+  }
+  if (name === 'offset.flush.interval.ms') {
+    return {
+      message: `${name} is not applied: positions are stored after every copy round (in its transaction with exactly-once), and offset syncs of quiet partitions are sent every few seconds`,
+      hint: 'remove it',
+    };
+  }
+  return undefined;
+}

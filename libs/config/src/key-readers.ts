@@ -10,8 +10,11 @@ import {
   REST_PREFIXES,
   WORKER_PREFIXES,
   hasAnyPrefix,
+  notAppliedNote,
 } from './key-catalog';
 import { flowName } from './key-scope';
+import { checkClientOverride } from './mirror-client-settings';
+import type { ClientKind } from './model';
 import { OUR_SETTING_FIELDS, OUR_SETTINGS } from './our-settings';
 import type { SettingSpec } from './setting-spec';
 import type { Located, Report, SourceEntry } from './source-entry';
@@ -96,6 +99,13 @@ export function readTopLevelKey(
     });
     return;
   }
+  const notApplied = notAppliedNote(name);
+  if (notApplied !== undefined) {
+    report({ severity: 'warning', code: 'ignored-key', ...at, ...notApplied });
+    if (CONNECT_CONNECTOR_KEYS.has(name)) sinks.topLevel[name] = entry.value;
+    else sinks.unknownKeys[name] = entry.value;
+    return;
+  }
   if (
     MM2_DRIVER_KEYS.has(name) ||
     CLIENT_CONNECTION_KEYS.has(name) ||
@@ -131,6 +141,16 @@ export function readTopLevelKey(
 }
 
 export function checkClusterKey(entry: SourceEntry, alias: string, name: string, report: Report): void {
+  const at = { line: entry.line, key: entry.key };
+  const override = clientOverrideOf(name);
+  if (override !== undefined) {
+    for (const finding of checkClientOverride(override.kind, override.name, entry.value)) report({ ...finding, ...at });
+    return;
+  }
+  if (name === 'offset.flush.interval.ms') {
+    report({ severity: 'warning', code: 'ignored-key', ...at, ...notAppliedNote(name)! });
+    return;
+  }
   const field = FLOW_SETTING_BY_KEY.get(name);
   const ourField = OUR_FIELD_BY_KEY.get(name);
   if (field === undefined && ourField === undefined) return;
@@ -185,6 +205,16 @@ export function readFlowKey(
     });
     return;
   }
+  const override = clientOverrideOf(name);
+  if (override !== undefined) {
+    for (const finding of checkClientOverride(override.kind, override.name, entry.value)) report({ ...finding, ...at });
+    return;
+  }
+  const notApplied = notAppliedNote(name);
+  if (notApplied !== undefined) {
+    report({ severity: 'warning', code: 'ignored-key', ...at, ...notApplied });
+    return;
+  }
   const known =
     CONNECT_CONNECTOR_KEYS.has(name) ||
     CONNECT_SOURCE_FLOW_KEYS.has(name) ||
@@ -200,6 +230,14 @@ export function readFlowKey(
       hint: 'check the spelling against the MM2 connector keys',
     });
   }
+}
+
+// `producer.x`, `source.consumer.x`, `target.producer.x`, `producer.override.x` (the target producer).
+const CLIENT_OVERRIDE = /^(?:(?:source|target)\.)?(consumer|producer|admin)\.(?:(?<=producer\.)override\.)?(.+)$/;
+
+function clientOverrideOf(name: string): { kind: ClientKind; name: string } | undefined {
+  const match = CLIENT_OVERRIDE.exec(name);
+  return match === null ? undefined : { kind: match[1] as ClientKind, name: match[2]! };
 }
 
 function parseSetting(spec: SettingSpec<unknown>, entry: SourceEntry, report: Report): Located<unknown> | undefined {

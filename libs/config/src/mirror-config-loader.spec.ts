@@ -179,6 +179,39 @@ describe('loadMirrorConfig: typed flow settings', () => {
     expect(flow(config, 'B->A').exactlyOnceEnabled).toBe(true);
   });
 
+  it('treats a negative interval as MM2 does: the task it schedules is off, with a warning naming it', () => {
+    const intervals = [
+      ['emit.heartbeats.interval.seconds', 'emitHeartbeatsEnabled', 'heartbeats'],
+      ['emit.checkpoints.interval.seconds', 'emitCheckpointsEnabled', 'checkpoints'],
+      ['sync.group.offsets.interval.seconds', 'syncGroupOffsetsEnabled', 'group offset sync'],
+      ['sync.topic.configs.interval.seconds', 'syncTopicConfigsEnabled', 'topic config sync'],
+      ['sync.topic.acls.interval.seconds', 'syncTopicAclsEnabled', 'topic ACL sync'],
+      ['refresh.topics.interval.seconds', 'refreshTopicsEnabled', 'topic refresh'],
+      ['refresh.groups.interval.seconds', 'refreshGroupsEnabled', 'group refresh'],
+    ] as const;
+    for (const [key, enabled, what] of intervals) {
+      const { config, problems } = loadMirrorConfig([...BASE, 'A->B.enabled = true', 'A->B.sync.group.offsets.enabled = true', `A->B.${key} = -1`].join('\n'));
+      expect(flow(config, 'A->B')[enabled]).toBe(false);
+      expect(flow(config, 'B->A')[enabled]).toBe(enabled !== 'syncGroupOffsetsEnabled');
+      const warning = problems.find((p) => p.key === `A->B.${key}`);
+      expect(warning).toEqual(expect.objectContaining({ severity: 'warning', line: 6 }));
+      expect(warning!.message).toContain(what);
+      expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    }
+    const topLevel = load('emit.checkpoints.interval.seconds = -5');
+    expect(topLevel.flows.map((f) => f.emitCheckpointsEnabled)).toEqual([false, false]);
+  });
+
+  it('reads our flow keys metrics.partition.label.enabled (on) and sync.group.acls.enabled (off) per flow, then top-level', () => {
+    expect(flow(load(), 'A->B')).toEqual(expect.objectContaining({ metricsPartitionLabelEnabled: true, syncGroupAclsEnabled: false }));
+    const config = load('metrics.partition.label.enabled = false', 'sync.group.acls.enabled = TRUE', 'A->B.metrics.partition.label.enabled = true', 'A->B.sync.group.acls.enabled = false');
+    expect(flow(config, 'A->B')).toEqual(expect.objectContaining({ metricsPartitionLabelEnabled: true, syncGroupAclsEnabled: false }));
+    expect(flow(config, 'B->A')).toEqual(expect.objectContaining({ metricsPartitionLabelEnabled: false, syncGroupAclsEnabled: true }));
+    expect(config.unknownKeys).toEqual({});
+    const { problems } = loadMirrorConfig([...BASE, 'A->B.sync.group.acls.enabled = yes'].join('\n'));
+    expect(problems.map((p) => [p.severity, p.line, p.key])).toEqual([['error', 4, 'A->B.sync.group.acls.enabled']]);
+  });
+
   it('keeps flow keys without a typed field in extra', () => {
     const config = load('A->B.producer.override.compression.type = zstd', 'A->B.tasks.max = 4', 'A->B.consumer.fetch.min.bytes = 1');
     expect(flow(config, 'A->B').extra).toEqual({ 'consumer.fetch.min.bytes': '1', 'producer.override.compression.type': 'zstd' });

@@ -37,7 +37,7 @@ describe('validation reports every problem at once', () => {
       ['error', 'invalid-regex', 6, 'A->B.topics'],
       ['error', 'unsupported-regex', 7, 'A->B.groups.exclude'],
       ['error', 'invalid-interval', 8, 'refresh.topics.interval.seconds'],
-      ['error', 'invalid-interval', 9, 'A->B.emit.checkpoints.interval.seconds'],
+      ['warning', 'invalid-interval', 9, 'A->B.emit.checkpoints.interval.seconds'],
       ['error', 'unknown-replication-policy', 10, 'replication.policy.class'],
       ['error', 'removed-key', 11, 'topics.blacklist'],
       ['error', 'removed-key', 12, 'A->B.groups.blacklist'],
@@ -91,7 +91,7 @@ describe('each validation rule', () => {
     ]);
   });
 
-  it('reports negative, non-numeric and oversized numbers; warns on zero intervals', () => {
+  it('reports negative, non-numeric and oversized numbers; warns on zero and negative intervals', () => {
     expect(
       summary(
         problemsOf(
@@ -105,7 +105,7 @@ describe('each validation rule', () => {
         ),
       ),
     ).toEqual([
-      ['error', 'invalid-interval', 4, 'A->B.sync.topic.configs.interval.seconds'],
+      ['warning', 'invalid-interval', 4, 'A->B.sync.topic.configs.interval.seconds'],
       ['error', 'invalid-interval', 5, 'A->B.emit.heartbeats.interval.seconds'],
       ['error', 'invalid-value', 6, 'A->B.offset.lag.max'],
       ['warning', 'invalid-interval', 7, 'A->B.refresh.groups.interval.seconds'],
@@ -202,17 +202,68 @@ describe('each validation rule', () => {
       problemsOf(
         'dedicated.mode.enable.internal.rest = true',
         'offset.storage.replication.factor = 3',
-        'tasks.max = 2',
+        'tasks.max = 1',
         'key.converter = org.apache.kafka.connect.converters.ByteArrayConverter',
         'listeners = http://:8083',
         'ssl.endpoint.identification.algorithm = https',
         'A->B.producer.override.acks = all',
-        'A->B.transforms = x',
         'A->B.errors.tolerance = none',
+        'A->B.consumer.client.rack = rack-1',
+        'B.producer.linger.ms = 0',
+        'A.consumer.max.poll.records = 100',
         'A->B.source.cluster.alias = A',
         'A->B.exactly.once.support = requested',
       ),
     ).toEqual([]);
+  });
+
+  it('warns, naming the key and what happens instead, about keys MM2 applies and we do not', () => {
+    const problems = problemsOf(
+      'transforms = drop', // 4
+      'transforms.drop.type = org.apache.kafka.connect.transforms.Filter', // 5
+      'A->B.predicates = p', // 6
+      'A->B.predicates.p.type = x', // 7
+      'tasks.max = 4', // 8
+      'A->B.consumer.poll.timeout.ms = 500', // 9
+      'B.offset.flush.interval.ms = 10000', // 10
+      'A->B.offset.flush.interval.ms = 10000', // 11
+      'A.producer.buffer.memory = 1', // 12
+      'A->B.consumer.session.timeout.ms = 1', // 13
+      'A->B.target.producer.override.enable.idempotence = true', // 14
+      'A->B.admin.retries = 3', // 15
+      'A->B.producer.linger.ms = 20', // 16
+      'A->B.producer.acks = 0', // 17
+      'A->B.consumer.fetch.min.bytes = lots', // 18
+    );
+    expect(summary(problems)).toEqual([
+      ['warning', 'ignored-key', 4, 'transforms'],
+      ['warning', 'ignored-key', 5, 'transforms.drop.type'],
+      ['warning', 'ignored-key', 6, 'A->B.predicates'],
+      ['warning', 'ignored-key', 7, 'A->B.predicates.p.type'],
+      ['warning', 'ignored-key', 8, 'tasks.max'],
+      ['warning', 'ignored-key', 9, 'A->B.consumer.poll.timeout.ms'],
+      ['warning', 'ignored-key', 10, 'B.offset.flush.interval.ms'],
+      ['warning', 'ignored-key', 11, 'A->B.offset.flush.interval.ms'],
+      ['warning', 'ignored-key', 12, 'A.producer.buffer.memory'],
+      ['warning', 'ignored-key', 13, 'A->B.consumer.session.timeout.ms'],
+      ['warning', 'ignored-key', 14, 'A->B.target.producer.override.enable.idempotence'],
+      ['warning', 'ignored-key', 15, 'A->B.admin.retries'],
+      ['warning', 'ignored-key', 16, 'A->B.producer.linger.ms'],
+      ['warning', 'invalid-value', 17, 'A->B.producer.acks'],
+      ['error', 'invalid-value', 18, 'A->B.consumer.fetch.min.bytes'],
+    ]);
+    const message = (key: string) => problems.find((p) => p.key === key)!.message;
+    expect(message('transforms')).toContain('records are copied byte for byte');
+    expect(message('tasks.max')).toContain('leases');
+    expect(message('A->B.consumer.poll.timeout.ms')).toContain('fetch.max.wait.ms');
+    expect(message('A.producer.buffer.memory')).toBe('producer buffer.memory is not applied: the producers run with their own value for it');
+    expect(message('A->B.producer.linger.ms')).toContain('sent as soon as');
+    expect(message('A->B.producer.acks')).toContain('written with acks=1');
+    expect(problems.find((p) => p.key === 'A->B.consumer.session.timeout.ms')!.hint).toContain('fetch.max.wait.ms');
+  });
+
+  it('warns that an exactly-once flow writes with acks=all whatever the override says', () => {
+    expect(summary(problemsOf('A->B.enabled = true', 'A->B.exactly.once.enabled = true', 'B.producer.acks = 1'))).toEqual([['warning', 'conflict', undefined, 'A->B.producer.acks']]);
   });
 
   it('checks cross-key rules', () => {

@@ -98,6 +98,8 @@ export interface PartitionConsumerOptions {
   maxBytes?: number;
   /** @default 1 */
   minBytes?: number;
+  /** The consumer's rack, so brokers with rack-aware replica selection serve fetches from a nearby replica. */
+  rackId?: string;
   /** How long the broker may hold a fetch for new data. @default 500 */
   maxWaitTimeMs?: number;
   /** @default 30000 */
@@ -395,6 +397,7 @@ export class PartitionConsumer {
       maxBytesPerPartition: o.maxBytesPerPartition,
       maxBytes: o.maxBytes,
       minBytes: o.minBytes,
+      ...(o.rackId ? { rackId: o.rackId } : {}),
       maxWaitTimeInMs: o.maxWaitTimeMs ?? 500,
       sessionTimeout: o.sessionTimeoutMs ?? 30_000,
       rebalanceTimeout: o.rebalanceTimeoutMs ?? 60_000,

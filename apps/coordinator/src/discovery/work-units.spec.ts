@@ -27,4 +27,22 @@ describe('workUnits', () => {
     expect(flow.enabled).toBe(false);
     expect(workUnits([flow], [], discovered, new Set())).toEqual([]);
   });
+
+  it('leases no checkpoints, ACL sync or heartbeats when their MM2 intervals are negative', () => {
+    const negative = loadMirrorConfigOrThrow(
+      [
+        'clusters = A, B',
+        'A.bootstrap.servers = a:1',
+        'B.bootstrap.servers = b:1',
+        'A->B.enabled = true',
+        'emit.checkpoints.interval.seconds = -1',
+        'sync.topic.acls.interval.seconds = -1',
+        'emit.heartbeats.interval.seconds = -1',
+      ].join('\n'),
+      { env: {}, readFile: () => '' },
+    );
+    expect(workUnits(negative.flows, heartbeatFlows(negative), discovered, new Set()).sort()).toEqual(
+      ['topics/A->B', 'partition/A->B/orders/0', 'partition/A->B/orders/1'].sort(),
+    );
+  });
 });

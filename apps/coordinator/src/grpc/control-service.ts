@@ -4,6 +4,7 @@ import type { Logger } from '@mirrormaker/observability';
 import { OffsetSyncServiceClient, type ControlServiceServer, type FlowRef } from '@mirrormaker/proto';
 import { isConfigRejected } from '../config/config-rejected';
 import type { Coordinator } from '../coordinator';
+import { toConfigProblem } from '../status/status-view';
 
 const flowName = (ref: FlowRef | undefined) => `${ref?.source ?? ''}->${ref?.target ?? ''}`;
 
@@ -64,7 +65,7 @@ export function controlServiceHandlers(coordinator: Coordinator, logger: Logger)
       const { revision, warnings } = await coordinator.applyConfig(text, req.dryRun);
       return {
         configRevision: BigInt(revision.revision),
-        warnings: warnings.map((w) => ({ severity: w.severity, line: w.line ?? 0, key: w.key ?? '', message: w.message, hint: w.hint ?? '' })),
+        warnings: warnings.map(toConfigProblem),
       };
     }),
     patchFlow: unary(log, 'PatchFlow', async (req) => {

@@ -1,6 +1,6 @@
-import type { MirrorConfig } from '@mirrormaker/config';
+import type { MirrorConfig, Problem } from '@mirrormaker/config';
 import { parseUnitId, unitId, type LeaseTable } from '@mirrormaker/lease';
-import type { ErrorReport, FlowStatus, InstanceStatus, PartitionStatus, UnitProgress } from '@mirrormaker/proto';
+import type { ConfigProblem, ErrorReport, FlowStatus, InstanceStatus, PartitionStatus, UnitProgress } from '@mirrormaker/proto';
 import { protoKindOf } from '@mirrormaker/service-kit';
 import type { FlowDiscovery } from '../discovery/flow-discovery-result';
 
@@ -73,4 +73,9 @@ export function instanceStatuses(inputs: Pick<StatusInputs, 'leases' | 'versionO
     draining: i.draining,
     version: inputs.versionOf(i.id) ?? '',
   }));
+}
+
+/** A config problem as the control API shows it (0 and '' where the problem has no line or key). */
+export function toConfigProblem(problem: Problem): ConfigProblem {
+  return { severity: problem.severity, line: problem.line ?? 0, key: problem.key ?? '', message: problem.message, hint: problem.hint };
 }

@@ -24,7 +24,6 @@ export const FAST_TIMINGS: Partial<DataMirrorTimings> = {
   remoteTopicRecheckMs: 200,
   batchRetryMs: 300,
   stalledRetryMs: 1000,
-  fetchMaxWaitMs: 100,
 };
 
 export function mm2Properties(extra: string[] = []): string {
@@ -39,6 +38,8 @@ export function flowProperties(source: { alias: string; bootstrap: string }, tar
     `${source.alias}.bootstrap.servers = ${source.bootstrap}`,
     `${target.alias}.bootstrap.servers = ${target.bootstrap}`,
     `${source.alias}->${target.alias}.enabled = true`,
+    // Short fetch waits, so waits in tests are short.
+    `${source.alias}->${target.alias}.consumer.fetch.max.wait.ms = 100`,
     'replication.factor = 1',
     'offset-syncs.topic.replication.factor = 1',
     'checkpoints.topic.replication.factor = 1',

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkHealth, listServicesByReflection } from './service-probe';
 import { runServiceToExit, spawnService, type SpawnedService } from './spawn-service';
 
@@ -62,6 +65,17 @@ export function describeServiceProcess(contract: ServiceProcessContract): void {
       expect(run.code).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toContain('--no-such-flag');
+    });
+
+    it('exits non-zero with one line naming the config file, the line, the key and the fix of a config error', async () => {
+      const dir = mkdtempSync(join(tmpdir(), `${app}-config-`));
+      const path = join(dir, 'mm2.properties');
+      writeFileSync(path, ['clusters = A, B', 'A.bootstrap.servers = a:9092', 'B.bootstrap.servers = b:9092', 'A->B.topics = or\\u00Gders'].join('\n'));
+      const run = await runServiceToExit(app, [...base, '--config', path]);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain(path);
+      expect(run.stderr).toMatch(/line 4 A->B\.topics: malformed \\uXXXX escape .*\(fix: /);
     });
 
     it('exits non-zero with one line naming an unreadable config file', async () => {
