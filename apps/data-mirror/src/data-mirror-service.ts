@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { isMirrorConfigError, loadMirrorConfigOrThrow, type MirrorConfig } from '@mirrormaker/config';
 import { ServiceKind } from '@mirrormaker/proto';
-import { LeaseClient, MIRRORMAKER_VERSION, ServiceError, type ServiceSpec } from '@mirrormaker/service-kit';
+import { LeaseClient, MIRRORMAKER_VERSION, providerFileReader, ServiceError, type ServiceFlags, type ServiceSpec } from '@mirrormaker/service-kit';
 import { DataMirror } from './data-mirror';
 import { DEFAULT_TIMINGS, type DataMirrorTimings } from './timings';
 
@@ -10,9 +9,9 @@ export interface DataMirrorServiceOptions {
   timings?: Partial<DataMirrorTimings>;
 }
 
-function loadConfig(text: string): MirrorConfig {
+function loadConfig(text: string, flags: ServiceFlags): MirrorConfig {
   try {
-    return loadMirrorConfigOrThrow(text, { env: process.env, readFile: (path) => readFileSync(path, 'utf8') });
+    return loadMirrorConfigOrThrow(text, { env: process.env, readFile: providerFileReader(flags) });
   } catch (err) {
     if (isMirrorConfigError(err)) {
       const first = err.problems.find((p) => p.severity === 'error');
@@ -40,7 +39,7 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
         logger.warn('no --config given: this instance takes no work (pass the mm2.properties the coordinator uses)');
         return { grpcServices: [], health: () => ({ healthy: true, details: { units: 0, config: false } }), stop: async () => undefined };
       }
-      const config = loadConfig(configText);
+      const config = loadConfig(configText, flags);
       const mirror = new DataMirror({ config, instanceId: flags.instanceId, logger, registry: metrics, timings });
       const leases = new LeaseClient({
         coordinator: flags.coordinator!,
