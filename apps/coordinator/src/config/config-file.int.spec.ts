@@ -8,20 +8,11 @@ import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { coordinatorService } from '../coordinator-service';
+import { controlCall } from '../testing/control-call';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 
-function call<Res>(client: ControlServiceClient, method: string, req: object): Promise<Res> {
-  return new Promise((resolve, reject) =>
-    (client as unknown as Record<string, (r: object, m: grpc.Metadata, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>)[method](
-      req,
-      new grpc.Metadata(),
-      { deadline: Date.now() + 15_000 },
-      (err, res) => (err ? reject(err) : resolve(res)),
-    ),
-  );
-}
-
+const call = <Res>(client: ControlServiceClient, method: string, req: object) => controlCall<object, Res>(client, method, req);
 const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (err: grpc.ServiceError) => err);
 
 /** Every record value of the config topic, as the bytes Kafka holds (decoded as text). */
