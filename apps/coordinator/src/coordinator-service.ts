@@ -1,5 +1,5 @@
 import { ControlServiceService, LeaseServiceService } from '@mirrormaker/proto';
-import { leaseServiceHandlers, MIRRORMAKER_VERSION, ServiceError, type ServiceSpec } from '@mirrormaker/service-kit';
+import { leaseServiceHandlers, MIRRORMAKER_VERSION, providerFileReader, ServiceError, type ServiceSpec } from '@mirrormaker/service-kit';
 import { isConfigRejected } from './config/config-rejected';
 import { Coordinator } from './coordinator';
 import { controlServiceHandlers } from './grpc/control-service';
@@ -16,9 +16,10 @@ export const coordinatorService: ServiceSpec = {
     const coordinator = new Coordinator({
       logger,
       metrics,
-      fileText: configText,
+      file: flags.configPath === undefined || configText === undefined ? undefined : { path: flags.configPath, text: configText },
       fileReplacesStored: flags.switches['config-replaces-stored'] ?? false,
       env: process.env,
+      readFile: providerFileReader(flags),
     });
     try {
       coordinator.start();

@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { coordinatorService } from './coordinator-service';
+import { controlCall as call } from './testing/control-call';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,17 +27,6 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined> |
     if (Date.now() - began > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await sleep(200);
   }
-}
-
-function call<Req, Res>(client: ControlServiceClient, method: string, req: Req): Promise<Res> {
-  return new Promise((resolve, reject) =>
-    (client as unknown as Record<string, (r: Req, m: grpc.Metadata, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>)[method](
-      req,
-      new grpc.Metadata(),
-      { deadline: Date.now() + 15_000 },
-      (err, res) => (err ? reject(err) : resolve(res)),
-    ),
-  );
 }
 
 describe('coordinator against real clusters', () => {

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import {
   findFlow,
   heartbeatFlows,
+  inlineSecretProblems,
   loadMirrorConfig,
   redactProperties,
   type MirrorConfig,
   type Problem,
+  type ProviderSources,
 } from '@mirrormaker/config';
 import { createKafkaClient, KafkaAdmin, type KafkaClient } from '@mirrormaker/kafka';
 import { parseUnitId } from '@mirrormaker/lease';
@@ -13,8 +14,10 @@ import type { Logger, Registry } from '@mirrormaker/observability';
 import type { ErrorReport, Flow, GetStatusResponse, InstanceStatus, UnitProgress } from '@mirrormaker/proto';
 import { Backoff, kafkaConnectionFor, LeaseManager } from '@mirrormaker/service-kit';
 import { deleteFlowProperties, patchFlowProperties, type ConfigRevision } from './config/config-revision';
+import { ConfigFileWatch } from './config/config-file-watch';
 import { ConfigRejected } from './config/config-rejected';
 import { ConfigStore } from './config/config-store';
+import { storedFileText } from './config/stored-file-text';
 import { DiscoveryLoop } from './discovery/discovery-loop';
 import { workUnits } from './discovery/work-units';
 import { flowStatuses, instanceStatuses, toConfigProblem } from './status/status-view';
@@ -22,11 +25,15 @@ import { flowStatuses, instanceStatuses, toConfigProblem } from './status/status
 export interface CoordinatorOptions {
   logger: Logger;
   metrics: Registry;
-  /** Contents of --config, if given. */
-  fileText?: string;
+  /** The --config file, if given: its path (watched for edits) and the text read at start. */
+  file?: { path: string; text: string };
   /** The file replaces a stored revision (otherwise the stored one wins). */
   fileReplacesStored: boolean;
   env: Record<string, string | undefined>;
+  /** Reads files for `${file:…}`/`${dir:…}` references; only the allowed ones (providerFileReader). */
+  readFile: (path: string) => string;
+  /** How often the --config file is checked for edits. @default 2000 */
+  fileWatchIntervalMs?: number;
 }
 
 interface ActiveConfig {
@@ -53,12 +60,13 @@ export class Coordinator {
   private startError: string | undefined;
   private initTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private fileWatch: ConfigFileWatch | undefined;
   /** Serialises config changes: each one reads the revision it replaces. */
   private changes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: CoordinatorOptions) {
     this.log = options.logger.child({ component: 'coordinator' });
-    const ours = this.parse(options.fileText ?? EMPTY).ours;
+    const ours = this.parse(options.file?.text ?? EMPTY).ours;
     this.leases = new LeaseManager(
       { ttlMs: ours.leaseTtlMs, renewIntervalMs: ours.leaseRenewIntervalMs, graceMs: ours.leaseGraceMs },
       options.logger,
@@ -75,19 +83,21 @@ export class Coordinator {
   /** Validates the file (if any) and starts; the stored revision is looked up in the background. */
   start(): void {
     this.leases.start();
-    if (this.options.fileText === undefined) {
+    const { file } = this.options;
+    if (file === undefined) {
       this.log.info('no --config given: waiting for a config through the control API');
       this.activate({ revision: 0, properties: EMPTY, paused: [], writtenAt: '' }, 'empty (no --config)');
       return;
     }
-    const problems = this.problemsOf(this.options.fileText);
+    const problems = this.problemsOf(file.text);
     if (problems.length > 0) throw new ConfigRejected(problems);
-    void this.initFromStore(new Backoff({ initialMs: 1000, maxMs: 15_000 }));
+    void this.initFromStore(storedFileText(file.text, file.path, this.log), new Backoff({ initialMs: 1000, maxMs: 15_000 }));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.initTimer);
+    await this.fileWatch?.stop();
     this.discovery.stop();
     this.leases.stop();
     await this.store?.close();
@@ -105,8 +115,12 @@ export class Coordinator {
     };
   }
 
+  private get sources(): ProviderSources {
+    return { env: this.options.env, readFile: this.options.readFile };
+  }
+
   private load(text: string): { config: MirrorConfig; problems: Problem[] } {
-    return loadMirrorConfig(text, { env: this.options.env, readFile: (path) => readFileSync(path, 'utf8') });
+    return loadMirrorConfig(text, this.sources);
   }
 
   private parse(text: string): MirrorConfig {
@@ -117,8 +131,8 @@ export class Coordinator {
     return this.load(text).problems.filter((p) => p.severity === 'error');
   }
 
-  private async initFromStore(backoff: Backoff): Promise<void> {
-    const fileText = this.options.fileText!;
+  /** `fileText`: the --config file as it is stored (secrets in it referred to, not copied). */
+  private async initFromStore(fileText: string, backoff: Backoff): Promise<void> {
     const fileConfig = this.parse(fileText);
     try {
       const store = this.storeFor(fileConfig);
@@ -134,13 +148,33 @@ export class Coordinator {
         this.activate(revision, `file, stored as revision ${revision.revision}`);
       }
       this.startError = undefined;
+      this.watchFile();
     } catch (err) {
       if (this.stopped) return;
       const delay = backoff.next();
       this.startError = `cannot read the stored config on cluster ${fileConfig.ours.coordinatorHomeCluster}: ${(err as Error).message}`;
       this.log.warn({ retryInMs: delay }, this.startError);
-      this.initTimer = setTimeout(() => void this.initFromStore(backoff), delay);
+      this.initTimer = setTimeout(() => void this.initFromStore(fileText, backoff), delay);
     }
+  }
+
+  /**
+   * From now on an edit of the --config file is a config change like ApplyConfig, whichever config
+   * won at start: saving the file is the operator's latest instruction.
+   */
+  private watchFile(): void {
+    const { file } = this.options;
+    if (file === undefined || this.stopped) return;
+    this.fileWatch = new ConfigFileWatch({
+      path: file.path,
+      initialText: file.text,
+      apply: (text) => this.change((current) => ({ ...current, properties: storedFileText(text, file.path, this.log) }), false, 'edit of the --config file'),
+      currentRevision: () => this.active?.revision.revision,
+      logger: this.options.logger,
+      metrics: this.options.metrics,
+      intervalMs: this.options.fileWatchIntervalMs,
+    });
+    this.fileWatch.start();
   }
 
   private storeFor(config: MirrorConfig): ConfigStore {
@@ -186,12 +220,17 @@ export class Coordinator {
   }
 
   /** Validates, stores (acked by Kafka) and then applies a new config text. */
-  private change(build: (current: ConfigRevision) => ConfigRevision, dryRun = false): Promise<{ revision: ConfigRevision; warnings: Problem[] }> {
+  private change(
+    build: (current: ConfigRevision) => ConfigRevision,
+    dryRun = false,
+    source = 'control API',
+  ): Promise<{ revision: ConfigRevision; warnings: Problem[] }> {
     const next = this.changes.then(async () => {
       const current = this.requireActive().revision;
       const candidate = build(current);
       const { config, problems } = this.load(candidate.properties);
-      const errors = problems.filter((p) => p.severity === 'error');
+      // Revisions are stored as written, so a secret in clear text is refused rather than stored.
+      const errors = [...problems.filter((p) => p.severity === 'error'), ...inlineSecretProblems(candidate.properties)];
       if (errors.length > 0) throw new ConfigRejected(errors);
       const warnings = problems.filter((p) => p.severity !== 'error');
       if (dryRun) return { revision: current, warnings };
@@ -199,7 +238,7 @@ export class Coordinator {
       await this.storeFor(config).ensureTopic();
       await this.storeFor(config).write(revision);
       this.log.info({ revision: revision.revision }, 'config revision stored and applied');
-      this.activate(revision, `revision ${revision.revision} via control API`);
+      this.activate(revision, `revision ${revision.revision} via ${source}`);
       return { revision, warnings };
     });
     this.changes = next.catch(() => undefined);

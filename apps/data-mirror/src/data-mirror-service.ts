@@ -26,7 +26,7 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
         logger.warn('no --config given: this instance takes no work (pass the mm2.properties the coordinator uses)');
         return { grpcServices: [], health: () => ({ healthy: true, details: { units: 0, config: false } }), stop: async () => undefined };
       }
-      const config = loadServiceConfig(configText, flags.configPath, process.env, logger);
+      const config = loadServiceConfig(configText, flags, process.env, logger);
       const mirror = new DataMirror({ config, instanceId: flags.instanceId, logger, registry: metrics, timings });
       const leases = new LeaseClient({
         coordinator: flags.coordinator!,

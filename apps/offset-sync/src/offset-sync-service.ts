@@ -71,7 +71,7 @@ export const offsetSyncService: ServiceSpec = {
         stop: async () => undefined,
       };
     }
-    const config = loadServiceConfig(configText, flags.configPath, process.env, logger);
+    const config = loadServiceConfig(configText, flags, process.env, logger);
     const unitMetrics = createOffsetSyncMetrics(metrics);
     const advertised = advertisedAddress({
       host: flags.host,

@@ -1,4 +1,4 @@
-import { resolveProviderReferences, type ProviderSources } from './config-providers';
+import { fileProviderName, resolveProviderReferences, type ProviderSources } from './config-providers';
 import type { Problem } from './problems';
 
 const declared = [
@@ -139,5 +139,33 @@ describe('resolveProviderReferences', () => {
   it('reports a missing readFile instead of failing', () => {
     const { problems } = resolve({ a: '${file:/secrets/a.properties:user}' }, [], { env: {} });
     expect(problems[0]!.message).toContain('no file reader');
+  });
+
+  it("passes on the fix a refusing file reader names instead of the generic one", () => {
+    const refusing: ProviderSources = {
+      readFile: (path) => {
+        throw Object.assign(new Error(`${path} is outside the allowed directories`), { hint: 'allow it with --config-provider-dir' });
+      },
+    };
+    const { problems } = resolve({ 'A.ssl.key.password': '${file:/etc/shadow:root}', 'C.token': '${dir:/etc:shadow}' }, [], refusing);
+    expect(problems.map((p) => [p.key, p.message, p.hint])).toEqual([
+      ['A.ssl.key.password', 'cannot read /etc/shadow: /etc/shadow is outside the allowed directories', 'allow it with --config-provider-dir'],
+      ['C.token', 'cannot read /etc/shadow: /etc/shadow is outside the allowed directories', 'allow it with --config-provider-dir'],
+    ]);
+  });
+});
+
+describe('fileProviderName', () => {
+  it('is file for the implicit providers, else the declared FileConfigProvider, else none', () => {
+    expect(fileProviderName([])).toBe('file');
+    expect(fileProviderName(declared)).toBe('file');
+    expect(
+      fileProviderName([
+        { key: 'config.providers', value: 'vault, secrets' },
+        { key: 'config.providers.vault.class', value: 'EnvVarConfigProvider' },
+        { key: 'config.providers.secrets.class', value: 'org.apache.kafka.common.config.provider.FileConfigProvider' },
+      ]),
+    ).toBe('secrets');
+    expect(fileProviderName([{ key: 'config.providers', value: 'env' }, { key: 'config.providers.env.class', value: 'EnvVarConfigProvider' }])).toBeUndefined();
   });
 });

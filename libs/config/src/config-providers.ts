@@ -7,7 +7,10 @@ import { javaTrim, parseList, simpleName } from './value-parsers';
 export interface ProviderSources {
   /** Environment for `${env:NAME}`; missing means an empty environment. */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Returns a file's text for `${file:path:key}` (a .properties file) and `${dir:path:name}`. */
+  /**
+   * Returns a file's text for `${file:path:key}` (a .properties file) and `${dir:path:name}`. A
+   * refusal may carry a `hint` (the fix), which then replaces the generic one in the problem.
+   */
   readonly readFile?: (path: string) => string;
 }
 
@@ -112,6 +115,24 @@ export function resolveProviderReferences<E extends ResolvableEntry>(
   return { entries: resolved, provided };
 }
 
+function providerKind(className: string): ProviderKind | undefined {
+  return Object.entries(PROVIDER_CLASSES).find(([full]) => full === className || simpleName(full) === className)?.[1];
+}
+
+/**
+ * The name under which `${name:path:key}` reads a properties file: `file` when `config.providers`
+ * is not declared (the implicit providers), else the first declared FileConfigProvider, if any.
+ */
+export function fileProviderName(entries: readonly ResolvableEntry[]): string | undefined {
+  const byKey = new Map(entries.map((e) => [e.key, e.value]));
+  const declaration = byKey.get(CONFIG_PROVIDERS_KEY);
+  if (declaration === undefined) return 'file';
+  return parseList(declaration).find((name) => {
+    const className = byKey.get(`${CONFIG_PROVIDERS_KEY}.${name}.class`);
+    return className !== undefined && providerKind(javaTrim(className)) === 'file';
+  });
+}
+
 function declaredProviders(byKey: Map<string, ResolvableEntry>, problems: Problem[]): Map<string, ProviderDefinition> {
   const providers = new Map<string, ProviderDefinition>();
   const declaration = byKey.get(CONFIG_PROVIDERS_KEY);
@@ -135,7 +156,7 @@ function declaredProviders(byKey: Map<string, ResolvableEntry>, problems: Proble
       continue;
     }
     const className = javaTrim(classEntry.value);
-    const kind = Object.entries(PROVIDER_CLASSES).find(([full]) => full === className || simpleName(full) === className)?.[1];
+    const kind = providerKind(className);
     if (kind === undefined) {
       problems.push({
         severity: 'error',
@@ -224,7 +245,7 @@ function lookUpFile(
     fileCache.set(path, data);
   }
   if (data instanceof Error) {
-    return { message: `cannot read ${path}: ${data.message}`, hint: 'check that the file exists and is readable' };
+    return { message: `cannot read ${path}: ${data.message}`, hint: readFailureHint(data) };
   }
   const value = data[key];
   if (value === undefined) {
@@ -244,6 +265,12 @@ function readPropertiesFile(path: string, sources: ProviderSources): Record<stri
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/** The fix a refusing reader named, else the usual one. */
+function readFailureHint(error: unknown): string {
+  const hint = (error as { hint?: unknown } | undefined)?.hint;
+  return typeof hint === 'string' ? hint : 'check that the file exists and is readable';
 }
 
 function lookUpDirectory(
@@ -266,7 +293,7 @@ function lookUpDirectory(
   try {
     return sources.readFile(file);
   } catch (error) {
-    return { message: `cannot read ${file}: ${(error as Error).message}`, hint: 'check that the file exists and is readable' };
+    return { message: `cannot read ${file}: ${(error as Error).message}`, hint: readFailureHint(error) };
   }
 }
 

@@ -1,4 +1,4 @@
-export { parseProperties, formatProperties, type ParsedProperties, type PropertyEntry } from './java-properties';
+export { parseProperties, formatProperties, replacePropertyValues, type ParsedProperties, type PropertyEntry } from './java-properties';
 export {
   loadMirrorConfig,
   loadMirrorConfigOrThrow,
@@ -58,6 +58,7 @@ export {
   workerConfig,
 } from './flow-accessors';
 export { REDACTED, isSensitiveKey, redact, redactProperties, redactedJson } from './redaction';
+export { findInlineSecrets, inlineSecretProblems, referInlineSecretsTo, type InlineSecret, type SecretsReferred } from './inline-secrets';
 export {
   JSON_FORMAT_VERSION,
   fromJson,

@@ -1,4 +1,4 @@
-import { formatProperties, parseProperties } from './java-properties';
+import { formatProperties, parseProperties, replacePropertyValues } from './java-properties';
 import { formatProblem } from './problems';
 
 const pairs = (text: string): Array<[string, string]> => parseProperties(text).entries.map((e) => [e.key, e.value]);
@@ -125,5 +125,21 @@ describe('formatProperties', () => {
     const text = formatProperties(original);
     expect(text).not.toMatch(/[^\x00-\x7f]/);
     expect(parseProperties(text).entries.map(({ key, value }) => ({ key, value }))).toEqual(original);
+  });
+});
+
+describe('replacePropertyValues', () => {
+  it('rewrites only the chosen pairs, continuation lines included, and keeps every other line', () => {
+    const text = [
+      '# secrets below',
+      'A.sasl.jaas.config = PlainLoginModule required \\',
+      '    username="u" \\',
+      '    password="p";',
+      'A.bootstrap.servers: a:9092\r',
+      'B.ssl.key.password=k',
+      '',
+    ].join('\n');
+    const out = replacePropertyValues(text, new Map([[2, '${file:/s.properties:jaas}'], [6, '${env:KEY}']]));
+    expect(out).toBe(['# secrets below', 'A.sasl.jaas.config=${file:/s.properties:jaas}', 'A.bootstrap.servers: a:9092\r', 'B.ssl.key.password=${env:KEY}', ''].join('\n'));
   });
 });

@@ -146,6 +146,29 @@ export function formatProperties(entries: ReadonlyArray<{ key: string; value: st
   return entries.map(({ key, value }) => `${escapeKey(key)}=${escapeValue(value)}`).join('\n') + '\n';
 }
 
+/**
+ * Gives the pairs that start on the given lines (1-based, as in `PropertyEntry.line`) new values and
+ * keeps every other line of `text` as it was, comments and layout included.
+ */
+export function replacePropertyValues(text: string, valuesByLine: ReadonlyMap<number, string>): string {
+  const byLine = new Map(parseProperties(text).entries.filter((e) => valuesByLine.has(e.line)).map((e) => [e.line, e]));
+  // Odd indexes hold the line breaks, so the text comes back with the ones it had.
+  const parts = text.replace(/^\uFEFF/, '').split(/(\r\n|\r|\n)/);
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    const entry = byLine.get(i / 2 + 1);
+    if (entry === undefined) {
+      out.push(parts[i]!, parts[i + 1] ?? '');
+      continue;
+    }
+    out.push(formatProperties([{ key: entry.key, value: valuesByLine.get(entry.line)! }]).trimEnd());
+    // Skip the continuation lines of the pair being replaced.
+    while (endsWithOddBackslashes(parts[i]!) && i + 2 < parts.length) i += 2;
+    out.push(parts[i + 1] ?? '');
+  }
+  return out.join('');
+}
+
 /** A `#` comment line block; each line of `text` becomes one comment line. */
 export function formatComment(text: string): string {
   return text

@@ -17,6 +17,7 @@ export const PROBLEM_CODES = [
   'ignored-key',
   'provider',
   'security',
+  'inline-secret',
   'conflict',
   'invalid-json',
 ] as const;

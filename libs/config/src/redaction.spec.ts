@@ -14,6 +14,7 @@ describe('redaction', () => {
       'A->B.producer.override.ssl.truststore.password',
       'ssl.keystore.key',
       'basic.auth.client.secret',
+      'A.basic.auth.user.info',
       'SECRET_TOKEN',
     ]) {
       expect(isSensitiveKey(key)).toBe(true);

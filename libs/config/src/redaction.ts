@@ -7,7 +7,8 @@ import type { SaslSettings, SecurityConfig, SslSettings } from './security';
 
 export { REDACTED };
 
-const SENSITIVE_NAME = /password|secret|(^|\.)sasl\.jaas\.config$|(^|\.)ssl\.keystore\.key$|(^|\.)ssl\.keystore\.certificate\.chain$/i;
+const SENSITIVE_NAME =
+  /password|secret|(^|\.)sasl\.jaas\.config$|(^|\.)ssl\.keystore\.key$|(^|\.)ssl\.keystore\.certificate\.chain$|(^|\.)basic\.auth\.user\.info$/i;
 
 /** Key names whose values are always hidden, wherever they appear (`A.consumer.ssl.key.password` too). */
 export function isSensitiveKey(key: string): boolean {

@@ -12,6 +12,7 @@ export { workUnitMessage } from './leases/work-unit-mapping';
 export { Backoff, type BackoffOptions } from './backoff';
 export { kafkaConnectionFor } from './kafka-connection';
 export { loadServiceConfig } from './load-service-config';
+export { providerFileReader, PROVIDER_DIR_FLAG } from './provider-file-reader';
 export { PeriodicLoop } from './units/periodic-loop';
 export { nextDelayMs, type RunOutcome } from './units/retry-delay';
 export { resolveUnitFlow, type UnitFlow } from './units/unit-flow';

@@ -1,20 +1,22 @@
-import { readFileSync } from 'node:fs';
 import { formatProblem, hasErrors, loadMirrorConfig, type MirrorConfig } from '@mirrormaker/config';
 import type { Logger } from '@mirrormaker/observability';
 import { ServiceError } from './errors';
+import { providerFileReader } from './provider-file-reader';
+import type { ServiceFlags } from './service-flags';
 
 /**
  * Reads mm2.properties text into the config model. Warnings are logged; errors end the start-up
- * with one line naming the first error and how many there are.
+ * with one line naming the first error and how many there are. Provider references read only files
+ * the flags allow (see providerFileReader).
  */
 export function loadServiceConfig(
   text: string,
-  path: string | undefined,
+  flags: Pick<ServiceFlags, 'configPath' | 'configProviderDirs'>,
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
 ): MirrorConfig {
-  const { config, problems } = loadMirrorConfig(text, { env, readFile: (file) => readFileSync(file, 'utf8') });
-  const where = path ?? 'the config';
+  const { config, problems } = loadMirrorConfig(text, { env, readFile: providerFileReader(flags) });
+  const where = flags.configPath ?? 'the config';
   if (hasErrors(problems)) {
     const errors = problems.filter((p) => p.severity === 'error');
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more error(s))` : '';

@@ -14,6 +14,12 @@ describe('parseServiceFlags', () => {
     expect(parseServiceFlags('c', [], {}, defaults).switches).toEqual({ 'config-replaces-stored': false });
   });
 
+  it('reads allowed provider directories repeated or comma-separated, or from MM_CONFIG_PROVIDER_DIR', () => {
+    expect(parseServiceFlags('c', ['--config-provider-dir', '/a,/b', '--config-provider-dir', '/c'], { MM_CONFIG_PROVIDER_DIR: '/x' }, defaults).configProviderDirs).toEqual(['/a', '/b', '/c']);
+    expect(parseServiceFlags('c', [], { MM_CONFIG_PROVIDER_DIR: '/x, /y' }, defaults).configProviderDirs).toEqual(['/x', '/y']);
+    expect(parseServiceFlags('c', [], {}, defaults).configProviderDirs).toEqual([]);
+  });
+
   it.each([
     [['--grpc-port', '70000'], /--grpc-port must be a port number/],
     [['--log-level', 'loud'], /--log-level must be one of/],

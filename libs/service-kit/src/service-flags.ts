@@ -6,6 +6,11 @@ import { ServiceError } from './errors';
 export interface ServiceFlags {
   /** mm2.properties path (`--config`, `MM_CONFIG`). */
   configPath?: string;
+  /**
+   * Directories `${file:…}`/`${dir:…}` references may read (`--config-provider-dir`, repeatable or
+   * comma-separated; `MM_CONFIG_PROVIDER_DIR`). Empty means the default: the directory of `--config`.
+   */
+  configProviderDirs: string[];
   /** host:port of the coordinator's gRPC server (`--coordinator`, `MM_COORDINATOR`). */
   coordinator?: string;
   /** @default '0.0.0.0' (`--host`, `MM_HOST`) */
@@ -40,6 +45,8 @@ export function usage(service: string, defaults: FlagDefaults): string {
   return [
     `usage: ${service} [options]`,
     '  --config <path>            mm2.properties (MM_CONFIG)',
+    '  --config-provider-dir <d>  a directory ${file:...} and ${dir:...} references may read; repeatable or',
+    '                             comma-separated, default the directory of --config (MM_CONFIG_PROVIDER_DIR)',
     '  --coordinator <host:port>  coordinator gRPC address (MM_COORDINATOR)',
     '  --host <addr>              listen address, default 0.0.0.0 (MM_HOST)',
     `  --grpc-port <n>            gRPC port, default ${defaults.grpcPort} (MM_GRPC_PORT)`,
@@ -68,7 +75,7 @@ export function parseServiceFlags(
   env: Record<string, string | undefined>,
   defaults: FlagDefaults,
 ): ServiceFlags {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -76,6 +83,7 @@ export function parseServiceFlags(
       allowPositionals: false,
       options: {
         config: { type: 'string' },
+        'config-provider-dir': { type: 'string', multiple: true },
         coordinator: { type: 'string' },
         host: { type: 'string' },
         'grpc-port': { type: 'string' },
@@ -105,8 +113,10 @@ export function parseServiceFlags(
   if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs <= 0) {
     throw new ServiceError('BAD_FLAG', `--shutdown-timeout-ms must be a positive integer, got '${shutdownRaw}'`);
   }
+  const providerDirs = (values['config-provider-dir'] as string[] | undefined) ?? (env.MM_CONFIG_PROVIDER_DIR === undefined ? [] : [env.MM_CONFIG_PROVIDER_DIR]);
   return {
     configPath: str('config', 'MM_CONFIG'),
+    configProviderDirs: providerDirs.flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== ''),
     coordinator,
     host: str('host', 'MM_HOST') ?? '0.0.0.0',
     grpcPort: parsePort('grpc-port', str('grpc-port', 'MM_GRPC_PORT'), defaults.grpcPort),

@@ -67,6 +67,7 @@ export async function startMirror(options: { coordinator: string; configText: st
   const registry = createMetricsRegistry({ service: 'data-mirror', version: 'test' });
   const flags: ServiceFlags = {
     coordinator: options.coordinator,
+    configProviderDirs: [],
     host: '127.0.0.1',
     grpcPort: 0,
     metricsPort: 0,

@@ -48,7 +48,7 @@ export function leasedUnitService<M>(options: LeasedUnitServiceOptions<M>): Serv
         logger.warn('no --config (MM_CONFIG) given: not asking the coordinator for work');
         return { grpcServices: [], health: () => ({ healthy: true, details: { idle: 'no config' } }), stop: async () => undefined };
       }
-      const config = loadServiceConfig(configText, flags.configPath, process.env, logger);
+      const config = loadServiceConfig(configText, flags, process.env, logger);
       const unitMetrics = options.createMetrics(metrics);
       const held = new Map<string, HeldUnit>();
       const leases = new LeaseClient({
