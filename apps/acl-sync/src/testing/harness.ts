@@ -59,22 +59,6 @@ export function superAdmin(role: ClusterRole): KafkaAdmin {
   return new KafkaAdmin(superClient(role));
 }
 
-/** Polls `probe` until it returns a value other than undefined; fails with `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** A SASL/PLAIN client on a test cluster as one of its ACL-bound users. */
 export function userClient(role: ClusterRole, user: 'alice' | 'bob'): KafkaClient {
   const info = testClusters()[role];
