@@ -1,7 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { KafkaAdmin, type KafkaClient } from '@mirrormaker/kafka';
-import type { Checkpoint } from '@mirrormaker/mm2-formats';
-import type { OffsetSync } from '@mirrormaker/offset-translation';
+import type { Checkpoint, OffsetSync } from '@mirrormaker/mm2-formats';
 import { OffsetSyncServiceClient, type TranslateOffsetsResponse } from '@mirrormaker/proto';
 import { startService, type ServiceHandle } from '@mirrormaker/service-kit';
 import { startTestCoordinator, type TestCoordinator } from '@mirrormaker/service-kit/testing';

@@ -1,4 +1,4 @@
-import type { OffsetSync } from './offset-sync';
+import type { OffsetSync } from '@mirrormaker/mm2-formats';
 import { OffsetSyncStore, SYNC_SLOTS } from './offset-sync-store';
 import { OffsetSyncWriterState } from './offset-sync-writer-state';
 import { SeededRandom } from './testing/seeded-random';

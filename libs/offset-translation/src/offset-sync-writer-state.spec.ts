@@ -1,5 +1,5 @@
+import type { OffsetSync } from '@mirrormaker/mm2-formats';
 import { isOffsetTranslationError } from './errors';
-import type { OffsetSync } from './offset-sync';
 import { OffsetSyncWriterState } from './offset-sync-writer-state';
 import { SeededRandom } from './testing/seeded-random';
 
