@@ -1,6 +1,7 @@
 import { findFlow, loadMirrorConfigOrThrow } from '@mirrormaker/config';
-import { KafkaError, type AclBinding } from '@mirrormaker/kafka';
+import { KafkaError } from '@mirrormaker/kafka';
 import { createLogger } from '@mirrormaker/observability';
+import type { AclBinding } from '@mirrormaker/replication-policy';
 import { eventually } from '@mirrormaker/testing';
 import { Registry } from 'prom-client';
 import { aclRules } from './acl-rules';

@@ -1,4 +1,5 @@
-import { KafkaProducer, PartitionConsumer, isKafkaError, type AclBinding, type AclBindingFilter } from '@mirrormaker/kafka';
+import { KafkaProducer, PartitionConsumer, isKafkaError, type AclBindingFilter } from '@mirrormaker/kafka';
+import type { AclBinding } from '@mirrormaker/replication-policy';
 import { eventually, testClusters, uniqueName } from '@mirrormaker/testing';
 import { aclSyncService } from './acl-sync-service';
 import { startWithUnits, superAdmin, superClient, userClient, type RunningTestService } from './testing/harness';

@@ -1,5 +1,5 @@
+import type { AclBinding } from '@mirrormaker/replication-policy';
 import { eventually, uniqueName } from '@mirrormaker/testing';
-import type { AclBinding } from './acl-binding';
 import { KafkaAdmin } from './admin-port';
 import { isKafkaError } from './errors';
 import { clientFor } from './integration-helpers';
