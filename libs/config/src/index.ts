@@ -1,4 +1,4 @@
-export { parseProperties, formatProperties, type ParsedProperties, type PropertyEntry } from './java-properties';
+export { parseProperties, formatComment, formatProperties, type ParsedProperties, type PropertyEntry } from './java-properties';
 export {
   loadMirrorConfig,
   loadMirrorConfigOrThrow,
