@@ -1,8 +1,8 @@
 import { KafkaProducer, PartitionConsumer, isKafkaError, type AclBindingFilter } from '@mirrormaker/kafka';
 import type { AclBinding } from '@mirrormaker/replication-policy';
+import { startWithUnits, superAdmin, superClient, userClient, type RunningTestService } from '@mirrormaker/service-kit/testing';
 import { eventually, testClusters, uniqueName } from '@mirrormaker/testing';
 import { aclSyncService } from './acl-sync-service';
-import { startWithUnits, superAdmin, superClient, userClient, type RunningTestService } from './testing/harness';
 
 jest.setTimeout(90_000);
 

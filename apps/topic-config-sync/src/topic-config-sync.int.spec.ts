@@ -1,5 +1,6 @@
+import { startWithUnits, superAdmin, type RunningTestService } from '@mirrormaker/service-kit/testing';
 import { eventually, testClusters, uniqueName } from '@mirrormaker/testing';
-import { overridesOf, startWithUnits, superAdmin, type RunningTestService } from './testing/harness';
+import { overridesOf } from './testing/overrides';
 import { topicConfigSyncService } from './topic-config-sync-service';
 
 jest.setTimeout(90_000);
