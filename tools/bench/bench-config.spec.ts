@@ -1,4 +1,4 @@
-import { parseProperties } from '@mirrormaker/testing';
+import { parseProperties } from '@mirrormaker/config';
 import {
   FULL_CHECKPOINT_PHASE,
   FULL_WORKLOADS,
@@ -14,6 +14,9 @@ import {
   scaleWorkloads,
   workloadBytes,
 } from './bench-config';
+
+/** Last value of each key, as Java reads the file. */
+const propertiesOf = (text: string): Record<string, string> => Object.fromEntries(parseProperties(text).entries.map((e) => [e.key, e.value]));
 
 const input = () => ({ names: runNames('ab12', 3, 'bench-100b-ab12'), sourceBootstrap: '127.0.0.1:1001', targetBootstrap: '127.0.0.1:2001', tasks: 8 });
 
@@ -37,7 +40,7 @@ describe('bench config', () => {
   });
 
   it('gives Apache MM2 one flow, tasks.max = partitions and the shared producer tuning', () => {
-    const props = parseProperties(apacheMm2Properties(input()));
+    const props = propertiesOf(apacheMm2Properties(input()));
     expect(props['clusters']).toBe('sab12r3, tab12r3');
     expect(props['sab12r3.bootstrap.servers']).toBe('127.0.0.1:1001');
     expect(props['tab12r3.bootstrap.servers']).toBe('127.0.0.1:2001');
@@ -49,8 +52,8 @@ describe('bench config', () => {
   });
 
   it('gives mirrormaker the same flow and its own config topic', () => {
-    const ours = parseProperties(mirrormakerProperties(input()));
-    const mm2 = parseProperties(apacheMm2Properties(input()));
+    const ours = propertiesOf(mirrormakerProperties(input()));
+    const mm2 = propertiesOf(apacheMm2Properties(input()));
     for (const key of ['clusters', 'sab12r3->tab12r3.topics', 'tasks.max', 'emit.checkpoints.enabled', 'sync.topic.acls.enabled', 'replication.factor']) {
       expect(ours[key]).toBe(mm2[key]);
     }
@@ -59,7 +62,7 @@ describe('bench config', () => {
 
   it('keeps checkpoints off unless the checkpoint-lag phase asks for them', () => {
     for (const text of [apacheMm2Properties(input()), mirrormakerProperties(input())]) {
-      const props = parseProperties(text);
+      const props = propertiesOf(text);
       expect(props['emit.checkpoints.enabled']).toBe('false');
       expect(props['sync.group.offsets.enabled']).toBe('false');
       expect(props['sab12r3->tab12r3.groups']).toBeUndefined();
@@ -68,7 +71,7 @@ describe('bench config', () => {
 
   it('checkpoints only the bench group, with the interval given or the mirror default', () => {
     const checkpoints = { group: 'bench-group-ab12-mm2-1s', intervalSeconds: 1, refreshGroupsSeconds: 5 };
-    const mm2 = parseProperties(apacheMm2Properties({ ...input(), checkpoints }));
+    const mm2 = propertiesOf(apacheMm2Properties({ ...input(), checkpoints }));
     expect(mm2).toMatchObject({
       'emit.checkpoints.enabled': 'true',
       'sab12r3->tab12r3.groups': 'bench-group-ab12-mm2-1s',
@@ -76,7 +79,7 @@ describe('bench config', () => {
       'emit.checkpoints.interval.seconds': '1',
       'sync.group.offsets.enabled': 'false',
     });
-    const ours = parseProperties(mirrormakerProperties({ ...input(), checkpoints: { ...checkpoints, intervalSeconds: undefined } }));
+    const ours = propertiesOf(mirrormakerProperties({ ...input(), checkpoints: { ...checkpoints, intervalSeconds: undefined } }));
     expect(ours['emit.checkpoints.enabled']).toBe('true');
     expect(ours['emit.checkpoints.interval.seconds']).toBeUndefined();
     expect(() => apacheMm2Properties({ ...input(), checkpoints: { ...checkpoints, group: 'a.b' } })).toThrow(/checkpoint group/);

@@ -8,27 +8,13 @@ import { createKafkaClient, IdleGroupOffsets, KafkaAdmin, KafkaProducer } from '
 import { createLogger } from '@mirrormaker/observability';
 import { ControlServiceClient } from '@mirrormaker/proto';
 import { spawnService, type SpawnedService } from '@mirrormaker/service-kit/testing';
-import { freePorts, testClusters, uniqueName } from '@mirrormaker/testing';
+import { eventually, freePorts, testClusters, uniqueName } from '@mirrormaker/testing';
 
 jest.setTimeout(180_000);
 
 const logger = createLogger({ service: 'e2e', level: 'silent' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const began = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() - began > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(500);
-  }
-}
+// Every service is its own process on a shared machine: give them time, and poll gently.
+const patiently = { timeoutMs: 60_000, intervalMs: 500 };
 
 function rpc<Res>(client: ControlServiceClient, method: string, request: object): Promise<Res> {
   const fn = (client as unknown as Record<string, (...a: unknown[]) => void>)[method]!.bind(client);
@@ -115,7 +101,7 @@ describe('mirrormaker end to end', () => {
       const offsets = await targetAdmin.listOffsets(remote);
       const total = [...offsets.values()].reduce((n, o) => n + (o.latest - o.earliest), 0n);
       return total >= 2000n ? total : undefined;
-    });
+    }, patiently);
     expect([...(await targetAdmin.listOffsets(remote)).values()].map((o) => o.latest)).toEqual([1000n, 1000n]);
 
     const caughtUp = await eventually('status with lag 0 on both partitions', async () => {
@@ -126,7 +112,7 @@ describe('mirrormaker end to end', () => {
       );
       const t = status.flows[0]?.topics.find((x) => x.sourceTopic === topic);
       return t && t.partitions.length === 2 && t.partitions.every((p) => p.holder !== '' && p.lag === 0n && p.position === 999n) ? t : undefined;
-    });
+    }, patiently);
     expect(caughtUp.remoteTopic).toBe(remote);
   });
 
@@ -145,7 +131,7 @@ describe('mirrormaker end to end', () => {
         { flow, group },
       );
       return res.offsets.length === 2 ? res.offsets : undefined;
-    });
+    }, patiently);
     for (const o of translated) {
       expect(o.topic).toBe(remote);
       const upstream = o.partition === 0 ? 600n : 734n;
@@ -163,7 +149,7 @@ describe('mirrormaker end to end', () => {
       const offsets = await targetAdmin.fetchCommittedOffsets(group, [remote]);
       const parts = offsets.get(remote);
       return parts?.size === 2 ? parts : undefined;
-    });
+    }, patiently);
     expect(committed.get(0)?.offset).toBe(translated.find((o) => o.partition === 0)!.downstreamOffset);
   });
 });

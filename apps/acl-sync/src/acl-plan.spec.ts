@@ -1,5 +1,5 @@
 import { findFlow, loadMirrorConfigOrThrow } from '@mirrormaker/config';
-import type { AclBinding } from '@mirrormaker/kafka';
+import type { AclBinding } from '@mirrormaker/replication-policy';
 import { planAcls } from './acl-plan';
 import { aclRules } from './acl-rules';
 

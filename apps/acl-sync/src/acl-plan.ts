@@ -1,5 +1,4 @@
-import { ACL_OPERATIONS, ACL_PATTERN_TYPES, ACL_PERMISSION_TYPES, ACL_RESOURCE_TYPES, type AclBinding } from '@mirrormaker/kafka';
-import { mapAclBinding, mapGroupAclBinding, type AclBinding as PolicyAclBinding } from '@mirrormaker/replication-policy';
+import { mapAclBinding, mapGroupAclBinding, type AclBinding } from '@mirrormaker/replication-policy';
 import type { AclRules } from './acl-rules';
 
 export interface AclPlan {
@@ -13,16 +12,6 @@ export interface AclPlan {
 
 const key = (b: AclBinding): string => JSON.stringify([b.resourceType, b.resourceName, b.patternType, b.principal, b.host, b.operation, b.permissionType]);
 
-const oneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
-
-/** The mapped binding in the client's types; null if it uses a value the client cannot send. */
-function sendable(b: PolicyAclBinding): AclBinding | null {
-  const { resourceType, patternType, operation, permissionType } = b;
-  if (!oneOf(ACL_RESOURCE_TYPES, resourceType) || !oneOf(ACL_PATTERN_TYPES, patternType)) return null;
-  if (!oneOf(ACL_OPERATIONS, operation) || !oneOf(ACL_PERMISSION_TYPES, permissionType)) return null;
-  return { resourceType, resourceName: b.resourceName, patternType, principal: b.principal, host: b.host, operation, permissionType };
-}
-
 /**
  * The ACLs to create on the target (mm2.md §8): each source binding mapped by MM2's rules (literal
  * topic ACLs of replicated topics, renamed to the remote topic, ALLOW WRITE dropped, ALLOW ALL
@@ -35,13 +24,12 @@ export function planAcls(sourceBindings: readonly AclBinding[], targetBindings: 
   const wanted = new Map<string, AclBinding>();
   let ignored = 0;
   for (const binding of sourceBindings) {
-    const mapped =
+    const copy =
       binding.resourceType === 'GROUP'
         ? rules.groupFilter
           ? mapGroupAclBinding(binding, rules.groupFilter)
           : null
         : mapAclBinding(binding, rules.mapping);
-    const copy = mapped === null ? null : sendable(mapped);
     if (copy === null) {
       ignored += 1;
       continue;

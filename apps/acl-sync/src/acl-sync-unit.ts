@@ -1,7 +1,8 @@
-import type { AclBinding, AclBindingFilter, KafkaAdmin } from '@mirrormaker/kafka';
+import type { AclBindingFilter, KafkaAdmin } from '@mirrormaker/kafka';
 import { isKafkaError } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
 import type { ErrorReport } from '@mirrormaker/proto';
+import type { AclBinding } from '@mirrormaker/replication-policy';
 import { Backoff, nextDelayMs, PeriodicLoop, SyncStatus, type BackoffOptions } from '@mirrormaker/service-kit';
 import { planAcls } from './acl-plan';
 import type { AclRules } from './acl-rules';

@@ -1,7 +1,8 @@
-import { KafkaProducer, PartitionConsumer, isKafkaError, type AclBinding, type AclBindingFilter } from '@mirrormaker/kafka';
-import { testClusters, uniqueName } from '@mirrormaker/testing';
+import { KafkaProducer, PartitionConsumer, isKafkaError, type AclBindingFilter } from '@mirrormaker/kafka';
+import type { AclBinding } from '@mirrormaker/replication-policy';
+import { startWithUnits, superAdmin, superClient, userClient, type RunningTestService } from '@mirrormaker/service-kit/testing';
+import { eventually, testClusters, uniqueName } from '@mirrormaker/testing';
 import { aclSyncService } from './acl-sync-service';
-import { eventually, startWithUnits, superAdmin, superClient, userClient, type RunningTestService } from './testing/harness';
 
 jest.setTimeout(90_000);
 
@@ -98,7 +99,7 @@ describe('acl-sync against real clusters', () => {
         await consumer.addPartitions([{ topic: remote, partition: 0, offset: 'earliest' }]);
         return true;
       });
-      await eventually('the records', async () => (values.length >= 3 ? true : undefined));
+      await eventually('the records', async () => values.length >= 3);
       expect(values).toEqual(['a', 'b', 'c']);
       const denied = await producer.send(remote, [{ partition: 0, key: null, value: Buffer.from('x') }]).then(
         () => undefined,
@@ -115,7 +116,7 @@ describe('acl-sync against real clusters', () => {
     const base = `http://127.0.0.1:${service.handle.metricsPort}`;
     const runs = async () => Number(/mirrormaker_acl_sync_run_duration_seconds_count\{[^}]*\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
     const before = await runs();
-    await eventually('two more runs', async () => ((await runs()) >= before + 2 ? true : undefined));
+    await eventually('two more runs', async () => (await runs()) >= before + 2);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain(`mirrormaker_acl_sync_operations_total{flow="${S}->${T}",operation="topic_acl_created"} 2`);
     expect(metrics).toContain(`mirrormaker_acl_sync_operations_total{flow="${S}->${T}",operation="group_acl_created"} 1`);

@@ -4,7 +4,7 @@ import { unitId } from '@mirrormaker/lease';
 import { createLogger, createMetricsRegistry } from '@mirrormaker/observability';
 import { ControlServiceClient, ServiceKind } from '@mirrormaker/proto';
 import { LeaseClient, startService, type ServiceHandle } from '@mirrormaker/service-kit';
-import { testClusters, uniqueName } from '@mirrormaker/testing';
+import { eventually, testClusters, uniqueName } from '@mirrormaker/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,22 +12,6 @@ import { coordinatorService } from './coordinator-service';
 import { controlCall as call } from './testing/control-call';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const began = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() - began > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(200);
-  }
-}
 
 describe('coordinator against real clusters', () => {
   const { source, target } = testClusters();
@@ -107,11 +91,9 @@ describe('coordinator against real clusters', () => {
     expect([...worker.units].filter((u) => u.startsWith('partition/')).sort()).toEqual([partitionUnit(`${prefix}.orders`, 0), partitionUnit(`${prefix}.orders`, 1)]);
   });
 
-  it('discovers and leases a topic created after start within 15 s, and a new partition', async () => {
-    const began = Date.now();
+  it('discovers and leases a topic created after start, and a new partition', async () => {
     await sourceAdmin.createTopics([{ name: `${prefix}.late`, partitions: 1, replicationFactor: 1 }]);
     await eventually('late topic leased', () => worker.units.has(partitionUnit(`${prefix}.late`, 0)));
-    expect(Date.now() - began).toBeLessThan(15_000);
 
     await sourceAdmin.createPartitions(`${prefix}.late`, 2);
     await eventually('new partition leased', () => worker.units.has(partitionUnit(`${prefix}.late`, 1)));

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { unitId } from '@mirrormaker/lease';
 import { KafkaAdmin, KafkaProducer, createKafkaClient, type KafkaClient } from '@mirrormaker/kafka';
 import { startTestCoordinator, type TestCoordinator } from '@mirrormaker/service-kit/testing';
-import { KafkaCluster, freePorts, testClusters, uniqueName } from '@mirrormaker/testing';
-import { flowProperties, readUntil, startMirror, testLogger, waitFor, type InProcessMirror } from './testing/mirror-harness';
+import { KafkaCluster, eventually, freePorts, testClusters, uniqueName } from '@mirrormaker/testing';
+import { flowProperties, readUntil, startMirror, testLogger, type InProcessMirror } from './testing/mirror-harness';
 
 jest.setTimeout(240_000);
 
@@ -82,7 +82,7 @@ describe('data-mirror across a broker restart', () => {
         }
       })();
 
-      await waitFor(() => positions().filter((position) => position >= 100n).length === partitions, 'the mirror copying the stream', 60_000);
+      await eventually('the mirror copying the stream', () => positions().filter((position) => position >= 100n).length === partitions, 60_000);
       if (options.sourceRestarts) {
         sourceUp = false;
         await new Promise((r) => setTimeout(r, 100)); // let a send in flight finish

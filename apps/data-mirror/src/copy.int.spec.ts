@@ -2,9 +2,9 @@ import { unitId } from '@mirrormaker/lease';
 import { decodeHeartbeat, decodeOffsetSync, decodeSourceOffset, encodeSourceOffsetKey, type OffsetSync } from '@mirrormaker/mm2-formats';
 import { orderedHeaders, type ProducerRecord } from '@mirrormaker/kafka';
 import { startTestCoordinator, type TestCoordinator } from '@mirrormaker/service-kit/testing';
-import { uniqueName } from '@mirrormaker/testing';
+import { eventually, uniqueName } from '@mirrormaker/testing';
 import { defaultPartitionFor } from './murmur2';
-import { Clusters, FLOW, mm2Properties, plain, readUntil, startMirror, waitFor, type InProcessMirror } from './testing/mirror-harness';
+import { Clusters, FLOW, mm2Properties, plain, readUntil, startMirror, type InProcessMirror } from './testing/mirror-harness';
 
 jest.setTimeout(90_000);
 
@@ -104,10 +104,10 @@ describe('data-mirror copies a topic the way MM2 does', () => {
     expect(mineBeat.timestamp).toBe(decodeHeartbeat(mineBeat.key!, mineBeat.value!).timestamp);
 
     // Progress reaches the coordinator with the lease renewals.
-    await waitFor(() => {
+    await eventually('progress reports with the final positions', () => {
       const report = coordinator!.manager.reportOf('dm-copy-1');
       return [0, 1, 2].every((p) => report?.progress.get(units[p])?.position === lastOf(p));
-    }, 'progress reports with the final positions');
+    });
 
     const metrics = await mirror.registry.getSingleMetricAsString('mirrormaker_source_record_count_total');
     expect(metrics).toContain(`topic="${remote}"`);
@@ -115,7 +115,7 @@ describe('data-mirror copies a topic the way MM2 does', () => {
   });
 });
 
-async function waitForHeldUnits(coordinator: TestCoordinator, instance: string, count: number): Promise<boolean> {
-  await waitFor(() => [...coordinator.holders().values()].filter((h) => h === instance).length === count, `${count} units held by ${instance}`);
-  return true;
+/** Resolves to true once `instance` holds exactly `count` units. */
+function waitForHeldUnits(coordinator: TestCoordinator, instance: string, count: number): Promise<boolean> {
+  return eventually(`${count} units held by ${instance}`, () => [...coordinator.holders().values()].filter((h) => h === instance).length === count);
 }

@@ -1,8 +1,8 @@
 import { KafkaProducer } from '@mirrormaker/kafka';
 import { unitId } from '@mirrormaker/lease';
 import { startTestCoordinator, type TestCoordinator } from '@mirrormaker/service-kit/testing';
-import { uniqueName } from '@mirrormaker/testing';
-import { Clusters, FLOW, mm2Properties, readUntil, startMirror, waitFor, type InProcessMirror } from './testing/mirror-harness';
+import { eventually, uniqueName } from '@mirrormaker/testing';
+import { Clusters, FLOW, mm2Properties, readUntil, startMirror, type InProcessMirror } from './testing/mirror-harness';
 
 jest.setTimeout(90_000);
 
@@ -39,7 +39,7 @@ describe('data-mirror in exactly-once mode', () => {
     mirror = await startMirror({ coordinator: coordinator.address, configText: mm2Properties([`${FLOW}.exactly.once.enabled = true`]), instanceId: INSTANCE });
     const reported = (unit: string) => coordinator!.manager.reportOf(INSTANCE)?.progress.get(unit);
 
-    await waitFor(() => units.every((u) => reported(u)?.position === 99n), 'positions 99 reported');
+    await eventually('positions 99 reported', () => units.every((u) => reported(u)?.position === 99n));
     const copied = await readUntil(clusters.target, remote, [0, 1], (got) => [0, 1].every((p) => got.get(p)!.length >= 100));
     for (const p of [0, 1]) expect(copied.get(p)!.map((r) => r.value!.toString())).toEqual(Array.from({ length: 100 }, (_, i) => `p${p}-${i}`));
 
@@ -49,9 +49,9 @@ describe('data-mirror in exactly-once mode', () => {
     await zombieMaker.beginTransaction();
     await zombieMaker.abortTransaction();
     await write(100, 10);
-    await waitFor(() => reported(units[0])?.stalledReason.startsWith('FENCED') === true, 'partition 0 reports it was fenced');
+    await eventually('partition 0 reports it was fenced', () => reported(units[0])?.stalledReason.startsWith('FENCED') === true);
     expect(reported(units[0])!.stalledReason).toContain('lease epoch 1');
-    await waitFor(() => reported(units[1])?.position === 109n, 'partition 1 goes on');
+    await eventually('partition 1 goes on', () => reported(units[1])?.position === 109n);
     expect(reported(units[0])!.position).toBe(99n);
   });
 });

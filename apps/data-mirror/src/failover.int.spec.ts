@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unitId } from '@mirrormaker/lease';
 import { spawnService, startTestCoordinator, type SpawnedService, type TestCoordinator } from '@mirrormaker/service-kit/testing';
-import { uniqueName } from '@mirrormaker/testing';
-import { Clusters, FLOW, mm2Properties, readUntil, startMirror, waitFor, type InProcessMirror } from './testing/mirror-harness';
+import { eventually, uniqueName } from '@mirrormaker/testing';
+import { Clusters, FLOW, mm2Properties, readUntil, startMirror, type InProcessMirror } from './testing/mirror-harness';
 
 jest.setTimeout(150_000);
 
@@ -48,7 +48,7 @@ describe.each([
 
     victim = await spawnService('data-mirror', ['--config', configPath, '--coordinator', coordinator.address, '--instance-id', victimId, '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0']);
     const held = (instance: string) => [...coordinator!.holders().values()].filter((h) => h === instance).length;
-    await waitFor(() => held(victimId) === partitions, 'the victim holds every unit');
+    await eventually('the victim holds every unit', () => held(victimId) === partitions);
 
     const write = (from: number, count: number) =>
       clusters.produce(
@@ -58,7 +58,7 @@ describe.each([
       );
     const positionsOf = (instance: string) => [...(coordinator!.manager.reportOf(instance)?.progress.values() ?? [])].map((p) => p.position);
     await write(0, 50);
-    await waitFor(() => positionsOf(victimId).filter((position) => position >= 49n).length === partitions, 'the victim copying every partition');
+    await eventually('the victim copying every partition', () => positionsOf(victimId).filter((position) => position >= 49n).length === partitions);
     survivor = await startMirror({ coordinator: coordinator.address, configText: mm2Properties(extra), instanceId: survivorId });
 
     // A steady stream into every partition; the victim dies in the middle of it.
@@ -69,18 +69,18 @@ describe.each([
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
-    await waitFor(() => positionsOf(victimId).some((position) => position >= 100n), 'the victim copying the stream');
+    await eventually('the victim copying the stream', () => positionsOf(victimId).some((position) => position >= 100n));
     const killedAt = Date.now();
     await victim.stop('SIGKILL');
     expect(produced).toBeLessThan(perPartition); // killed mid-stream
     await producing;
 
-    await waitFor(() => held(survivorId) === partitions, 'the survivor holds every unit', 30_000);
+    await eventually('the survivor holds every unit', () => held(survivorId) === partitions, 30_000);
     const takeoverMs = Date.now() - killedAt;
     // Everything is copied before the target is read, so a record written twice would be read too.
-    await waitFor(
-      () => positionsOf(survivorId).filter((position) => position === BigInt(perPartition - 1)).length === partitions,
+    await eventually(
       'the survivor copied every record',
+      () => positionsOf(survivorId).filter((position) => position === BigInt(perPartition - 1)).length === partitions,
       60_000,
     );
     const copiedMs = Date.now() - killedAt;

@@ -2,9 +2,9 @@ import { unitId } from '@mirrormaker/lease';
 import { encodeSourceOffsetKey } from '@mirrormaker/mm2-formats';
 import type { ProducerRecord } from '@mirrormaker/kafka';
 import { startTestCoordinator, type TestCoordinator } from '@mirrormaker/service-kit/testing';
-import { uniqueName } from '@mirrormaker/testing';
+import { eventually, uniqueName } from '@mirrormaker/testing';
 import { defaultPartitionFor } from './murmur2';
-import { Clusters, FLOW, mm2Properties, plain, readUntil, startMirror, waitFor, type InProcessMirror } from './testing/mirror-harness';
+import { Clusters, FLOW, mm2Properties, plain, readUntil, startMirror, type InProcessMirror } from './testing/mirror-harness';
 
 jest.setTimeout(90_000);
 
@@ -54,7 +54,7 @@ describe('data-mirror resumes, waits and stalls without losing records', () => {
 
     const [unit] = addUnits(topic, 1);
     const copied = await readUntil(clusters.target, `A.${topic}`, [0], (got) => got.get(0)!.length >= 10);
-    await waitFor(() => reported(unit)?.position === 19n, 'position 19 reported');
+    await eventually('position 19 reported', () => reported(unit)?.position === 19n);
     const again = await readUntil(clusters.target, `A.${topic}`, [0], (got) => got.get(0)!.length >= 10);
     expect(again.get(0)!.map(plain)).toEqual(copied.get(0)!.map(plain));
     expect(copied.get(0)!.map((r) => r.value!.toString().replace(/\.+$/, ''))).toEqual(Array.from({ length: 10 }, (_, i) => `v${10 + i}`));
@@ -65,7 +65,7 @@ describe('data-mirror resumes, waits and stalls without losing records', () => {
     await clusters.createTopic('source', topic, 2);
     await clusters.produce('source', topic, [...records(0, 0, 30), ...records(1, 0, 30)]);
     const added = addUnits(topic, 2);
-    await waitFor(() => added.every((u) => reported(u)?.stalledReason.includes(`waiting for remote topic A.${topic}`)), 'both partitions waiting for the remote topic');
+    await eventually('both partitions waiting for the remote topic', () => added.every((u) => reported(u)?.stalledReason.includes(`waiting for remote topic A.${topic}`)));
     const errors = coordinator.manager.reportOf(INSTANCE)!.errors.filter((e) => added.includes(e.unitId));
     expect(errors.map((e) => e.cause)).toEqual(['REMOTE_TOPIC_MISSING', 'REMOTE_TOPIC_MISSING']);
     expect(await mirror.registry.getSingleMetricAsString('mirrormaker_partition_stalled')).toMatch(new RegExp(`topic="A\\.${topic}".*\\} 1`));
@@ -74,7 +74,7 @@ describe('data-mirror resumes, waits and stalls without losing records', () => {
     await clusters.createTopic('target', `A.${topic}`, 2);
     const copied = await readUntil(clusters.target, `A.${topic}`, [0, 1], (got) => got.get(0)!.length >= 50 && got.get(1)!.length >= 50);
     for (const p of [0, 1]) expect(copied.get(p)!.map((r) => r.value!.toString().replace(/\.+$/, ''))).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`));
-    await waitFor(() => added.every((u) => reported(u)?.stalledReason === ''), 'status clear again');
+    await eventually('status clear again', () => added.every((u) => reported(u)?.stalledReason === ''));
   });
 
   it('stalls one partition on a record the target refuses, naming it, while the others go on', async () => {
@@ -86,7 +86,7 @@ describe('data-mirror resumes, waits and stalls without losing records', () => {
 
     const partial = await readUntil(clusters.target, `A.${topic}`, [0, 1], (got) => got.get(0)!.length >= 5 && got.get(1)!.length >= 10);
     expect(partial.get(1)!).toHaveLength(10);
-    await waitFor(() => reported(p0)?.stalledReason.startsWith('RECORD_REJECTED') === true, 'partition 0 stalled');
+    await eventually('partition 0 stalled', () => reported(p0)?.stalledReason.startsWith('RECORD_REJECTED') === true);
     const reason = reported(p0)!.stalledReason;
     expect(reason).toContain(`A.${topic}-0`);
     expect(reason).toContain('offset 5');
@@ -97,7 +97,7 @@ describe('data-mirror resumes, waits and stalls without losing records', () => {
     await clusters.targetAdmin.alterTopicConfigs(`A.${topic}`, { 'max.message.bytes': '1048588' });
     const all = await readUntil(clusters.target, `A.${topic}`, [0], (got) => got.get(0)!.length >= 9);
     expect(all.get(0)!.map((r) => r.value!.toString().replace(/\.+$/, ''))).toEqual(Array.from({ length: 9 }, (_, i) => `v${i}`));
-    await waitFor(() => reported(p0)?.stalledReason === '', 'partition 0 copying again');
+    await eventually('partition 0 copying again', () => reported(p0)?.stalledReason === '');
   });
 
   it('stops a unit whose source topic was deleted, and keeps copying the others', async () => {
@@ -113,7 +113,7 @@ describe('data-mirror resumes, waits and stalls without losing records', () => {
     await readUntil(clusters.target, `A.${doomed}`, [0], (got) => got.get(0)!.length >= 5);
 
     await clusters.sourceAdmin.deleteTopics([doomed]);
-    await waitFor(() => reported(gone)?.stalledReason.startsWith('SOURCE_TOPIC_DELETED') === true, 'unit reports its source topic deleted');
+    await eventually('unit reports its source topic deleted', () => reported(gone)?.stalledReason.startsWith('SOURCE_TOPIC_DELETED') === true);
     await clusters.produce('source', other, records(0, 5, 5));
     const survivor = await readUntil(clusters.target, `A.${other}`, [0], (got) => got.get(0)!.length >= 10);
     expect(survivor.get(0)!).toHaveLength(10);

@@ -1,7 +1,7 @@
 import type { KafkaAdmin, KafkaProducer, ProducerRecord } from '@mirrormaker/kafka';
-import { encodeCheckpoint } from '@mirrormaker/mm2-formats';
+import { encodeCheckpoint, type Checkpoint } from '@mirrormaker/mm2-formats';
 import type { Logger } from '@mirrormaker/observability';
-import { type Checkpoint, type CheckpointStore, type OffsetSyncStore } from '@mirrormaker/offset-translation';
+import type { CheckpointStore, OffsetSyncStore } from '@mirrormaker/offset-translation';
 import { shouldCheckpointGroup } from '@mirrormaker/replication-policy';
 import { committedByPartition } from './committed-offsets';
 import type { GroupDiscovery } from './group-discovery';

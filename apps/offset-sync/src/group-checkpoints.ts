@@ -1,6 +1,6 @@
+import type { Checkpoint } from '@mirrormaker/mm2-formats';
 import {
   checkpointsForGroup,
-  type Checkpoint,
   type CheckpointsForGroupInput,
   type DownstreamTranslator,
   type TopicPartition,

@@ -1,4 +1,4 @@
-import type { Checkpoint } from '@mirrormaker/offset-translation';
+import type { Checkpoint } from '@mirrormaker/mm2-formats';
 import { guardedGroupWrite } from './group-offset-guard';
 
 const checkpoint = (partition: number, downstreamOffset: bigint): Checkpoint => ({

@@ -1,6 +1,6 @@
+import type { Checkpoint } from '@mirrormaker/mm2-formats';
 import {
   planGroupOffsetSync,
-  type Checkpoint,
   type ConsumerGroupState,
   type OffsetAndMetadata,
   type TopicPartitionKey,

@@ -1,11 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { KafkaAdmin, type KafkaClient } from '@mirrormaker/kafka';
-import type { Checkpoint } from '@mirrormaker/mm2-formats';
-import type { OffsetSync } from '@mirrormaker/offset-translation';
+import type { Checkpoint, OffsetSync } from '@mirrormaker/mm2-formats';
 import { OffsetSyncServiceClient, type TranslateOffsetsResponse } from '@mirrormaker/proto';
 import { startService, type ServiceHandle } from '@mirrormaker/service-kit';
 import { startTestCoordinator, type TestCoordinator } from '@mirrormaker/service-kit/testing';
-import { freePort, testClusters, uniqueName } from '@mirrormaker/testing';
+import { eventually, freePort, sleep, testClusters, uniqueName } from '@mirrormaker/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,23 +23,6 @@ import {
   testLogger,
   writeOffsetSyncs,
 } from './testing/mirror-fixture';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const began = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() - began > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(200);
-  }
-}
 
 const RECORDS = 10_000;
 const LAG_MAX = 100n;
@@ -220,14 +202,12 @@ describe('offset-sync against real clusters', () => {
 
   it('never touches a target group with members, and syncs it once it is empty', async () => {
     const translated = expectedTranslation(phaseA, 4000n).downstream;
-    await eventually('a checkpoint for the active group', async () => ((await checkpointsOf(groups.active)).length > 0 ? true : undefined));
+    await eventually('a checkpoint for the active group', async () => (await checkpointsOf(groups.active)).length > 0);
     await sleep(2500); // at least two sync rounds
     expect(await committedOffset(targetAdmin, groups.active, remote)).toBe(10n);
     await member!.close();
     member = undefined;
-    await eventually('the emptied group synced forward', async () =>
-      (await committedOffset(targetAdmin, groups.active, remote)) === translated ? true : undefined,
-    );
+    await eventually('the emptied group synced forward', async () => (await committedOffset(targetAdmin, groups.active, remote)) === translated);
   });
 
   it('has the broker refuse a commit to a group with a member, which keeps consuming undisturbed', async () => {
@@ -244,7 +224,7 @@ describe('offset-sync against real clusters', () => {
   });
 
   it('never moves an idle target group backwards', async () => {
-    await eventually('a checkpoint for the group ahead', async () => ((await checkpointsOf(groups.ahead)).length > 0 ? true : undefined));
+    await eventually('a checkpoint for the group ahead', async () => (await checkpointsOf(groups.ahead)).length > 0);
     await sleep(2500);
     expect(await committedOffset(targetAdmin, groups.ahead, remote)).toBe(9000n);
   });
@@ -275,7 +255,7 @@ describe('offset-sync against real clusters', () => {
     await sleep(1500);
     await stopOffsetSync();
     await startOffsetSync(`offset-sync-b-${tag}`);
-    await eventually('the restarted instance translating', async () => ((await translate(groups.g)).offsets.length > 0 ? true : undefined));
+    await eventually('the restarted instance translating', async () => (await translate(groups.g)).offsets.length > 0);
     await sleep(2500); // a few checkpoint rounds of the new instance
     expect((await checkpointsOf(groups.g)).map((c) => c.downstreamOffset)).toEqual([4243n]);
 

@@ -1,9 +1,9 @@
 import { isKafkaError, type GroupDescription, type KafkaAdmin } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
+import type { Checkpoint } from '@mirrormaker/mm2-formats';
 import {
   parseTopicPartitionKey,
   topicPartitionKey,
-  type Checkpoint,
   type CheckpointStore,
   type TopicPartitionKey,
 } from '@mirrormaker/offset-translation';

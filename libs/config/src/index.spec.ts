@@ -5,6 +5,7 @@ describe('public API', () => {
     const functions = [
       'parseProperties',
       'formatProperties',
+      'formatComment',
       'loadMirrorConfig',
       'loadMirrorConfigOrThrow',
       'toJson',

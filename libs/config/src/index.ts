@@ -1,4 +1,4 @@
-export { parseProperties, formatProperties, replacePropertyValues, type ParsedProperties, type PropertyEntry } from './java-properties';
+export { parseProperties, formatComment, formatProperties, replacePropertyValues, type ParsedProperties, type PropertyEntry } from './java-properties';
 export {
   loadMirrorConfig,
   loadMirrorConfigOrThrow,

@@ -106,12 +106,38 @@ describe('parseProperties', () => {
     expect(formatProblem(problems[0]!)).toMatch(/^error line 2 bad: malformed \\uXXXX escape "\\u12G4" \(fix: write exactly four hexadecimal digits/);
   });
 
+  it('reads what Kafka writes to meta.properties', () => {
+    const meta = '#\n#Tue Nov 26 03:22:57 UTC 2026\nnode.id=1\ndirectory.id=abc\nversion=1\ncluster.id=MkU3OEVBNTcwNTJENDM2Qk\n';
+    expect(pairs(meta)).toEqual([
+      ['node.id', '1'],
+      ['directory.id', 'abc'],
+      ['version', '1'],
+      ['cluster.id', 'MkU3OEVBNTcwNTJENDM2Qk'],
+    ]);
+  });
+
   it('ignores a byte order mark at the start', () => {
     expect(pairs('\uFEFFclusters = A')).toEqual([['clusters', 'A']]);
   });
 });
 
 describe('formatProperties', () => {
+  const line = (key: string, value: string) => formatProperties([{ key, value }]);
+
+  it('escapes separators, comment characters and whitespace in keys', () => {
+    expect(line('a b=c:d#e!f', 'v')).toBe('a\\ b\\=c\\:d\\#e\\!f=v\n');
+  });
+
+  it('escapes backslashes, control characters, a leading space and non-ASCII in values, and nothing else', () => {
+    expect(line('k', 'C:\\dir')).toBe('k=C:\\\\dir\n');
+    expect(line('k', 'a\nb\tc')).toBe('k=a\\nb\\tc\n');
+    expect(line('k', ' lead')).toBe('k=\\ lead\n');
+    expect(line('k', 'mid space')).toBe('k=mid space\n');
+    expect(line('k', 'é')).toBe('k=\\u00e9\n');
+    const jaas = 'org.apache.kafka.common.security.plain.PlainLoginModule required user_admin="admin-secret";';
+    expect(line('sasl.jaas.config', jaas)).toBe(`sasl.jaas.config=${jaas}\n`);
+  });
+
   it('writes pairs that read back identically, whatever characters they hold', () => {
     const original = [
       { key: 'plain.key', value: 'value' },

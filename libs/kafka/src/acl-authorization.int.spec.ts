@@ -1,24 +1,11 @@
-import { uniqueName } from '@mirrormaker/testing';
-import type { AclBinding } from './acl-binding';
+import type { AclBinding } from '@mirrormaker/replication-policy';
+import { eventually, uniqueName } from '@mirrormaker/testing';
 import { KafkaAdmin } from './admin-port';
 import { isKafkaError } from './errors';
 import { clientFor } from './integration-helpers';
 import { KafkaProducer } from './producer-port';
 
 jest.setTimeout(60_000);
-
-/** Retries `fn` while it fails with AUTHORIZATION_FAILED, for up to 10 s. */
-async function eventually<T>(fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isKafkaError(err, 'AUTHORIZATION_FAILED') || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 describe('ACLs and authorization (source cluster, StandardAuthorizer)', () => {
   let superAdmin: KafkaAdmin;
@@ -98,8 +85,8 @@ describe('ACLs and authorization (source cluster, StandardAuthorizer)', () => {
 
       await superAdmin.createAcls(grants);
       // The authorizer learns new ACLs through the metadata log: allow it a moment.
-      expect(await eventually(() => aliceAdmin.describeTopics([topic]))).toEqual(new Map([[topic, { partitions: 1 }]]));
-      expect(await eventually(() => aliceProducer.send(topic, [{ partition: 0, key: null, value: Buffer.from('hi') }]))).toEqual(new Map([[0, 0n]]));
+      expect(await eventually('alice describing the topic', () => aliceAdmin.describeTopics([topic]), 10_000)).toEqual(new Map([[topic, { partitions: 1 }]]));
+      expect(await eventually('alice writing to the topic', () => aliceProducer.send(topic, [{ partition: 0, key: null, value: Buffer.from('hi') }]), 10_000)).toEqual(new Map([[0, 0n]]));
     } finally {
       await aliceProducer.close();
       await aliceAdmin.close();

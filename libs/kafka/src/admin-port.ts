@@ -4,9 +4,10 @@
  *
  * Connects on first use; `connect()` only makes the first connection (and its errors) explicit.
  */
+import type { AclBinding } from '@mirrormaker/replication-policy';
 import { ConfigResourceTypes, type Admin } from 'kafkajs';
 import type { Logger } from 'pino';
-import { aclBindingFromWire, aclBindingToWire, aclFilterToWire, type AclBinding, type AclBindingFilter, type WireAcl } from './acl-binding';
+import { aclBindingFromWire, aclBindingToWire, aclFilterToWire, type AclBindingFilter, type WireAcl } from './acl-wire';
 import { kafkaJsOf, type KafkaClient } from './connection';
 import { KafkaError, isKafkaError, toKafkaError, type KafkaErrorContext } from './errors';
 import { configSourceFromId, type ConfigEntry } from './topic-config';

@@ -30,8 +30,7 @@ export type { OrderedHeaders, RecordHeader } from './headers';
 export { COMPRESSIONS } from './compression-codecs';
 export type { Compression } from './compression-codecs';
 
-export { ACL_OPERATIONS, ACL_PATTERN_TYPES, ACL_PERMISSION_TYPES, ACL_RESOURCE_TYPES } from './acl-binding';
-export type { AclBinding, AclBindingFilter, AclOperation, AclPatternType, AclPermissionType, AclResourceType } from './acl-binding';
+export type { AclBindingFilter } from './acl-wire';
 
 export { CONFIG_SOURCES } from './topic-config';
 export type { ConfigEntry, ConfigSource, ConfigSynonym } from './topic-config';

@@ -54,12 +54,3 @@ export function plainRecords(records: readonly ConsumedRecord[]): Array<{
     timestamp: r.timestamp.toString(),
   }));
 }
-
-/** Resolves when `predicate` holds, polling every 20 ms; rejects after `timeoutMs` with `what`. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -1,8 +1,8 @@
-import { runKafkaTool, uniqueName } from '@mirrormaker/testing';
+import { eventually, runKafkaTool, uniqueName } from '@mirrormaker/testing';
 import { KafkaAdmin } from './admin-port';
 import type { KafkaClient } from './connection';
 import { orderedHeaders } from './headers';
-import { clientFor, clusterInfo, plainRecords, waitFor } from './integration-helpers';
+import { clientFor, clusterInfo, plainRecords } from './integration-helpers';
 import { PartitionConsumer, type ConsumedRecord } from './partition-consumer';
 import { KafkaProducer } from './producer-port';
 
@@ -61,7 +61,7 @@ describe('interoperability with the Java clients (source cluster)', () => {
     });
     try {
       await consumer.addPartitions(topics.map((topic) => ({ topic, partition: 0, offset: 'earliest' as const })));
-      await waitFor(() => topics.every((t) => (got.get(t)?.length ?? 0) >= 2), 'two records per topic');
+      await eventually('two records per topic', () => topics.every((t) => (got.get(t)?.length ?? 0) >= 2));
     } finally {
       await consumer.close();
     }

@@ -1,9 +1,9 @@
-import { uniqueName } from '@mirrormaker/testing';
+import { eventually, uniqueName } from '@mirrormaker/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaAdmin } from './admin-port';
 import type { KafkaClient } from './connection';
 import type { KafkaError } from './errors';
-import { clientFor, clusterInfo, waitFor } from './integration-helpers';
+import { clientFor, clusterInfo } from './integration-helpers';
 import { PartitionConsumer, exactAssigner, type ConsumedBatch } from './partition-consumer';
 import { KafkaProducer } from './producer-port';
 
@@ -63,7 +63,7 @@ describe('PartitionConsumer against a real cluster', () => {
         { topic, partition: 2, offset: 'earliest' },
       ]);
       expect(consumer.status()).toBe('running');
-      await waitFor(() => c.count(0) >= 3 && c.count(2) >= 5, 'p0 from offset 2 and all of p2');
+      await eventually('p0 from offset 2 and all of p2', () => c.count(0) >= 3 && c.count(2) >= 5);
       await new Promise((r) => setTimeout(r, 300));
       expect(c.seen.get(0)).toEqual([
         ['2', 'p0-2'],
@@ -79,7 +79,7 @@ describe('PartitionConsumer against a real cluster', () => {
       await consumer.addPartitions([{ topic, partition: 1, offset: 'latest' }]);
       expect(consumer.assignment().map((tp) => tp.partition).sort()).toEqual([0, 1, 2]);
       await fill(topic, [0, 1, 2], 2, 5);
-      await waitFor(() => c.count(0) >= 5 && c.count(1) >= 2 && c.count(2) >= 7, 'the new records of all three partitions');
+      await eventually('the new records of all three partitions', () => c.count(0) >= 5 && c.count(1) >= 2 && c.count(2) >= 7);
       expect(c.seen.get(1)).toEqual([
         ['5', 'p1-5'],
         ['6', 'p1-6'],
@@ -90,7 +90,7 @@ describe('PartitionConsumer against a real cluster', () => {
       // p0 leaves: nothing more from it, the others keep flowing.
       await consumer.removePartitions([{ topic, partition: 0 }]);
       await fill(topic, [0, 1, 2], 1, 7);
-      await waitFor(() => c.count(1) >= 3 && c.count(2) >= 8, 'p1 and p2 after p0 left');
+      await eventually('p1 and p2 after p0 left', () => c.count(1) >= 3 && c.count(2) >= 8);
       await new Promise((r) => setTimeout(r, 300));
       expect(c.count(0)).toBe(5);
       expect(c.overlaps()).toBe(0);
@@ -125,7 +125,7 @@ describe('PartitionConsumer against a real cluster', () => {
         { topic, partition: 0, offset: 0n },
         { topic, partition: 1, offset: 0n },
       ]);
-      await waitFor(() => consumer.position(topic, 0) === 3n && consumer.position(topic, 1) === 3n, 'both partitions done');
+      await eventually('both partitions done', () => consumer.position(topic, 0) === 3n && consumer.position(topic, 1) === 3n);
       const p0 = deliveries.filter(([p]) => p === 0).map(([, offsets]) => offsets);
       expect(p0).toEqual([
         ['0', '1', '2'],
@@ -161,7 +161,7 @@ describe('PartitionConsumer against a real cluster', () => {
     });
     try {
       await consumer.addPartitions([{ topic, partition: 0, offset: 0n }]);
-      await waitFor(() => c.count(0) >= 5, 'the first five records');
+      await eventually('the first five records', () => c.count(0) >= 5);
 
       await intruder.connect();
       await intruder.subscribe({ topics: [topic] });
@@ -169,11 +169,11 @@ describe('PartitionConsumer against a real cluster', () => {
       await intruder.run({ autoCommit: false, eachBatch: async () => undefined });
       await intruderJoined;
       await fill(topic, [0], 5, 5);
-      await waitFor(() => c.count(0) >= 10, 'records written during the first rebalance');
+      await eventually('records written during the first rebalance', () => c.count(0) >= 10);
 
       await intruder.disconnect();
       await fill(topic, [0], 5, 10);
-      await waitFor(() => c.count(0) >= 15, 'records written after the second rebalance');
+      await eventually('records written after the second rebalance', () => c.count(0) >= 15);
       await new Promise((r) => setTimeout(r, 300));
       expect(c.seen.get(0)?.map(([offset]) => Number(offset))).toEqual(Array.from({ length: 15 }, (_, i) => i));
       expect(consumer.position(topic, 0)).toBe(15n);
@@ -197,13 +197,13 @@ describe('PartitionConsumer against a real cluster', () => {
     try {
       await consumer.addPartitions([{ topic, partition: 0, offset: 0n }]);
       await inTransaction('committed', 'commit'); // record 0, commit marker 1
-      await waitFor(() => consumer.position(topic, 0) === 2n, 'position after the committed transaction');
+      await eventually('position after the committed transaction', () => consumer.position(topic, 0) === 2n);
       // Fetched on its own, this transaction is nothing but an aborted record and its marker.
       await inTransaction('aborted', 'abort'); // record 2, abort marker 3
       expect((await admin.listOffsets(topic)).get(0)?.latest).toBe(4n);
-      await waitFor(() => consumer.position(topic, 0) === 4n, 'position at the end offset, past the abort marker');
+      await eventually('position at the end offset, past the abort marker', () => consumer.position(topic, 0) === 4n);
       await inTransaction('later', 'commit');
-      await waitFor(() => c.count(0) >= 2, 'the next committed record');
+      await eventually('the next committed record', () => c.count(0) >= 2);
       expect(c.seen.get(0)).toEqual([
         ['0', 'committed'],
         ['4', 'later'],
@@ -227,7 +227,7 @@ describe('PartitionConsumer against a real cluster', () => {
       });
       await expect(consumer.addPartitions([{ topic, partition: 0, offset: 0n }])).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
       await fill(topic, [0], 2);
-      await waitFor(() => c.count(0) >= 2, 'records of the remaining partition');
+      await eventually('records of the remaining partition', () => c.count(0) >= 2);
     } finally {
       await consumer.close();
     }

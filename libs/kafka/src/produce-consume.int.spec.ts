@@ -1,9 +1,9 @@
-import { uniqueName } from '@mirrormaker/testing';
+import { eventually, uniqueName } from '@mirrormaker/testing';
 import { KafkaAdmin } from './admin-port';
 import type { Compression } from './compression-codecs';
 import type { KafkaClient } from './connection';
 import { orderedHeaders } from './headers';
-import { clientFor, plainRecords, waitFor, type ClusterRole } from './integration-helpers';
+import { clientFor, plainRecords, type ClusterRole } from './integration-helpers';
 import { PartitionConsumer, type ConsumedRecord, type IsolationLevel, type PartitionStart } from './partition-consumer';
 import { KafkaProducer, type ProducerRecord } from './producer-port';
 
@@ -26,9 +26,8 @@ async function consume(
   });
   try {
     await consumer.addPartitions(starts);
-    await waitFor(
-      () => Object.entries(expected).every(([p, n]) => (byPartition.get(Number(p))?.length ?? 0) >= n),
-      `records ${JSON.stringify(expected)}`,
+    await eventually(`records ${JSON.stringify(expected)}`, () =>
+      Object.entries(expected).every(([p, n]) => (byPartition.get(Number(p))?.length ?? 0) >= n),
     );
     const positions = new Map(starts.map((s) => [s.partition, consumer.position(s.topic, s.partition) as bigint]));
     return { byPartition, positions };

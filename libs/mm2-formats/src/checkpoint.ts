@@ -5,7 +5,8 @@ export const CHECKPOINT_VERSION = 0;
 
 /**
  * Record of `<source>.checkpoints.internal` on the target: group `group` committed `upstreamOffset`
- * on the source, which corresponds to `downstreamOffset` on target topic `topic` (the remote name).
+ * on the source, which corresponds to `downstreamOffset` on target topic `topic` (the remote name,
+ * e.g. `A.orders`). The one model of a checkpoint: codec, store and emission rules all use it.
  */
 export interface Checkpoint {
   readonly group: string;

@@ -4,6 +4,7 @@ import { StructReader, writeStruct } from './struct-codec';
 /**
  * Record of the offset-syncs topic: upstream offset `upstreamOffset` of the source partition was
  * written to the target as `downstreamOffset`. `topic` is the source-cluster name, not the remote one.
+ * The one model of an offset sync: codec, writer state and store all use it.
  */
 export interface OffsetSync {
   readonly topic: string;

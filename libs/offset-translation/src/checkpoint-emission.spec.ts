@@ -1,4 +1,5 @@
-import type { Checkpoint, OffsetAndMetadata } from './checkpoint';
+import type { Checkpoint } from '@mirrormaker/mm2-formats';
+import type { OffsetAndMetadata } from './offset-and-metadata';
 import { checkpointsForGroup, shouldEmitCheckpoint, type CheckpointsForGroupInput } from './checkpoint-emission';
 import { CheckpointStore } from './checkpoint-store';
 import { OffsetSyncStore } from './offset-sync-store';

@@ -1,4 +1,4 @@
-import type { Checkpoint } from './checkpoint';
+import type { Checkpoint } from '@mirrormaker/mm2-formats';
 import { CheckpointStore } from './checkpoint-store';
 
 const cp = (group: string, topic: string, downstreamOffset: bigint, metadata = ''): Checkpoint => ({

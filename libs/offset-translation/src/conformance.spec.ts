@@ -1,4 +1,5 @@
-import type { Checkpoint, OffsetAndMetadata } from './checkpoint';
+import type { Checkpoint } from '@mirrormaker/mm2-formats';
+import type { OffsetAndMetadata } from './offset-and-metadata';
 import { checkpointsForGroup } from './checkpoint-emission';
 import { CheckpointStore } from './checkpoint-store';
 import { planGroupOffsetSync } from './group-offset-sync';

@@ -1,4 +1,4 @@
-import type { Checkpoint } from './checkpoint';
+import type { Checkpoint } from '@mirrormaker/mm2-formats';
 import { planGroupOffsetSync, type TargetGroup } from './group-offset-sync';
 
 const cp = (group: string, topic: string, partition: number, downstreamOffset: bigint): Checkpoint => ({

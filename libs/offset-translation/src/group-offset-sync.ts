@@ -1,4 +1,5 @@
-import type { Checkpoint, OffsetAndMetadata } from './checkpoint';
+import type { Checkpoint } from '@mirrormaker/mm2-formats';
+import type { OffsetAndMetadata } from './offset-and-metadata';
 import type { TopicPartitionKey } from './topic-partition';
 
 /** Consumer group states as the target cluster reports them. */

@@ -10,7 +10,6 @@ export {
   type TopicPartition,
   type TopicPartitionKey,
 } from './topic-partition';
-export type { OffsetSync } from './offset-sync';
 export { PartitionSyncState } from './partition-sync-state';
 export {
   DEFAULT_MAX_IN_FLIGHT_SYNCS,
@@ -21,7 +20,7 @@ export {
 } from './offset-sync-writer-state';
 export { OffsetSyncStore, SYNC_SLOTS, type Translation } from './offset-sync-store';
 export { reReadEstimate } from './re-read-estimate';
-export type { Checkpoint, OffsetAndMetadata } from './checkpoint';
+export type { OffsetAndMetadata } from './offset-and-metadata';
 export { CheckpointStore } from './checkpoint-store';
 export {
   checkpointsForGroup,

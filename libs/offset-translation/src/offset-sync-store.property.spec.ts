@@ -1,7 +1,7 @@
-import type { OffsetSync } from './offset-sync';
+import { SeededRandom } from '@mirrormaker/lease/testing';
+import type { OffsetSync } from '@mirrormaker/mm2-formats';
 import { OffsetSyncStore, SYNC_SLOTS } from './offset-sync-store';
 import { OffsetSyncWriterState } from './offset-sync-writer-state';
-import { SeededRandom } from './testing/seeded-random';
 
 const tp = { topic: 'p', partition: 0 };
 const TWO_62 = 1n << 62n;

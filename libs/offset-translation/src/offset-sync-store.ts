@@ -1,4 +1,4 @@
-import type { OffsetSync } from './offset-sync';
+import type { OffsetSync } from '@mirrormaker/mm2-formats';
 import { topicPartitionKey, type TopicPartition, type TopicPartitionKey } from './topic-partition';
 
 /**

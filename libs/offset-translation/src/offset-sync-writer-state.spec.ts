@@ -1,7 +1,7 @@
+import { SeededRandom } from '@mirrormaker/lease/testing';
+import type { OffsetSync } from '@mirrormaker/mm2-formats';
 import { isOffsetTranslationError } from './errors';
-import type { OffsetSync } from './offset-sync';
 import { OffsetSyncWriterState } from './offset-sync-writer-state';
-import { SeededRandom } from './testing/seeded-random';
 
 const tp = { topic: 't', partition: 0 };
 const other = { topic: 't', partition: 1 };

@@ -1,5 +1,5 @@
+import type { OffsetSync } from '@mirrormaker/mm2-formats';
 import { OffsetTranslationError } from './errors';
-import type { OffsetSync } from './offset-sync';
 import { PartitionSyncState } from './partition-sync-state';
 import { topicPartitionKey, type TopicPartition, type TopicPartitionKey } from './topic-partition';
 

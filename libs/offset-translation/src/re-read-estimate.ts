@@ -1,5 +1,5 @@
+import type { OffsetSync } from '@mirrormaker/mm2-formats';
 import { OffsetTranslationError } from './errors';
-import type { OffsetSync } from './offset-sync';
 
 /**
  * Upper bound on the records a consumer re-reads after failing over with a translated offset.

@@ -1,6 +1,6 @@
 /** @mirrormaker/testing: real Apache Kafka clusters for tests and benchmarks, without Docker. */
 export { KAFKA_VERSION, defaultDataRoot, findRepoRoot, kafkaCacheRoot, kafkaPomFile, testRunsRoot } from './paths';
-export { escapePropertyKey, escapePropertyValue, parseProperties, renderProperties } from './properties';
+export { renderProperties } from './properties';
 export type { Properties, PropertyValue } from './properties';
 export {
   BROKER_STARTED_LOG_LINE,

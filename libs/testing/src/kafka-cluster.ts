@@ -9,6 +9,7 @@
  *   stdout.log          JVM standard output/error (JVM errors, crashes)
  *   data/               Kafka log directory (wiped on start unless keepData)
  */
+import { parseProperties } from '@mirrormaker/config';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   closeSync,
@@ -42,7 +43,7 @@ import { ensureKafka, findJava, finishCdsRecording, planCds, type KafkaDistribut
 import { brokerAnswers } from './kafka-protocol';
 import { defaultDataRoot } from './paths';
 import { isPortFree, isProcessAlive, processCommandLine, sleep, tailFile, tailText, waitForExit } from './process-util';
-import { parseProperties, renderProperties } from './properties';
+import { renderProperties } from './properties';
 
 export interface KafkaClusterOptions {
   /** Directory name and label, e.g. "source". Letters, digits, '.', '_', '-'. */
@@ -279,7 +280,7 @@ export class KafkaCluster {
 
     let clusterId: string | undefined;
     if (opts.keepData && existsSync(metaFile)) {
-      clusterId = parseProperties(readFileSync(metaFile, 'utf8'))['cluster.id'];
+      clusterId = Object.fromEntries(parseProperties(readFileSync(metaFile, 'utf8')).entries.map((e) => [e.key, e.value]))['cluster.id'];
       if (previous && previous.ports.controller !== opts.ports.controller) {
         throw new Error(
           `cluster '${this.name}': ${dataDir} was formatted with controller port ${previous.ports.controller}, ` +

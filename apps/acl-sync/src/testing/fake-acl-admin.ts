@@ -1,4 +1,5 @@
-import type { AclBinding, AclBindingFilter } from '@mirrormaker/kafka';
+import type { AclBindingFilter } from '@mirrormaker/kafka';
+import type { AclBinding } from '@mirrormaker/replication-policy';
 import type { AclAdmin } from '../acl-sync-unit';
 
 const matches = (f: AclBindingFilter, b: AclBinding): boolean =>

@@ -6,7 +6,7 @@
 import { createKafkaClient, KafkaAdmin, KafkaProducer, PartitionConsumer, type Compression, type ConsumedRecord, type KafkaClient, type ProducerRecord } from '@mirrormaker/kafka';
 import { createLogger, createMetricsRegistry, type Logger, type Registry } from '@mirrormaker/observability';
 import type { RunningService, ServiceFlags } from '@mirrormaker/service-kit';
-import { testClusters } from '@mirrormaker/testing';
+import { eventually, testClusters } from '@mirrormaker/testing';
 import { createDataMirrorService } from '../data-mirror-service';
 import type { DataMirrorTimings } from '../timings';
 
@@ -141,19 +141,10 @@ export async function readUntil(
         await new Promise((r) => setTimeout(r, 500));
       }
     }
-    await waitFor(() => done(byPartition), `records of ${topic}`, timeoutMs);
+    await eventually(`records of ${topic}`, () => done(byPartition), timeoutMs);
     return byPartition;
   } finally {
     await consumer.close();
-  }
-}
-
-/** Resolves when `predicate` holds (polled every 50 ms); rejects after `timeoutMs` naming `what`. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -4,8 +4,8 @@
  */
 import { createLogger, type Logger } from '@mirrormaker/observability';
 import { KafkaProducer, PartitionConsumer, createKafkaClient, type KafkaAdmin, type KafkaClient, type ProducerRecord } from '@mirrormaker/kafka';
-import { decodeCheckpoint, encodeOffsetSync, type Checkpoint } from '@mirrormaker/mm2-formats';
-import { OffsetSyncStore, OffsetSyncWriterState, type OffsetSync } from '@mirrormaker/offset-translation';
+import { decodeCheckpoint, encodeOffsetSync, type Checkpoint, type OffsetSync } from '@mirrormaker/mm2-formats';
+import { OffsetSyncStore, OffsetSyncWriterState } from '@mirrormaker/offset-translation';
 import { PartitionFollower } from '../partition-follower';
 
 export const testLogger: Logger = createLogger({ service: 'offset-sync-test', level: process.env.MM_TEST_LOG_LEVEL ?? 'silent' });

@@ -1,14 +1,6 @@
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
-import {
-  ACL_OPERATIONS,
-  ACL_PATTERN_TYPES,
-  ACL_PERMISSION_TYPES,
-  ACL_RESOURCE_TYPES,
-  aclBindingFromWire,
-  aclBindingToWire,
-  aclFilterToWire,
-  type AclBinding,
-} from './acl-binding';
+import { ACL_OPERATIONS, ACL_PATTERN_TYPES, ACL_PERMISSION_TYPES, ACL_RESOURCE_TYPES, type AclBinding } from '@mirrormaker/replication-policy';
+import { aclBindingFromWire, aclBindingToWire, aclFilterToWire } from './acl-wire';
 
 const binding: AclBinding = {
   resourceType: 'TOPIC',

@@ -1,46 +1,10 @@
 /**
- * ACL bindings and filters by name, and their mapping to the protocol's numeric codes (Kafka's
- * ResourceType, PatternType, AclOperation and AclPermissionType ids, which kafkajs passes through).
+ * ACL bindings (the model of libs/replication-policy) and filters by name, and their mapping to the
+ * protocol's numeric codes (Kafka's ResourceType, PatternType, AclOperation and AclPermissionType
+ * ids, which kafkajs passes through).
  */
+import type { AclBinding, AclOperation, AclPatternType, AclPermissionType, AclResourceType } from '@mirrormaker/replication-policy';
 import { KafkaError } from './errors';
-
-export const ACL_RESOURCE_TYPES = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID', 'DELEGATION_TOKEN', 'USER'] as const;
-export type AclResourceType = (typeof ACL_RESOURCE_TYPES)[number];
-
-export const ACL_PATTERN_TYPES = ['LITERAL', 'PREFIXED'] as const;
-export type AclPatternType = (typeof ACL_PATTERN_TYPES)[number];
-
-export const ACL_OPERATIONS = [
-  'ALL',
-  'READ',
-  'WRITE',
-  'CREATE',
-  'DELETE',
-  'ALTER',
-  'DESCRIBE',
-  'CLUSTER_ACTION',
-  'DESCRIBE_CONFIGS',
-  'ALTER_CONFIGS',
-  'IDEMPOTENT_WRITE',
-  'CREATE_TOKENS',
-  'DESCRIBE_TOKENS',
-] as const;
-export type AclOperation = (typeof ACL_OPERATIONS)[number];
-
-export const ACL_PERMISSION_TYPES = ['ALLOW', 'DENY'] as const;
-export type AclPermissionType = (typeof ACL_PERMISSION_TYPES)[number];
-
-export interface AclBinding {
-  resourceType: AclResourceType;
-  resourceName: string;
-  patternType: AclPatternType;
-  /** e.g. 'User:alice'. */
-  principal: string;
-  /** '*' for any host. */
-  host: string;
-  operation: AclOperation;
-  permissionType: AclPermissionType;
-}
 
 /**
  * Matches bindings; 'ANY' (or an omitted name/principal/host) matches everything, 'MATCH' as
