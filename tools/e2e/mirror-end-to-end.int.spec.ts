@@ -68,11 +68,13 @@ describe('mirrormaker end to end', () => {
     const common = ['--config', config, '--host', '127.0.0.1', '--metrics-port', '0'];
     services.push(await spawnService('coordinator', [...common, '--grpc-port', String(controlPort)]));
     const withCoordinator = [...common, '--coordinator', `127.0.0.1:${controlPort}`];
+    // data-mirror and topic-config-sync get no --config: they run from what the coordinator sends.
+    const configFromCoordinator = ['--host', '127.0.0.1', '--metrics-port', '0', '--coordinator', `127.0.0.1:${controlPort}`];
     services.push(
       ...(await Promise.all([
-        spawnService('data-mirror', [...withCoordinator, '--grpc-port', '0']),
+        spawnService('data-mirror', [...configFromCoordinator, '--grpc-port', '0']),
         spawnService('offset-sync', [...withCoordinator, '--grpc-port', String(offsetSyncPort)]),
-        spawnService('topic-config-sync', [...withCoordinator, '--grpc-port', '0']),
+        spawnService('topic-config-sync', [...configFromCoordinator, '--grpc-port', '0']),
       ])),
     );
     control = new ControlServiceClient(`127.0.0.1:${controlPort}`, grpc.credentials.createInsecure());
@@ -151,5 +153,30 @@ describe('mirrormaker end to end', () => {
       return parts?.size === 2 ? parts : undefined;
     }, patiently);
     expect(committed.get(0)?.offset).toBe(translated.find((o) => o.partition === 0)!.downstreamOffset);
+  });
+
+  it('applies a PatchFlow that widens the topics on every worker at once, with no process restarted', async () => {
+    const added = uniqueName('payments');
+    await sourceAdmin.createTopics([{ name: added, partitions: 1, replicationFactor: 1 }]);
+    const producer = new KafkaProducer(sourceClient, { idempotent: true });
+    await producer.connect();
+    await producer.send(added, Array.from({ length: 300 }, (_, i) => ({ partition: 0, key: null, value: Buffer.from(`payment ${i}`) })));
+    await producer.close();
+    const pids = services.map((s) => s.process.pid);
+
+    const patched = await rpc<{ configRevision: bigint }>(control, 'patchFlow', { flow, set: { topics: `${topic}, ${added}` }, unset: [] });
+
+    // topic-config-sync creates the new remote topic and data-mirror copies it, both on the new revision.
+    await eventually('300 records on the new remote topic', async () => {
+      if (!(await targetAdmin.listTopics()).includes(`${a}.${added}`)) return false;
+      const offsets = await targetAdmin.listOffsets(`${a}.${added}`);
+      return offsets.get(0)?.latest === 300n;
+    }, patiently);
+    const instances = await eventually('every instance on the new revision', async () => {
+      const res = await rpc<{ instances: { instanceId: string; appliedConfigRevision: bigint; configError: string }[] }>(control, 'listInstances', {});
+      return res.instances.length === 3 && res.instances.every((i) => i.appliedConfigRevision === patched.configRevision) ? res.instances : undefined;
+    }, patiently);
+    expect(instances.map((i) => i.configError)).toEqual(['', '', '']);
+    expect(services.map((s) => [s.process.pid, s.process.exitCode])).toEqual(pids.map((pid) => [pid, null]));
   });
 });

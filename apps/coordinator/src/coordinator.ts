@@ -204,6 +204,8 @@ export class Coordinator {
   private activate(revision: ConfigRevision, source: string): void {
     const { config, problems } = this.load(revision.properties);
     this.active = { revision, config, source, warnings: problems.filter((p) => p.severity === 'warning') };
+    // Workers get the revision before any grant it leads to (revision 0 is "no config": nothing to send).
+    if (revision.revision > 0) this.leases.setConfig({ revision: BigInt(revision.revision), properties: revision.properties });
     this.discovery.setFlows(config.flows);
     this.updateUnits();
   }
@@ -315,6 +317,7 @@ export class Coordinator {
       progress,
       errors,
       versionOf: (id: string) => this.leases.versionOf(id),
+      configStateOf: (id: string) => this.leases.configStateOf(id),
     };
     return {
       configRevision: BigInt(active.revision.revision),
@@ -326,7 +329,7 @@ export class Coordinator {
   }
 
   instances(): InstanceStatus[] {
-    return instanceStatuses({ leases: this.leases.state, versionOf: (id) => this.leases.versionOf(id) });
+    return instanceStatuses({ leases: this.leases.state, versionOf: (id) => this.leases.versionOf(id), configStateOf: (id) => this.leases.configStateOf(id) });
   }
 
   /** The instance holding a flow's groups unit and where it serves gRPC. */

@@ -1,5 +1,5 @@
 import { ServiceKind } from '@mirrormaker/proto';
-import { LeaseClient, loadServiceConfig, MIRRORMAKER_VERSION, type ServiceSpec } from '@mirrormaker/service-kit';
+import { LeaseClient, MIRRORMAKER_VERSION, RunningConfig, type ServiceSpec } from '@mirrormaker/service-kit';
 import { DataMirror } from './data-mirror';
 import { DEFAULT_TIMINGS, type DataMirrorTimings } from './timings';
 
@@ -22,12 +22,15 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
     metricsPort: 9401,
     requiresCoordinator: true,
     async start({ flags, configText, logger, metrics }) {
-      if (configText === undefined) {
-        logger.warn('no --config given: this instance takes no work (pass the mm2.properties the coordinator uses)');
-        return { grpcServices: [], health: () => ({ healthy: true, details: { units: 0, config: false } }), stop: async () => undefined };
-      }
-      const config = loadServiceConfig(configText, flags, process.env, logger);
-      const mirror = new DataMirror({ config, instanceId: flags.instanceId, logger, registry: metrics, timings });
+      // onChange runs only on revisions the coordinator pushes, after `mirror` exists.
+      const running = new RunningConfig({
+        flags,
+        ...(configText === undefined ? {} : { initialText: configText }),
+        env: process.env,
+        logger,
+        onChange: (config, changed) => mirror.applyConfig(config, changed),
+      });
+      const mirror = new DataMirror({ config: running.config, instanceId: flags.instanceId, logger, registry: metrics, timings });
       const leases = new LeaseClient({
         coordinator: flags.coordinator!,
         instanceId: flags.instanceId,
@@ -35,6 +38,7 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
         version: MIRRORMAKER_VERSION,
         logger,
         metrics,
+        applyConfig: (revision, text) => running.apply(revision, text),
         startUnit: (unit, epoch) => mirror.startUnit(unit, epoch),
         report: () => mirror.report(),
       });

@@ -18,7 +18,8 @@ interface RunningUnit extends UnitWorker {
 }
 
 export interface DataMirrorOptions {
-  config: MirrorConfig;
+  /** The config in force at start; undefined until the coordinator sends one. */
+  config: MirrorConfig | undefined;
   instanceId: string;
   logger: Logger;
   registry: Registry;
@@ -37,6 +38,10 @@ export class DataMirror {
   readonly metrics: MirrorMetrics;
   private readonly reachability: Reachability;
   private readonly flows = new Map<string, FlowRuntime>();
+  /** Runtimes of flows a config revision changed: closed once the last unit on them stopped. */
+  private readonly retired = new Set<FlowRuntime>();
+  private readonly runtimeOfUnit = new Map<string, FlowRuntime>();
+  private config: MirrorConfig | undefined;
   private readonly units = new Map<string, RunningUnit>();
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly logger: Logger;
@@ -45,6 +50,23 @@ export class DataMirror {
     this.metrics = new MirrorMetrics(options.registry);
     this.reachability = new Reachability(options.timings.unhealthyAfterMs);
     this.logger = options.logger;
+    this.config = options.config;
+  }
+
+  /**
+   * A new config revision. Units of the `changed` flows are restarted by the lease client; they
+   * come back on a new runtime (new clients, new plan), and the old runtime closes once its last
+   * unit has stopped.
+   */
+  applyConfig(config: MirrorConfig, changed: ReadonlySet<string>): void {
+    this.config = config;
+    for (const name of changed) {
+      const runtime = this.flows.get(name);
+      if (!runtime) continue;
+      this.flows.delete(name);
+      this.retired.add(runtime);
+      this.closeIfUnused(runtime);
+    }
   }
 
   async startUnit(unit: WorkUnit, epoch: bigint): Promise<UnitWorker> {
@@ -55,8 +77,9 @@ export class DataMirror {
     let worker: RunningUnit;
     const flow = this.flowRuntime(ref.flow);
     if (!flow) {
-      worker = new UnknownFlowUnit(id, `flow ${ref.flow} is not in this instance's configuration`);
-      this.logger.error({ unit: id }, `flow ${ref.flow} is not in this instance's configuration; the unit does nothing`);
+      const why = this.config ? `flow ${ref.flow} is not in this instance's configuration` : 'no config yet: waiting for the coordinator to send a revision';
+      worker = new UnknownFlowUnit(id, why);
+      this.logger.error({ unit: id }, `${why}; the unit does nothing`);
     } else if (ref.kind === 'partition') {
       const partitionUnit = new PartitionUnit({ unitId: id, epoch, topic: ref.topic, partition: ref.partition, flow, metrics: this.metrics, timings: this.options.timings });
       partitionUnit.start();
@@ -69,11 +92,16 @@ export class DataMirror {
       throw new Error(`unit ${id} is not data-mirror work (kind ${ref.kind})`);
     }
     this.units.set(id, worker);
+    if (flow) this.runtimeOfUnit.set(id, flow);
     return {
       stop: (reason: string) => {
         const done = worker.stop(reason).finally(() => {
-          if (this.units.get(id) === worker) this.units.delete(id);
+          if (this.units.get(id) === worker) {
+            this.units.delete(id);
+            this.runtimeOfUnit.delete(id);
+          }
           if (this.stopping.get(id) === done) this.stopping.delete(id);
+          if (flow) this.closeIfUnused(flow);
         });
         this.stopping.set(id, done);
         return done;
@@ -104,18 +132,26 @@ export class DataMirror {
   async close(): Promise<void> {
     await Promise.allSettled([...this.units.values()].map((u) => u.stop('service stopping')));
     await Promise.allSettled([...this.stopping.values()]);
-    await Promise.allSettled([...this.flows.values()].map((f) => f.close()));
+    await Promise.allSettled([...this.flows.values(), ...this.retired].map((f) => f.close()));
     this.flows.clear();
+    this.retired.clear();
+  }
+
+  private closeIfUnused(runtime: FlowRuntime): void {
+    if (!this.retired.has(runtime) || [...this.runtimeOfUnit.values()].includes(runtime)) return;
+    this.retired.delete(runtime);
+    runtime.close().catch((err: Error) => this.logger.warn({ err: err.message }, 'closing the clients of a replaced flow runtime failed'));
   }
 
   private flowRuntime(name: string): FlowRuntime | undefined {
     let runtime = this.flows.get(name);
     if (runtime) return runtime;
-    const flow = findFlow(this.options.config, name);
-    if (!flow) return undefined;
+    const config = this.config;
+    const flow = config && findFlow(config, name);
+    if (!config || !flow) return undefined;
     runtime = new FlowRuntime({
-      config: this.options.config,
-      plan: planFlow(this.options.config, flow),
+      config,
+      plan: planFlow(config, flow),
       instanceId: this.options.instanceId,
       logger: this.logger,
       metrics: this.metrics,

@@ -1,3 +1,3 @@
 import { describeServiceProcess } from '@mirrormaker/service-kit/testing';
 
-describeServiceProcess({ app: 'offset-sync', requiredArgs: ['--coordinator', '127.0.0.1:7000'], grpcServices: ['mirrormaker.v1.OffsetSyncService'] });
+describeServiceProcess({ app: 'offset-sync', worker: true, grpcServices: ['mirrormaker.v1.OffsetSyncService'] });

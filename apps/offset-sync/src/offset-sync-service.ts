@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { findFlow, type MirrorConfig } from '@mirrormaker/config';
 import type { Logger } from '@mirrormaker/observability';
 import { OffsetSyncServiceService, ServiceKind, type WorkUnit } from '@mirrormaker/proto';
-import { LeaseClient, loadServiceConfig, MIRRORMAKER_VERSION, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
+import { LeaseClient, MIRRORMAKER_VERSION, RunningConfig, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
 import { ADVERTISED_HOST_ENV, advertisedAddress } from './advertised-address';
 import { GroupsUnit } from './groups-unit';
 import { resolveGroupsUnit } from './groups-unit-plan';
@@ -16,7 +16,13 @@ const SERVICE_NAME = 'mirrormaker.v1.OffsetSyncService';
 /** A granted unit: running work, or a placeholder saying why there is none. */
 type HeldUnit = { readonly kind: 'running'; readonly unit: GroupsUnit } | { readonly kind: 'idle'; readonly flow: string; readonly status: UnitStatus };
 
-function grantUnit(unit: WorkUnit, config: MirrorConfig, metrics: OffsetSyncMetrics, logger: Logger): HeldUnit {
+function grantUnit(unit: WorkUnit, config: MirrorConfig | undefined, metrics: OffsetSyncMetrics, logger: Logger): HeldUnit {
+  const flowName = unit.flow ? `${unit.flow.source}->${unit.flow.target}` : unit.id;
+  if (config === undefined) {
+    const status = new UnitStatus();
+    status.setPhase('idle', 'no config yet: waiting for the coordinator to send a revision');
+    return { kind: 'idle', flow: flowName, status };
+  }
   const resolved = resolveGroupsUnit(config, unit.id);
   if (!resolved.ok) {
     const status = new UnitStatus();
@@ -24,23 +30,23 @@ function grantUnit(unit: WorkUnit, config: MirrorConfig, metrics: OffsetSyncMetr
     const intended = resolved.cause === 'FLOW_DISABLED' || resolved.cause === 'CHECKPOINTS_DISABLED';
     if (!intended) status.report(resolved.cause, resolved.message);
     logger[intended ? 'info' : 'warn']({ unit: unit.id, cause: resolved.cause }, `not working on the unit: ${resolved.message}`);
-    const flow = unit.flow ? `${unit.flow.source}->${unit.flow.target}` : unit.id;
-    return { kind: 'idle', flow, status };
+    return { kind: 'idle', flow: flowName, status };
   }
   const running = new GroupsUnit({ plan: resolved.plan, config, metrics, logger });
   running.start();
   return { kind: 'running', unit: running };
 }
 
-function translationSource(config: MirrorConfig | undefined, held: ReadonlyMap<string, HeldUnit>): TranslationSource {
+function translationSource(configOf: () => MirrorConfig | undefined, held: ReadonlyMap<string, HeldUnit>): TranslationSource {
   return {
     unitFor(flow) {
       for (const h of held.values()) if (h.kind === 'running' && h.unit.flowName === flow) return h.unit;
       return undefined;
     },
     whyNoUnit(flow) {
+      const config = configOf();
       if (config === undefined) {
-        return { code: grpc.status.FAILED_PRECONDITION, message: 'this offset-sync instance was started without --config and holds no flows' };
+        return { code: grpc.status.FAILED_PRECONDITION, message: 'this offset-sync instance has no config yet (none given, none received from the coordinator) and holds no flows' };
       }
       if (findFlow(config, flow) === undefined) return { code: grpc.status.NOT_FOUND, message: `flow ${flow} is not in this instance's config` };
       for (const h of held.values()) {
@@ -63,15 +69,7 @@ export const offsetSyncService: ServiceSpec = {
   requiresCoordinator: true,
   async start({ flags, configText, logger, metrics }) {
     const held = new Map<string, HeldUnit>();
-    if (configText === undefined) {
-      logger.warn('no --config (MM_CONFIG) given: not asking the coordinator for work');
-      return {
-        grpcServices: [{ name: SERVICE_NAME, definition: OffsetSyncServiceService, implementation: offsetSyncHandlers(translationSource(undefined, held), logger) }],
-        health: () => ({ healthy: true, details: { idle: 'no config' } }),
-        stop: async () => undefined,
-      };
-    }
-    const config = loadServiceConfig(configText, flags, process.env, logger);
+    const running = new RunningConfig({ flags, ...(configText === undefined ? {} : { initialText: configText }), env: process.env, logger });
     const unitMetrics = createOffsetSyncMetrics(metrics);
     const advertised = advertisedAddress({
       host: flags.host,
@@ -88,8 +86,9 @@ export const offsetSyncService: ServiceSpec = {
       ...(advertised.address === undefined ? {} : { advertisedAddress: advertised.address }),
       logger,
       metrics,
+      applyConfig: (revision, text) => running.apply(revision, text),
       async startUnit(unit): Promise<UnitWorker> {
-        const granted = grantUnit(unit, config, unitMetrics, logger);
+        const granted = grantUnit(unit, running.config, unitMetrics, logger);
         held.set(unit.id, granted);
         return {
           async stop(reason) {
@@ -104,7 +103,7 @@ export const offsetSyncService: ServiceSpec = {
     });
     leases.start();
     return {
-      grpcServices: [{ name: SERVICE_NAME, definition: OffsetSyncServiceService, implementation: offsetSyncHandlers(translationSource(config, held), logger) }],
+      grpcServices: [{ name: SERVICE_NAME, definition: OffsetSyncServiceService, implementation: offsetSyncHandlers(translationSource(() => running.config, held), logger) }],
       health: () => ({
         healthy: leases.hasWorkingSession,
         details: {

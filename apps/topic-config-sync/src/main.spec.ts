@@ -1,3 +1,3 @@
 import { describeServiceProcess } from '@mirrormaker/service-kit/testing';
 
-describeServiceProcess({ app: 'topic-config-sync', requiredArgs: ['--coordinator', '127.0.0.1:7000'], grpcServices: [] });
+describeServiceProcess({ app: 'topic-config-sync', worker: true, grpcServices: [] });

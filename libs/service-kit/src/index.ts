@@ -4,8 +4,8 @@ export { parseServiceFlags, usage, type FlagDefaults, type ServiceFlags } from '
 export { runService, startService, type RunningService, type ServiceContext, type ServiceHandle, type ServiceSpec } from './run-service';
 export { withUnimplemented } from './unimplemented';
 export { MIRRORMAKER_VERSION } from './version';
-export { LeaseClient, type LeaseClientOptions, type UnitWorker } from './leases/lease-client';
-export { LeaseManager, type InstanceReport, type LeaseSettings, type SessionSink } from './leases/lease-manager';
+export { LeaseClient, type ConfigApplied, type LeaseClientOptions, type UnitWorker } from './leases/lease-client';
+export { LeaseManager, type ConfigPush, type InstanceReport, type LeaseSettings, type SessionSink } from './leases/lease-manager';
 export { leaseServiceHandlers } from './leases/lease-service-handlers';
 export { leaseKindOf, protoKindOf } from './leases/service-kind-mapping';
 export { workUnitMessage } from './leases/work-unit-mapping';
@@ -18,5 +18,6 @@ export { nextDelayMs, type RunOutcome } from './units/retry-delay';
 export { resolveUnitFlow, type UnitFlow } from './units/unit-flow';
 export { SyncStatus, type RunRecord, type UnitState } from './units/sync-status';
 export type { UnitFailure } from './units/unit-failure';
+export { RunningConfig, type RunningConfigOptions } from './units/running-config';
 export { idleUnit, leasedUnitService, type HeldUnit, type LeasedUnitServiceOptions } from './units/leased-unit-service';
 export { flowAdmin, type FlowAdmin } from './flow-admin';

@@ -14,9 +14,10 @@ export function loadServiceConfig(
   flags: Pick<ServiceFlags, 'configPath' | 'configProviderDirs'>,
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
+  /** How errors and warnings name the text. @default the --config path */
+  where = flags.configPath ?? 'the config',
 ): MirrorConfig {
   const { config, problems } = loadMirrorConfig(text, { env, readFile: providerFileReader(flags) });
-  const where = flags.configPath ?? 'the config';
   if (hasErrors(problems)) {
     const errors = problems.filter((p) => p.severity === 'error');
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more error(s))` : '';

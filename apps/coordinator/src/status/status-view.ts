@@ -12,6 +12,8 @@ export interface StatusInputs {
   progress: ReadonlyMap<string, UnitProgress>;
   errors: readonly ErrorReport[];
   versionOf(instance: string): string | undefined;
+  /** The config revision an instance runs, and why it could not apply a newer one. */
+  configStateOf(instance: string): { appliedRevision: bigint; error: string } | undefined;
 }
 
 function partitionStatus(inputs: StatusInputs, id: string, partition: number): PartitionStatus {
@@ -64,7 +66,7 @@ export function flowStatuses(inputs: StatusInputs, only: ReadonlySet<string> = n
   return result;
 }
 
-export function instanceStatuses(inputs: Pick<StatusInputs, 'leases' | 'versionOf'>): InstanceStatus[] {
+export function instanceStatuses(inputs: Pick<StatusInputs, 'leases' | 'versionOf' | 'configStateOf'>): InstanceStatus[] {
   return [...inputs.leases.instances.values()].map((i) => ({
     instanceId: i.id,
     kind: protoKindOf(i.serviceKind),
@@ -72,6 +74,8 @@ export function instanceStatuses(inputs: Pick<StatusInputs, 'leases' | 'versionO
     lastRenewal: new Date(i.lastRenewalAt),
     draining: i.draining,
     version: inputs.versionOf(i.id) ?? '',
+    appliedConfigRevision: inputs.configStateOf(i.id)?.appliedRevision ?? 0n,
+    configError: inputs.configStateOf(i.id)?.error ?? '',
   }));
 }
 

@@ -18,6 +18,12 @@ export interface UnitWorker {
   stop(reason: string): Promise<void>;
 }
 
+/** What applying a config revision means for the units an instance holds. */
+export interface ConfigApplied {
+  /** True for a held unit whose settings changed, so it must stop and start again to run them. */
+  restart(unitId: string): boolean;
+}
+
 export interface LeaseClientOptions {
   /** host:port of the coordinator. */
   coordinator: string;
@@ -32,6 +38,12 @@ export interface LeaseClientOptions {
   metrics: Registry;
   /** Starts work on a granted unit. */
   startUnit(unit: WorkUnit, epoch: bigint): Promise<UnitWorker>;
+  /**
+   * Applies a config revision the coordinator pushed, before any grant that came with it starts.
+   * Throws when the revision cannot be run here (the instance keeps the one it runs and reports
+   * the error with its renewals). Without it, pushed revisions are ignored.
+   */
+  applyConfig?(revision: bigint, properties: string): ConfigApplied | Promise<ConfigApplied>;
   /** Progress and errors sent with each renewal. */
   report?(): { progress?: UnitProgress[]; errors?: ErrorReport[] };
   /** Work stops this long before the holder's own view of the lease expiry. @default 1000 */
@@ -71,6 +83,10 @@ export class LeaseClient {
   private readonly log: Logger;
   private stream: grpc.ClientDuplexStream<SessionRequest, SessionResponse> | undefined;
   private seq = 0n;
+  private appliedConfigRevision = 0n;
+  private configError = '';
+  /** Settles once the newest pushed revision was applied (or refused); grants wait for it. */
+  private configReady: Promise<void> = Promise.resolve();
   private ttlMs = 10_000;
   private renewIntervalMs: number;
   private renewTimer: NodeJS.Timeout | undefined;
@@ -87,6 +103,7 @@ export class LeaseClient {
     silent: Counter<string>;
     grants: Counter<string>;
     revocations: Counter<string>;
+    configApplied: Counter<string>;
   };
 
   constructor(private readonly options: LeaseClientOptions) {
@@ -98,6 +115,15 @@ export class LeaseClient {
     this.log = options.logger.child({ component: 'lease-client' });
     const registers = [options.metrics];
     const heldCount = () => this.held.size;
+    const appliedRevision = () => Number(this.appliedConfigRevision);
+    new Gauge({
+      name: 'mirrormaker_config_revision_applied',
+      help: 'The coordinator config revision this instance runs (0: only its own --config).',
+      registers,
+      collect() {
+        this.set(appliedRevision());
+      },
+    });
     const working = () => (this.hasWorkingSession ? 1 : 0);
     new Gauge({
       name: 'mirrormaker_lease_session_up',
@@ -125,6 +151,12 @@ export class LeaseClient {
       }),
       grants: new Counter({ name: 'mirrormaker_leases_granted_total', help: 'Units granted to this instance.', registers }),
       revocations: new Counter({ name: 'mirrormaker_leases_revoked_total', help: 'Units revoked from this instance.', registers }),
+      configApplied: new Counter({
+        name: 'mirrormaker_config_revisions_total',
+        help: 'Config revisions pushed by the coordinator, by outcome (applied or refused).',
+        labelNames: ['outcome'],
+        registers,
+      }),
     };
   }
 
@@ -225,6 +257,7 @@ export class LeaseClient {
           held: this.heldLeases(),
           seq: this.nextSeq(),
           advertisedAddress: this.options.advertisedAddress ?? '',
+          appliedConfigRevision: this.appliedConfigRevision,
         },
       },
     });
@@ -247,6 +280,8 @@ export class LeaseClient {
             progress: report.progress ?? [],
             errors: report.errors ?? [],
             seq: this.nextSeq(),
+            appliedConfigRevision: this.appliedConfigRevision,
+            configError: this.configError,
           },
         },
       });
@@ -263,6 +298,9 @@ export class LeaseClient {
     }
     const base = this.sentAt.get(res.ackedSeq);
     for (const seq of this.sentAt.keys()) if (seq < res.ackedSeq) this.sentAt.delete(seq);
+    const pushed = res.config;
+    if (pushed) this.configReady = this.configReady.then(() => this.applyRevision(pushed.revision, pushed.properties));
+    await this.configReady;
 
     const granted = new Set<string>();
     for (const grant of res.grants) {
@@ -307,6 +345,46 @@ export class LeaseClient {
       this.log.warn({ unit: id }, 'coordinator no longer lists this unit; stopping it');
       await this.stopWorker(h, 'not in assignment');
     }
+  }
+
+  /** Applies a pushed revision and restarts the held units it changes, each under its own epoch. */
+  private async applyRevision(revision: bigint, properties: string): Promise<void> {
+    if (!this.options.applyConfig || revision === this.appliedConfigRevision) return;
+    let applied: ConfigApplied;
+    try {
+      applied = await this.options.applyConfig(revision, properties);
+    } catch (err) {
+      this.configError = `revision ${revision}: ${(err as Error).message}`;
+      this.metrics.configApplied.inc({ outcome: 'refused' });
+      this.log.error({ revision: revision.toString(), err: (err as Error).message }, 'config revision refused; still running the previous one');
+      return;
+    }
+    this.appliedConfigRevision = revision;
+    this.configError = '';
+    this.metrics.configApplied.inc({ outcome: 'applied' });
+    const restarted = [...this.held.values()].filter((h) => applied.restart(h.unit.id));
+    this.log.info({ revision: revision.toString(), restarted: restarted.length, held: this.held.size }, 'config revision applied');
+    for (const h of restarted) this.restartWorker(h, `config revision ${revision}`);
+  }
+
+  /** Stops a held unit's worker and starts a new one under the same lease. */
+  private restartWorker(h: HeldUnit, reason: string): void {
+    const previous = h.worker;
+    h.worker = (async () => {
+      const worker = await previous;
+      try {
+        await worker?.stop(reason);
+      } catch (err) {
+        this.log.error({ unit: h.unit.id, err: (err as Error).message }, 'unit did not stop cleanly');
+      }
+      if (this.held.get(h.unit.id) !== h) return undefined; // revoked or expired meanwhile
+      return this.options.startUnit(h.unit, h.epoch);
+    })().catch((err: Error) => {
+      this.log.error({ unit: h.unit.id, err: err.message }, 'unit failed to restart; releasing it');
+      if (this.held.get(h.unit.id) === h) this.held.delete(h.unit.id);
+      void this.release(h);
+      return undefined;
+    });
   }
 
   private fenceExpired(): void {

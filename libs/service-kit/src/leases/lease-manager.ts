@@ -42,6 +42,16 @@ interface SessionState {
   advertisedAddress: string;
   /** What the instance registered as, so it can be registered again after being dropped. */
   registration: InstanceRegistration;
+  /** The config revision last sent on this session, the one the instance runs, and why not the newest. */
+  sentConfigRevision: bigint | undefined;
+  appliedConfigRevision: bigint;
+  configError: string;
+}
+
+/** A config revision as pushed to every instance over its session. */
+export interface ConfigPush {
+  revision: bigint;
+  properties: string;
 }
 
 /** A renewal arrived on a session that is not (or no longer) the instance's current one. */
@@ -64,6 +74,7 @@ export class LeaseManager {
   private readonly sessions = new Map<InstanceId, SessionState>();
   private readonly reports = new Map<InstanceId, InstanceReport>();
   private timer: NodeJS.Timeout | undefined;
+  private config: ConfigPush | undefined;
   private readonly log: Logger;
   private readonly expired: Counter<string>;
   private readonly granted: Counter<string>;
@@ -137,6 +148,18 @@ export class LeaseManager {
     return this.sessions.get(instanceId)?.advertisedAddress || undefined;
   }
 
+  /** The config revision the instance runs and why it could not apply a newer one, if it said so. */
+  configStateOf(instanceId: InstanceId): { appliedRevision: bigint; error: string } | undefined {
+    const session = this.sessions.get(instanceId);
+    return session && { appliedRevision: session.appliedConfigRevision, error: session.configError };
+  }
+
+  /** A new config revision: sent at once to every open session, and to every session that opens. */
+  setConfig(config: ConfigPush): void {
+    this.config = config;
+    for (const id of this.sessions.keys()) this.push(id);
+  }
+
   /** Replaces the set of units to serve (after discovery or a config change). */
   setUnits(unitIds: Iterable<UnitId>): void {
     this.table = setUnits(this.table, unitIds);
@@ -153,6 +176,7 @@ export class LeaseManager {
       held: { unitId: string; epoch: bigint }[];
       seq: bigint;
       advertisedAddress: string;
+      appliedConfigRevision?: bigint;
     },
     sink: SessionSink,
   ): void {
@@ -161,7 +185,16 @@ export class LeaseManager {
     if (!request.instanceId) throw new Error('instance id must not be empty');
     const registration: InstanceRegistration = { id: request.instanceId, serviceKind: kind, ...(request.capacity > 0 ? { capacity: request.capacity } : {}) };
     this.admit(registration, request.held);
-    this.sessions.set(request.instanceId, { sink, ackedSeq: request.seq, version: request.version, advertisedAddress: request.advertisedAddress, registration });
+    this.sessions.set(request.instanceId, {
+      sink,
+      ackedSeq: request.seq,
+      version: request.version,
+      advertisedAddress: request.advertisedAddress,
+      registration,
+      sentConfigRevision: undefined,
+      appliedConfigRevision: request.appliedConfigRevision ?? 0n,
+      configError: '',
+    });
     this.log.info({ instance: request.instanceId, kind, held: request.held.length }, 'instance registered');
     this.rebalance(request.instanceId);
   }
@@ -172,7 +205,15 @@ export class LeaseManager {
    * rejoins by itself instead of renewing nothing forever.
    */
   renew(
-    request: { instanceId: string; held: { unitId: string; epoch: bigint }[]; progress: UnitProgress[]; errors: ErrorReport[]; seq: bigint },
+    request: {
+      instanceId: string;
+      held: { unitId: string; epoch: bigint }[];
+      progress: UnitProgress[];
+      errors: ErrorReport[];
+      seq: bigint;
+      appliedConfigRevision?: bigint;
+      configError?: string;
+    },
     sink: SessionSink,
   ): void {
     const session = this.sessions.get(request.instanceId);
@@ -180,6 +221,8 @@ export class LeaseManager {
       throw new UnknownSessionError(`no open session of instance '${request.instanceId}' on this stream: open a new session and register again`);
     }
     session.ackedSeq = request.seq;
+    session.appliedConfigRevision = request.appliedConfigRevision ?? session.appliedConfigRevision;
+    session.configError = request.configError ?? '';
     if (!this.table.instances.has(request.instanceId)) {
       this.admit(session.registration, request.held);
       this.rejoined.inc();
@@ -279,12 +322,17 @@ export class LeaseManager {
         revocations.push({ unitId: lease.unitId, epoch: BigInt(lease.epoch), reason: 'revoked' });
       }
     }
+    // The config goes first in the message and is applied before its grants; it is sent once per
+    // session and revision, not with every renewal.
+    const config = this.config !== undefined && session.sentConfigRevision !== this.config.revision ? this.config : undefined;
+    if (config) session.sentConfigRevision = config.revision;
     session.sink.send({
       grants,
       revocations,
       ttlMs: BigInt(this.settings.ttlMs),
       renewIntervalMs: BigInt(this.settings.renewIntervalMs),
       ackedSeq: session.ackedSeq,
+      config,
     });
   }
 }

@@ -1,15 +1,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '@mirrormaker/testing';
 import { checkHealth, listServicesByReflection } from './service-probe';
 import { runServiceToExit, spawnService, type SpawnedService } from './spawn-service';
+import { startTestCoordinator, type TestCoordinator } from './test-coordinator';
 
 export interface ServiceProcessContract {
   app: string;
   /** Our gRPC services the app must expose (besides health and reflection). */
   grpcServices: string[];
-  /** Flags the app needs to start at all (e.g. a coordinator address). */
+  /** Flags the app needs to start at all. */
   requiredArgs?: string[];
+  /** A worker: it is given a test coordinator, and is healthy only while that answers. */
+  worker?: boolean;
 }
 
 /**
@@ -18,16 +22,24 @@ export interface ServiceProcessContract {
  */
 export function describeServiceProcess(contract: ServiceProcessContract): void {
   const { app } = contract;
-  const base = [...(contract.requiredArgs ?? []), '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0'];
+  const local = [...(contract.requiredArgs ?? []), '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0'];
+  // Flags of a worker whose coordinator answers; 127.0.0.1:1 where only the flag's presence matters.
+  let base = contract.worker ? [...local, '--coordinator', '127.0.0.1:1'] : local;
 
   describe(`${app} process`, () => {
     let svc: SpawnedService;
+    let coordinator: TestCoordinator | undefined;
 
     beforeAll(async () => {
+      if (contract.worker) {
+        coordinator = await startTestCoordinator([]);
+        base = [...local, '--coordinator', coordinator.address];
+      }
       svc = await spawnService(app, base);
     }, 30_000);
     afterAll(async () => {
       if (svc?.process.exitCode === null) await svc.stop('SIGKILL');
+      await coordinator?.stop();
     });
 
     it('logs JSON with its service name and the ports it listens on', () => {
@@ -38,7 +50,8 @@ export function describeServiceProcess(contract: ServiceProcessContract): void {
     });
 
     it('reports SERVING through grpc.health.v1 for the server and each of its services', async () => {
-      expect(await checkHealth(`127.0.0.1:${svc.grpcPort}`)).toBe('SERVING');
+      // A worker serves once its coordinator has answered; health follows within about a second.
+      await eventually('the server SERVING', async () => (await checkHealth(`127.0.0.1:${svc.grpcPort}`)) === 'SERVING', { timeoutMs: 15_000 });
       for (const name of contract.grpcServices) expect(await checkHealth(`127.0.0.1:${svc.grpcPort}`, name)).toBe('SERVING');
     });
 
@@ -84,5 +97,19 @@ export function describeServiceProcess(contract: ServiceProcessContract): void {
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toContain('/nonexistent/mm2.properties');
     });
+
+    if (contract.worker) {
+      it('starts without --config and reports 503 and NOT_SERVING while no coordinator answers', async () => {
+        const alone = await spawnService(app, [...local, '--coordinator', '127.0.0.1:1']);
+        try {
+          const health = await fetch(`http://127.0.0.1:${alone.metricsPort}/healthz`);
+          expect(health.status).toBe(503);
+          expect(JSON.stringify(await health.json())).toContain('coordinator 127.0.0.1:1 has not answered');
+          expect(await checkHealth(`127.0.0.1:${alone.grpcPort}`)).toBe('NOT_SERVING');
+        } finally {
+          await alone.stop('SIGKILL');
+        }
+      });
+    }
   });
 }

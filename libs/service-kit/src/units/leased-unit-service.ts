@@ -1,10 +1,10 @@
 import type { MirrorConfig } from '@mirrormaker/config';
 import type { Logger, Registry } from '@mirrormaker/observability';
 import type { ErrorReport, ServiceKind, WorkUnit } from '@mirrormaker/proto';
-import { loadServiceConfig } from '../load-service-config';
 import { LeaseClient, type UnitWorker } from '../leases/lease-client';
 import type { ServiceSpec } from '../run-service';
 import { MIRRORMAKER_VERSION } from '../version';
+import { RunningConfig } from './running-config';
 import { SyncStatus } from './sync-status';
 
 /** What a service keeps per granted unit: a running reconciler, or an idle placeholder saying why not. */
@@ -32,9 +32,10 @@ export function idleUnit(unitId: string, logger: Logger, note: string, problem?:
 }
 
 /**
- * The shape of a reconciling service (topic-config-sync, acl-sync): load `--config`, hold leases of
- * one kind, run one unit per lease, report unit errors with every renewal and unit states in
- * /healthz. Without `--config` the service starts idle and asks for no work.
+ * The shape of a reconciling service (topic-config-sync, acl-sync): hold leases of one kind, run
+ * one unit per lease on the config in force (`--config`, then each revision the coordinator
+ * pushes, restarting the units of flows a revision changes), report unit errors with every renewal
+ * and unit states in /healthz. `--config` is optional: the coordinator sends the config.
  */
 export function leasedUnitService<M>(options: LeasedUnitServiceOptions<M>): ServiceSpec {
   return {
@@ -44,11 +45,7 @@ export function leasedUnitService<M>(options: LeasedUnitServiceOptions<M>): Serv
     metricsPort: options.metricsPort,
     requiresCoordinator: true,
     async start({ flags, configText, logger, metrics }) {
-      if (configText === undefined) {
-        logger.warn('no --config (MM_CONFIG) given: not asking the coordinator for work');
-        return { grpcServices: [], health: () => ({ healthy: true, details: { idle: 'no config' } }), stop: async () => undefined };
-      }
-      const config = loadServiceConfig(configText, flags, process.env, logger);
+      const running = new RunningConfig({ flags, ...(configText === undefined ? {} : { initialText: configText }), env: process.env, logger });
       const unitMetrics = options.createMetrics(metrics);
       const held = new Map<string, HeldUnit>();
       const leases = new LeaseClient({
@@ -58,13 +55,15 @@ export function leasedUnitService<M>(options: LeasedUnitServiceOptions<M>): Serv
         version: MIRRORMAKER_VERSION,
         logger,
         metrics,
+        applyConfig: (revision, text) => running.apply(revision, text),
         async startUnit(unit): Promise<UnitWorker> {
-          const running = options.startUnit(unit, config, unitMetrics, logger);
-          held.set(unit.id, running);
+          const config = running.config;
+          const work = config ? options.startUnit(unit, config, unitMetrics, logger) : idleUnit(unit.id, logger, 'no config yet: waiting for the coordinator to send a revision');
+          held.set(unit.id, work);
           return {
             async stop(reason) {
-              await running.stop(reason);
-              if (held.get(unit.id) === running) held.delete(unit.id);
+              await work.stop(reason);
+              if (held.get(unit.id) === work) held.delete(unit.id);
             },
           };
         },

@@ -1,0 +1,24 @@
+import type { FlowConfig, MirrorConfig } from './model';
+
+/**
+ * Everything a unit of one flow runs on: the flow's settings and both of its clusters (connection,
+ * security, client overrides). Two configs with the same fingerprint for a flow run its units the
+ * same way, so a new revision restarts only the units of flows whose fingerprint changed.
+ */
+export function flowFingerprint(config: MirrorConfig, flowName: string): string | undefined {
+  const flow: FlowConfig | undefined = config.flows.find((f) => f.name === flowName);
+  if (!flow) return undefined;
+  return JSON.stringify({ flow, source: config.clusters[flow.source], target: config.clusters[flow.target] }, (_key, value: unknown) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
+}
+
+/** Names of the flows whose units run differently under `next` than under `previous` (added and removed ones too). */
+export function changedFlows(previous: MirrorConfig | undefined, next: MirrorConfig): Set<string> {
+  const names = new Set([...(previous?.flows ?? []), ...next.flows].map((f) => f.name));
+  const changed = new Set<string>();
+  for (const name of names) {
+    if (previous === undefined || flowFingerprint(previous, name) !== flowFingerprint(next, name)) changed.add(name);
+  }
+  return changed;
+}
