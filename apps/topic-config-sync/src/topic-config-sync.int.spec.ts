@@ -60,19 +60,17 @@ describe('topic-config-sync against real clusters', () => {
     }
   });
 
-  it('creates a new source topic on the target within seconds: same partitions, configs through the filter', async () => {
+  it('creates a new source topic on the target with the same partitions, configs through the filter', async () => {
     const topic = `${prefix}-new`;
-    const began = Date.now();
     await source.createTopics([
       { name: topic, partitions: 3, replicationFactor: 1, configs: { 'retention.ms': '3600000', 'cleanup.policy': 'compact', 'min.insync.replicas': '1' } },
     ]);
     const remote = await eventually('the remote topic', async () => (await target.describeTopics([`${S}.${topic}`])).get(`${S}.${topic}`));
-    expect(Date.now() - began).toBeLessThan(10_000);
     expect(remote.partitions).toBe(3);
     expect(await overridesOf(target, `${S}.${topic}`)).toEqual({ 'retention.ms': '3600000', 'cleanup.policy': 'compact' });
   });
 
-  it('grows the remote topic within one refresh, and a target-only override survives a config sync', async () => {
+  it('grows the remote topic, and a target-only override survives a config sync', async () => {
     const topic = `${prefix}-grow`;
     const remote = `${S}.${topic}`;
     await source.createTopics([{ name: topic, partitions: 3, replicationFactor: 1, configs: { 'retention.ms': '3600000' } }]);
@@ -80,32 +78,23 @@ describe('topic-config-sync against real clusters', () => {
     expect(synced).toBe(true);
     // In sync, so the service writes nothing now: a read-modify-write here cannot race with it.
     await target.alterTopicConfigs(remote, { 'retention.ms': '3600000', 'min.insync.replicas': '1' });
-
-    const began = Date.now();
     await source.createPartitions(topic, 5);
     await eventually('5 remote partitions', async () => (await target.describeTopics([remote])).get(remote)?.partitions === 5);
-    expect(Date.now() - began).toBeLessThan(5_000); // refresh interval 1 s
 
     await source.alterTopicConfigs(topic, { 'retention.ms': '7200000' });
     await eventually('the changed retention', async () => (await overridesOf(target, remote))['retention.ms'] === '7200000');
     expect(await overridesOf(target, remote)).toEqual({ 'retention.ms': '7200000', 'min.insync.replicas': '1' });
   });
 
-  it('follows config changes within an interval and deletes a config the source reset to its default', async () => {
+  it('follows config changes and deletes a config the source reset to its default', async () => {
     const topic = `${prefix}-cfg`;
     const remote = `${S}.${topic}`;
     await source.createTopics([{ name: topic, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '3600000', 'max.message.bytes': '200000' } }]);
     await eventually('the remote topic', async () => (await overridesOf(target, remote))['max.message.bytes'] === '200000');
-
-    let began = Date.now();
     await source.alterTopicConfigs(topic, { 'retention.ms': '5400000', 'max.message.bytes': '200000' });
     await eventually('the new value', async () => (await overridesOf(target, remote))['retention.ms'] === '5400000');
-    expect(Date.now() - began).toBeLessThan(5_000); // sync interval 1 s
-
-    began = Date.now();
     await source.alterTopicConfigs(topic, { 'retention.ms': '5400000' }); // max.message.bytes back to its default
     await eventually('the deleted override', async () => !('max.message.bytes' in (await overridesOf(target, remote))));
-    expect(Date.now() - began).toBeLessThan(5_000);
     expect(await overridesOf(target, remote)).toEqual({ 'retention.ms': '5400000' });
   });
 

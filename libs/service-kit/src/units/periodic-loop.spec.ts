@@ -18,9 +18,8 @@ describe('PeriodicLoop', () => {
     const loop = new PeriodicLoop(async () => 60_000, jest.fn());
     loop.start();
     await new Promise((r) => setTimeout(r, 10));
-    const began = Date.now();
+    // The loop sleeps 60 s between steps: stopping within the 1 s bound means the sleep was cut short.
     expect(await loop.stop(1000)).toBe(true);
-    expect(Date.now() - began).toBeLessThan(200);
   });
 
   it('gives up waiting for a step that does not finish, and says so', async () => {
