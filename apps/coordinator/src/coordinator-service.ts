@@ -1,5 +1,6 @@
 import { ControlServiceService, LeaseServiceService } from '@mirrormaker/proto';
-import { leaseServiceHandlers, MIRRORMAKER_VERSION, providerFileReader, ServiceError, type ServiceSpec } from '@mirrormaker/service-kit';
+import { hostname } from 'node:os';
+import { ADVERTISED_HOST_ENV, advertisedAddress, leaseServiceHandlers, MIRRORMAKER_VERSION, providerFileReader, ServiceError, type ServiceSpec } from '@mirrormaker/service-kit';
 import { isConfigRejected } from './config/config-rejected';
 import { Coordinator } from './coordinator';
 import { controlServiceHandlers } from './grpc/control-service';
@@ -13,6 +14,7 @@ export const coordinatorService: ServiceSpec = {
   metricsPort: 9400,
   switches: { 'config-replaces-stored': 'the --config file replaces the revision stored in Kafka' },
   async start({ flags, configText, logger, metrics }) {
+    const advertised = advertisedAddress({ host: flags.host, grpcPort: flags.grpcPort, advertisedHost: process.env[ADVERTISED_HOST_ENV], hostname: hostname() });
     const coordinator = new Coordinator({
       logger,
       metrics,
@@ -20,7 +22,10 @@ export const coordinatorService: ServiceSpec = {
       fileReplacesStored: flags.switches['config-replaces-stored'] ?? false,
       env: process.env,
       readFile: providerFileReader(flags),
+      instanceId: flags.instanceId,
+      ...(advertised.address === undefined ? {} : { advertisedAddress: advertised.address }),
     });
+    if (advertised.address === undefined) logger.warn(`${advertised.reason}; followers cannot send clients to this replica while it leads`);
     try {
       coordinator.start();
     } catch (err) {
@@ -32,7 +37,7 @@ export const coordinatorService: ServiceSpec = {
     return {
       grpcServices: [
         { name: 'mirrormaker.v1.ControlService', definition: ControlServiceService, implementation: controlServiceHandlers(coordinator, logger) },
-        { name: 'mirrormaker.v1.LeaseService', definition: LeaseServiceService, implementation: leaseServiceHandlers(coordinator.leases, logger) },
+        { name: 'mirrormaker.v1.LeaseService', definition: LeaseServiceService, implementation: leaseServiceHandlers(coordinator.leases, logger, coordinator.leaseGate) },
       ],
       health: () => coordinator.health(),
       stop: () => coordinator.stop(),

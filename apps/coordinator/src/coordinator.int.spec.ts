@@ -155,6 +155,11 @@ describe('coordinator against real clusters', () => {
     });
     expect(flow.settings['offset.lag.max']).toBe('42');
     expect(flow.paused).toBe(true);
+    // Changes go to the leader: the restarted replica leads once it has read the leader topic.
+    await eventually('the restarted coordinator leads', async () => {
+      const health = (await (await fetch(`http://127.0.0.1:${coordinator.metricsPort}/healthz`)).json()) as { details: { role: string } };
+      return health.details.role === 'leader';
+    });
     const listed = await call<object, { configRevision: bigint }>(control, 'listFlows', {});
     expect(listed.configRevision).toBe(applied.configRevision + 1n);
   });

@@ -12,7 +12,7 @@ import { createKafkaClient, KafkaAdmin, type KafkaClient } from '@mirrormaker/ka
 import { parseUnitId } from '@mirrormaker/lease';
 import type { Logger, Registry } from '@mirrormaker/observability';
 import type { ErrorReport, Flow, GetStatusResponse, InstanceStatus, UnitProgress } from '@mirrormaker/proto';
-import { Backoff, kafkaConnectionFor, LeaseManager } from '@mirrormaker/service-kit';
+import { Backoff, kafkaConnectionFor, LeaseManager, PeriodicLoop, type LeaseServingGate } from '@mirrormaker/service-kit';
 import { deleteFlowProperties, patchFlowProperties, type ConfigRevision } from './config/config-revision';
 import { ConfigFileWatch } from './config/config-file-watch';
 import { ConfigRejected } from './config/config-rejected';
@@ -20,6 +20,9 @@ import { ConfigStore } from './config/config-store';
 import { storedFileText } from './config/stored-file-text';
 import { DiscoveryLoop } from './discovery/discovery-loop';
 import { workUnits } from './discovery/work-units';
+import { electionTimings } from './leadership/election-rules';
+import { LeaderElection } from './leadership/leader-election';
+import { NotLeaderError } from './leadership/not-leader-error';
 import { flowStatuses, instanceStatuses, toConfigProblem } from './status/status-view';
 
 export interface CoordinatorOptions {
@@ -34,6 +37,10 @@ export interface CoordinatorOptions {
   readFile: (path: string) => string;
   /** How often the --config file is checked for edits. @default 2000 */
   fileWatchIntervalMs?: number;
+  /** This replica's id (unique per process start). */
+  instanceId: string;
+  /** host:port other processes reach this replica's gRPC on; needed to send clients to the leader. */
+  advertisedAddress?: string;
 }
 
 interface ActiveConfig {
@@ -63,6 +70,12 @@ export class Coordinator {
   private fileWatch: ConfigFileWatch | undefined;
   /** Serialises config changes: each one reads the revision it replaces. */
   private changes: Promise<unknown> = Promise.resolve();
+  /** Replicas of one coordinator elect a leader through Kafka; none without a home cluster at start. */
+  private election: LeaderElection | undefined;
+  /** The --config text to store as a new revision when this replica first leads (file wins). */
+  private pendingFileText: string | undefined;
+  /** A follower keeps the newest stored revision loaded, so it can lead at once. */
+  private followerRefresh: PeriodicLoop | undefined;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.log = options.logger.child({ component: 'coordinator' });
@@ -71,6 +84,8 @@ export class Coordinator {
       { ttlMs: ours.leaseTtlMs, renewIntervalMs: ours.leaseRenewIntervalMs, graceMs: ours.leaseGraceMs },
       options.logger,
       options.metrics,
+      Date.now,
+      () => this.election === undefined || this.election.mayAct(),
     );
     this.discovery = new DiscoveryLoop({
       adminFor: (alias) => this.clientFor(alias).admin,
@@ -97,6 +112,8 @@ export class Coordinator {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.initTimer);
+    await this.followerRefresh?.stop(2000);
+    await this.election?.stop();
     await this.fileWatch?.stop();
     this.discovery.stop();
     this.leases.stop();
@@ -111,8 +128,33 @@ export class Coordinator {
   health(): { healthy: boolean; details: Record<string, unknown> } {
     return {
       healthy: true,
-      details: { config: this.active ? `revision ${this.active.revision.revision} (${this.active.source})` : `not loaded yet: ${this.startError ?? 'starting'}` },
+      details: {
+        config: this.active ? `revision ${this.active.revision.revision} (${this.active.source})` : `not loaded yet: ${this.startError ?? 'starting'}`,
+        role: this.election === undefined ? 'standalone' : this.election.mayAct() ? 'leader' : 'follower',
+        ...(this.election?.leader ? { leader: this.election.leader.address } : {}),
+      },
     };
+  }
+
+  /** Lease sessions are served by the leader only; the others name it. */
+  readonly leaseGate: LeaseServingGate = () => {
+    if (this.election === undefined || this.election.mayAct()) return { serving: true };
+    const leader = this.freshLeaderAddress();
+    return { serving: false, reason: 'this coordinator replica does not lead', ...(leader ? { leaderAddress: leader } : {}) };
+  };
+
+  /** Throws unless this replica leads (or runs alone): changes and lease state live on the leader. */
+  requireLeader(): void {
+    if (this.election === undefined || this.election.mayAct()) return;
+    throw new NotLeaderError('this coordinator replica does not lead: send control calls to the leader', this.freshLeaderAddress());
+  }
+
+  /** The leader's address while it was heard of lately (not this replica's own stale view). */
+  private freshLeaderAddress(): string | undefined {
+    const leader = this.election?.leader;
+    if (!leader || leader.leaderId === this.options.instanceId) return undefined;
+    const live = this.election!.liveMembers().find((m) => m.id === leader.leaderId);
+    return live ? leader.address || undefined : undefined;
   }
 
   private get sources(): ProviderSources {
@@ -142,11 +184,11 @@ export class Coordinator {
         this.log.info({ revision: stored.revision }, 'using the stored config revision; the --config file is ignored (pass --config-replaces-stored to make the file win)');
         this.activate(stored, `stored revision ${stored.revision}`);
       } else {
-        const revision: ConfigRevision = { revision: (stored?.revision ?? 0) + 1, properties: fileText, paused: stored?.paused ?? [], writtenAt: new Date().toISOString() };
-        await store.write(revision);
-        this.log.info({ revision: revision.revision }, stored ? 'the --config file replaced the stored config' : 'stored the --config file as the first config revision');
-        this.activate(revision, `file, stored as revision ${revision.revision}`);
+        // Loaded now; stored as the next revision by whichever replica leads first with it.
+        this.pendingFileText = fileText;
+        this.activate({ revision: stored?.revision ?? 0, properties: fileText, paused: stored?.paused ?? [], writtenAt: '' }, 'file, not stored yet');
       }
+      await this.startElection(fileConfig);
       this.startError = undefined;
       this.watchFile();
     } catch (err) {
@@ -177,15 +219,73 @@ export class Coordinator {
     this.fileWatch.start();
   }
 
+  private homeClient(config: MirrorConfig): KafkaClient {
+    const home = config.ours.coordinatorHomeCluster;
+    const cluster = config.clusters[home];
+    if (!cluster) throw new Error(`home cluster '${home}' is not among the clusters`);
+    return createKafkaClient(kafkaConnectionFor(cluster, 'mirrormaker-coordinator|config'), this.options.logger);
+  }
+
   private storeFor(config: MirrorConfig): ConfigStore {
-    if (!this.store) {
-      const home = config.ours.coordinatorHomeCluster;
-      const cluster = config.clusters[home];
-      if (!cluster) throw new Error(`home cluster '${home}' is not among the clusters`);
-      const client = createKafkaClient(kafkaConnectionFor(cluster, 'mirrormaker-coordinator|config'), this.options.logger);
-      this.store = new ConfigStore(client, config.ours.coordinatorConfigTopic, this.log);
-    }
+    this.store ??= new ConfigStore(
+      this.homeClient(config),
+      config.ours.coordinatorConfigTopic,
+      this.log,
+      // Once replicas elect a leader, only the leader's transactions may write revisions.
+      () => this.election && ((topic, records) => this.election!.writeAsLeader(topic, records)),
+    );
     return this.store;
+  }
+
+  /**
+   * Joins the election among the replicas sharing this config topic. The leader serves lease
+   * sessions and control changes; followers keep the newest revision loaded and send clients on.
+   */
+  private async startElection(config: MirrorConfig): Promise<void> {
+    if (this.election || this.stopped) return;
+    const topic = `${config.ours.coordinatorConfigTopic.replace(/\.internal$/, '')}.leader.internal`;
+    const election = new LeaderElection({
+      client: this.homeClient(config),
+      topic,
+      transactionalId: `mirrormaker-coordinator|${config.ours.coordinatorConfigTopic}`,
+      instanceId: this.options.instanceId,
+      address: this.options.advertisedAddress ?? '',
+      timings: electionTimings(Math.max(250, Math.round(config.ours.leaseRenewIntervalMs / 3))),
+      logger: this.options.logger,
+      metrics: this.options.metrics,
+      configRevision: () => this.active?.revision.revision ?? 0,
+      onLead: () => this.lead(),
+      onFollow: (reason) => this.leases.endLeadership(reason, this.freshLeaderAddress()),
+    });
+    this.election = election;
+    await election.start();
+    this.followerRefresh = PeriodicLoop.fixedRate(
+      5000,
+      async () => {
+        if (election.mayAct() || !this.store) return;
+        const stored = await this.store.latest();
+        if (stored && stored.revision > (this.active?.revision.revision ?? 0)) this.activate(stored, `stored revision ${stored.revision} (follower)`);
+      },
+      (err) => this.log.warn({ err: (err as Error).message }, 'a follower could not read the newest config revision; retrying'),
+    );
+    this.followerRefresh.start();
+  }
+
+  /** This replica now leads: new lease table (quiet period first), newest revision, pending file. */
+  private async lead(): Promise<void> {
+    this.leases.beginLeadership();
+    const stored = await this.store?.latest();
+    if (stored && stored.revision > (this.active?.revision.revision ?? 0)) this.activate(stored, `stored revision ${stored.revision}`);
+    const fileText = this.pendingFileText;
+    if (fileText !== undefined) {
+      this.pendingFileText = undefined;
+      await this.change((current) => ({ ...current, properties: fileText }), false, '--config file').catch((err: Error) => {
+        this.pendingFileText = fileText;
+        this.log.warn({ err: err.message }, 'could not store the --config file as a revision; the next leadership tries again');
+      });
+    } else {
+      this.updateUnits();
+    }
   }
 
   private clientFor(alias: string): { client: KafkaClient; admin: KafkaAdmin } {
@@ -228,6 +328,7 @@ export class Coordinator {
     source = 'control API',
   ): Promise<{ revision: ConfigRevision; warnings: Problem[] }> {
     const next = this.changes.then(async () => {
+      if (!dryRun) this.requireLeader();
       const current = this.requireActive().revision;
       const candidate = build(current);
       const { config, problems } = this.load(candidate.properties);
@@ -296,12 +397,24 @@ export class Coordinator {
   }
 
   async refresh(flows: string[]): Promise<void> {
+    this.requireLeader();
     for (const f of flows) this.requireFlow(f);
     await this.discovery.refresh(flows);
   }
 
   status(onlyFlows: string[]): GetStatusResponse {
     const active = this.requireActive();
+    const coordinators = (this.election?.liveMembers() ?? []).map((m) => ({
+      instanceId: m.id,
+      address: m.address,
+      role: m.id === this.options.instanceId ? (this.election!.mayAct() ? 'leader' : 'follower') : m.role,
+      configRevision: BigInt(m.id === this.options.instanceId ? active.revision.revision : m.configRevision),
+    }));
+    const leaderAddress = this.election === undefined ? (this.options.advertisedAddress ?? '') : this.election.mayAct() ? (this.options.advertisedAddress ?? '') : (this.freshLeaderAddress() ?? '');
+    if (this.election !== undefined && !this.election.mayAct()) {
+      // Lease state and worker reports live on the leader: a follower says who it is and where the leader is.
+      return { configRevision: BigInt(active.revision.revision), configSource: active.source, flows: [], instances: [], configWarnings: active.warnings.map(toConfigProblem), coordinators, leaderAddress };
+    }
     const progress = new Map<string, UnitProgress>();
     const errors: ErrorReport[] = [];
     for (const instance of this.leases.state.instances.keys()) {
@@ -325,15 +438,19 @@ export class Coordinator {
       flows: flowStatuses(inputs, new Set(onlyFlows)),
       instances: instanceStatuses(inputs),
       configWarnings: active.warnings.map(toConfigProblem),
+      coordinators,
+      leaderAddress,
     };
   }
 
   instances(): InstanceStatus[] {
+    this.requireLeader();
     return instanceStatuses({ leases: this.leases.state, versionOf: (id) => this.leases.versionOf(id), configStateOf: (id) => this.leases.configStateOf(id) });
   }
 
   /** The instance holding a flow's groups unit and where it serves gRPC. */
   offsetSyncHolder(flow: string): { instance: string; address: string | undefined } | undefined {
+    this.requireLeader();
     this.requireFlow(flow);
     for (const lease of this.leases.state.leases.values()) {
       const ref = parseUnitId(lease.unitId);

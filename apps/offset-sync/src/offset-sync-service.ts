@@ -3,8 +3,8 @@ import * as grpc from '@grpc/grpc-js';
 import { findFlow, type MirrorConfig } from '@mirrormaker/config';
 import type { Logger } from '@mirrormaker/observability';
 import { OffsetSyncServiceService, ServiceKind, type WorkUnit } from '@mirrormaker/proto';
-import { LeaseClient, MIRRORMAKER_VERSION, RunningConfig, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
-import { ADVERTISED_HOST_ENV, advertisedAddress } from './advertised-address';
+import { ADVERTISED_HOST_ENV, advertisedAddress, LeaseClient, MIRRORMAKER_VERSION, RunningConfig, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
+
 import { GroupsUnit } from './groups-unit';
 import { resolveGroupsUnit } from './groups-unit-plan';
 import { offsetSyncHandlers, type TranslationSource } from './offset-sync-handlers';

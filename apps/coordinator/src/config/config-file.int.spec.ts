@@ -21,17 +21,15 @@ async function rawValues(client: KafkaClient, topic: string): Promise<string> {
   const end = (await admin.listOffsets(topic)).get(0)!;
   await admin.close();
   const values: string[] = [];
-  let reachedEnd!: () => void;
-  const done = new Promise<void>((resolve) => (reachedEnd = resolve));
   const consumer = new PartitionConsumer(client, {
     handler: async (batch) => {
       for (const record of batch.records) values.push(`${record.key?.toString('utf8')}=${record.value?.toString('utf8')}`);
-      if (batch.records[batch.records.length - 1]!.offset + 1n >= end.latest) reachedEnd();
     },
   });
   try {
     await consumer.addPartitions([{ topic, partition: 0, offset: end.earliest }]);
-    await done;
+    // Revisions are written in the leader's transactions: the end is a marker, not a record.
+    await eventually('the end of the config topic', () => (consumer.position(topic, 0) ?? -1n) >= end.latest);
   } finally {
     await consumer.close();
   }
@@ -73,7 +71,7 @@ describe('coordinator config file and stored secrets against real clusters', () 
       MM_LOG_LEVEL: 'silent',
     });
     control = new ControlServiceClient(`127.0.0.1:${coordinator.grpcPort}`, grpc.credentials.createInsecure());
-    await eventually('first revision stored', () => listFlows());
+    await eventually('first revision stored', async () => (await listFlows()).configRevision >= 1n);
   }, 60_000);
 
   afterAll(async () => {

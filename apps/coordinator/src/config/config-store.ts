@@ -15,6 +15,8 @@ export class ConfigStore {
     private readonly client: KafkaClient,
     private readonly topic: string,
     private readonly logger: Logger,
+    /** While replicas elect a leader: writes in the leader's transaction (a fenced replica then cannot write). */
+    private readonly leaderWriter?: () => ((topic: string, records: { key: Buffer; value: Buffer }[]) => Promise<void>) | undefined,
   ) {
     this.admin = new KafkaAdmin(client);
   }
@@ -32,34 +34,32 @@ export class ConfigStore {
     const end = (await this.admin.listOffsets(this.topic)).get(0);
     if (!end || end.latest <= end.earliest) return undefined;
     let found: ConfigRevision | undefined;
-    let reachedEnd!: () => void;
-    const done = new Promise<void>((resolve) => (reachedEnd = resolve));
     const consumer = new PartitionConsumer(this.client, {
       handler: async (batch) => {
         for (const record of batch.records) {
           if (record.key?.toString('utf8') !== CONFIG_RECORD_KEY) continue;
           found = decodeRevision(record.value) ?? found;
         }
-        if (batch.records[batch.records.length - 1]!.offset + 1n >= end.latest) reachedEnd();
       },
     });
-    let timer: NodeJS.Timeout | undefined;
     try {
       await consumer.addPartitions([{ topic: this.topic, partition: 0, offset: end.earliest }]);
-      await Promise.race([
-        done,
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`reading config topic ${this.topic} did not reach its end within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      // The position, not the last record seen: revisions written in transactions end in a marker
+      // that is never delivered as a record.
+      const deadline = Date.now() + timeoutMs;
+      while ((consumer.position(this.topic, 0) ?? -1n) < end.latest) {
+        if (Date.now() > deadline) throw new Error(`reading config topic ${this.topic} did not reach its end within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
     } finally {
-      clearTimeout(timer);
       await consumer.close();
     }
     return found;
   }
 
   async write(rev: ConfigRevision): Promise<void> {
+    const asLeader = this.leaderWriter?.();
+    if (asLeader) return asLeader(this.topic, [{ key: Buffer.from(CONFIG_RECORD_KEY), value: encodeRevision(rev) }]);
     if (!this.producer) {
       this.producer = new KafkaProducer(this.client, { idempotent: true });
       await this.producer.connect();

@@ -5,11 +5,14 @@ import { OffsetSyncServiceClient, type ControlServiceServer, type FlowRef } from
 import { isConfigRejected } from '../config/config-rejected';
 import type { Coordinator } from '../coordinator';
 import { toConfigProblem } from '../status/status-view';
+import { notLeaderError } from '@mirrormaker/service-kit';
+import { isNotLeaderError } from '../leadership/not-leader-error';
 
 const flowName = (ref: FlowRef | undefined) => `${ref?.source ?? ''}->${ref?.target ?? ''}`;
 
 /** Maps a failure to the gRPC status an operator's client sees, with every problem listed. */
 function toStatus(err: unknown): Partial<grpc.StatusObject> {
+  if (isNotLeaderError(err)) return notLeaderError(err.message, err.leaderAddress);
   if (isConfigRejected(err)) return { code: grpc.status.INVALID_ARGUMENT, details: formatProblems(err.problems) };
   const e = err as Error & { code?: string };
   if (e.code === 'FLOW_NOT_FOUND') return { code: grpc.status.NOT_FOUND, details: e.message };

@@ -12,6 +12,7 @@ import {
 } from '@mirrormaker/proto';
 import { Counter, Gauge } from 'prom-client';
 import { Backoff, type BackoffOptions } from '../backoff';
+import { LEADER_METADATA_KEY } from './lease-service-handlers';
 
 /** The work a service runs for one leased unit. `stop` must return only once the work has stopped. */
 export interface UnitWorker {
@@ -25,7 +26,10 @@ export interface ConfigApplied {
 }
 
 export interface LeaseClientOptions {
-  /** host:port of the coordinator. */
+  /**
+   * host:port of the coordinator, or of each of its replicas separated by commas. A replica that
+   * does not lead names the leader, and the session moves there; otherwise the next one is tried.
+   */
   coordinator: string;
   instanceId: string;
   kind: ServiceKind;
@@ -74,7 +78,9 @@ interface HeldUnit {
  * deadlines pass, then stops (self-fencing) and re-presents what it still holds on reconnect.
  */
 export class LeaseClient {
-  private readonly client: LeaseServiceClient;
+  private readonly addresses: string[];
+  private addressIndex = 0;
+  private readonly clients = new Map<string, LeaseServiceClient>();
   private readonly held = new Map<string, HeldUnit>();
   private readonly sentAt = new Map<bigint, number>();
   private readonly backoff: Backoff;
@@ -107,8 +113,14 @@ export class LeaseClient {
   };
 
   constructor(private readonly options: LeaseClientOptions) {
-    this.client = new LeaseServiceClient(options.coordinator, grpc.credentials.createInsecure());
-    this.backoff = new Backoff(options.backoff);
+    this.addresses = options.coordinator
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    if (this.addresses.length === 0) throw new Error('no coordinator address given (--coordinator host:port[,host:port...])');
+    // Capped near the renew interval: during a change of coordinator leader a held unit has only
+    // the rest of its lease to be re-presented, so retries must not drift apart.
+    this.backoff = new Backoff(options.backoff ?? { initialMs: 100, maxMs: Math.max(500, (options.renewIntervalMs ?? 3000) / 2) });
     this.now = options.now ?? (() => performance.now());
     this.fenceMarginMs = options.fenceMarginMs ?? 1000;
     this.renewIntervalMs = options.renewIntervalMs ?? 3000;
@@ -174,7 +186,7 @@ export class LeaseClient {
    * health says so.
    */
   get hasWorkingSession(): boolean {
-    return this.connected && this.lastAnswerAt !== undefined && this.now() - this.lastAnswerAt <= this.ttlMs;
+    return this.connected && this.lastAnswerAt !== undefined && this.now() - this.lastAnswerAt <= this.silenceLimitMs();
   }
 
   /** Unit ids currently held, with epochs. */
@@ -197,14 +209,14 @@ export class LeaseClient {
     this.stream?.end();
     this.stream = undefined;
     await Promise.all(units.map((h) => this.release(h)));
-    this.client.close();
+    for (const client of this.clients.values()) client.close();
   }
 
   /** For /healthz: whether the coordinator answers, and if not, what an operator should look at. */
   sessionState(): string {
     if (this.hasWorkingSession) return 'working';
     const since = this.lastAnswerAt === undefined ? 'since this session opened' : `for ${Math.round(this.now() - this.lastAnswerAt)} ms`;
-    return `none: coordinator ${this.options.coordinator} has not answered ${since}; no work is taken until it does (check that it runs and is reachable)`;
+    return `none: coordinator ${this.address} has not answered ${since}; no work is taken until it does (check that it runs and is reachable)`;
   }
 
   private nextSeq(): bigint {
@@ -217,9 +229,34 @@ export class LeaseClient {
     return [...this.held.values()].map((h) => ({ unitId: h.unit.id, epoch: h.epoch }));
   }
 
+  /** The coordinator address sessions go to now. */
+  get address(): string {
+    return this.addresses[this.addressIndex]!;
+  }
+
+  private client(): LeaseServiceClient {
+    let client = this.clients.get(this.address);
+    if (!client) this.clients.set(this.address, (client = new LeaseServiceClient(this.address, grpc.credentials.createInsecure())));
+    return client;
+  }
+
+  /** Where the next session goes: the leader a replica named, else the next address in the list. */
+  private moveOn(err?: Error): { hinted: boolean } {
+    const hint = (err as grpc.ServiceError | undefined)?.metadata?.get(LEADER_METADATA_KEY)[0]?.toString();
+    if (hint) {
+      if (!this.addresses.includes(hint)) this.addresses.push(hint);
+      const hinted = this.addresses.indexOf(hint);
+      const moved = hinted !== this.addressIndex;
+      this.addressIndex = hinted;
+      return { hinted: moved };
+    }
+    this.addressIndex = (this.addressIndex + 1) % this.addresses.length;
+    return { hinted: false };
+  }
+
   private openSession(): void {
     if (this.stopped) return;
-    const stream = this.client.session();
+    const stream = this.client().session();
     this.stream = stream;
     this.openedAt = this.now();
     this.lastAnswerAt = undefined;
@@ -229,7 +266,7 @@ export class LeaseClient {
       if (!this.connected) {
         this.connected = true;
         this.backoff.reset();
-        this.log.info({ coordinator: this.options.coordinator }, 'lease session open');
+        this.log.info({ coordinator: this.address }, 'lease session open');
       }
       void this.onResponse(res);
     });
@@ -239,9 +276,15 @@ export class LeaseClient {
       this.connected = false;
       clearTimeout(this.renewTimer);
       if (this.stopped) return;
-      const delay = this.backoff.next();
+      const from = this.address;
+      const { hinted } = this.moveOn(err);
+      // Sent to a named leader: go at once. Otherwise back off (growing while nobody answers).
+      const delay = hinted ? 0 : this.backoff.next();
       this.metrics.reconnects.inc();
-      this.log.warn({ err: err?.message, retryInMs: delay, held: this.held.size }, 'lease session closed; reconnecting (held units keep running until their leases would expire)');
+      this.log.warn(
+        { err: err?.message, from, to: this.address, retryInMs: delay, held: this.held.size },
+        'lease session closed; reconnecting (held units keep running until their leases would expire)',
+      );
       this.reconnectTimer = setTimeout(() => this.openSession(), delay);
     };
     stream.on('error', (err: Error) => onClosed(err));
@@ -399,16 +442,26 @@ export class LeaseClient {
   }
 
   /**
+   * How long a session may stay silent before it is given up: two renewals unanswered (at least
+   * half a TTL, at most one). Short enough that units held can be re-presented to another
+   * coordinator replica before they would have to stop.
+   */
+  private silenceLimitMs(): number {
+    return Math.min(this.ttlMs, Math.max(2 * this.renewIntervalMs, this.ttlMs / 2));
+  }
+
+  /**
    * A coordinator that hangs (or a link that stalls) keeps the stream open but answers nothing:
-   * after one TTL of silence give the session up and open a new one, which re-registers.
+   * after `silenceLimitMs` give the session up and open a new one (on the next replica), which
+   * registers again and re-presents what is held.
    */
   private abandonSilentSession(): void {
     const stream = this.stream;
     if (!stream || this.stopped) return;
     const silentMs = this.now() - (this.lastAnswerAt ?? this.openedAt);
-    if (silentMs <= this.ttlMs) return;
+    if (silentMs <= this.silenceLimitMs()) return;
     this.metrics.silent.inc();
-    this.log.warn({ coordinator: this.options.coordinator, silentMs: Math.round(silentMs), held: this.held.size }, 'coordinator answered nothing for one TTL; opening a new lease session');
+    this.log.warn({ coordinator: this.address, silentMs: Math.round(silentMs), held: this.held.size }, 'coordinator answered nothing lately; opening a new lease session');
     stream.cancel();
   }
 
@@ -424,7 +477,7 @@ export class LeaseClient {
 
   private release(h: HeldUnit): Promise<void> {
     return new Promise((resolve) => {
-      this.client.release(
+      this.client().release(
         { instanceId: this.options.instanceId, unitId: h.unit.id, epoch: h.epoch },
         new grpc.Metadata(),
         { deadline: Date.now() + 2000 },

@@ -33,6 +33,8 @@ export interface LeaseSettings {
 /** Where an instance's assignment is pushed: its open Session stream. */
 export interface SessionSink {
   send(response: SessionResponse): void;
+  /** Ends the session with an error the instance acts on (e.g. "not the leader; go to X"). */
+  fail?(reason: string, leaderAddress?: string): void;
 }
 
 interface SessionState {
@@ -85,6 +87,8 @@ export class LeaseManager {
     logger: Logger,
     metrics: Registry,
     private readonly now: () => number = Date.now,
+    /** Whether this process may grant now (a coordinator replica that leads and knows it). @default always */
+    private readonly mayGrant: () => boolean = () => true,
   ) {
     this.table = createLeaseTable({ startedAt: now() });
     this.log = logger.child({ component: 'leases' });
@@ -158,6 +162,26 @@ export class LeaseManager {
   setConfig(config: ConfigPush): void {
     this.config = config;
     for (const id of this.sessions.keys()) this.push(id);
+  }
+
+  /**
+   * This coordinator replica starts leading: a fresh table whose quiet period starts now, so the
+   * holders of leases granted by the previous leader re-present them before anything unclaimed is
+   * granted. The highest epochs seen here are kept.
+   */
+  beginLeadership(): void {
+    const units = [...this.table.units.keys()];
+    this.table = setUnits(createLeaseTable({ startedAt: this.now(), highestEpochs: this.table.highestEpochs }), units);
+    this.reports.clear();
+  }
+
+  /** This replica stops leading: every open session ends, sending its instance to the leader. */
+  endLeadership(reason: string, leaderAddress?: string): void {
+    for (const [id, session] of [...this.sessions]) {
+      this.sessions.delete(id);
+      session.sink.fail?.(reason, leaderAddress);
+    }
+    this.reports.clear();
   }
 
   /** Replaces the set of units to serve (after discovery or a config change). */
@@ -287,6 +311,7 @@ export class LeaseManager {
   }
 
   private rebalance(alwaysNotify?: InstanceId): void {
+    if (!this.mayGrant()) return;
     const result = assign(this.table, this.now(), { ttlMs: this.settings.ttlMs, graceMs: this.settings.graceMs });
     this.table = result.nextState;
     const changed = new Set<InstanceId>();

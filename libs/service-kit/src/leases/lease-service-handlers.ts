@@ -3,18 +3,44 @@ import type { Logger } from '@mirrormaker/observability';
 import type { LeaseServiceServer, SessionRequest, SessionResponse } from '@mirrormaker/proto';
 import { UnknownSessionError, type LeaseManager, type SessionSink } from './lease-manager';
 
+/** Trailer naming the leading coordinator replica, on errors of replicas that do not lead. */
+export const LEADER_METADATA_KEY = 'mirrormaker-leader';
+
+/** Whether this process serves lease sessions now; a coordinator replica that does not lead says where the leader is. */
+export type LeaseServingGate = () => { serving: true } | { serving: false; reason: string; leaderAddress?: string };
+
+/** Ends a call with UNAVAILABLE, naming the leader (when known) in the trailers. */
+export function notLeaderError(reason: string, leaderAddress?: string): Partial<grpc.StatusObject> {
+  const metadata = new grpc.Metadata();
+  if (leaderAddress) metadata.set(LEADER_METADATA_KEY, leaderAddress);
+  return { code: grpc.status.UNAVAILABLE, details: leaderAddress ? `${reason}; the leader is at ${leaderAddress}` : reason, metadata };
+}
+
 /** gRPC handlers of mirrormaker.v1.LeaseService over a LeaseManager. */
-export function leaseServiceHandlers(leases: LeaseManager, logger: Logger): LeaseServiceServer {
+export function leaseServiceHandlers(leases: LeaseManager, logger: Logger, gate: LeaseServingGate = () => ({ serving: true })): LeaseServiceServer {
   const log = logger.child({ component: 'lease-service' });
   return {
     session(call: grpc.ServerDuplexStream<SessionRequest, SessionResponse>) {
       let instanceId: string | undefined;
+      let failed = false;
+      const fail = (reason: string, leaderAddress?: string) => {
+        if (failed) return;
+        failed = true;
+        call.emit('error', notLeaderError(reason, leaderAddress));
+      };
       const sink: SessionSink = {
         send: (response) => {
           if (!call.writableEnded && !call.destroyed) call.write(response);
         },
+        fail,
       };
       call.on('data', (request: SessionRequest) => {
+        const open = gate();
+        if (!open.serving) {
+          if (instanceId !== undefined) leases.disconnect(instanceId, sink);
+          fail(open.reason, open.leaderAddress);
+          return;
+        }
         try {
           const message = request.message;
           if (message?.$case === 'register') {
@@ -45,6 +71,8 @@ export function leaseServiceHandlers(leases: LeaseManager, logger: Logger): Leas
       call.on('error', closed);
     },
     release(call, callback) {
+      const open = gate();
+      if (!open.serving) return callback(notLeaderError(open.reason, open.leaderAddress));
       const { instanceId, unitId, epoch } = call.request;
       leases.release(instanceId, unitId, epoch);
       callback(null, {});

@@ -17,7 +17,7 @@ export type AdvertisedAddress = { readonly address: string } | { readonly addres
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', '']);
 
 /**
- * The `host:port` the coordinator should forward TranslateOffsets calls to. A wildcard listen
+ * The `host:port` other processes reach this one by (the coordinator forwarding TranslateOffsets, workers sent to the leading coordinator). A wildcard listen
  * address is replaced by the machine's name. A port of 0 cannot be advertised: services learn
  * the bound port only after `start` has returned.
  */
@@ -25,7 +25,7 @@ export function advertisedAddress(input: AdvertisedAddressInput): AdvertisedAddr
   if (input.grpcPort === 0) {
     return {
       address: undefined,
-      reason: '--grpc-port 0 is only resolved after start-up, so the coordinator cannot forward TranslateGroupOffsets here; give a fixed --grpc-port',
+      reason: '--grpc-port 0 is only resolved after start-up, so this address cannot be advertised; give a fixed --grpc-port',
     };
   }
   const explicit = input.advertisedHost?.trim();

@@ -1,0 +1,47 @@
+/**
+ * When a coordinator replica leads, follows or tries to take over: pure rules over an injected
+ * clock, so they are tested without Kafka.
+ *
+ * Invariants:
+ * - a follower tries to take over only after it has seen no leader record for `takeoverAfterMs`
+ *   (measured from when it *received* the last one, which is after the leader sent it);
+ * - a leader acts (grants leases, writes config) only within `leaderLeaseMs` of the *send* time of
+ *   its last committed leader record, and `leaderLeaseMs` < `takeoverAfterMs`, so even before Kafka
+ *   fences it, a leader that stalled stops acting before anyone else can start;
+ * - a takeover takes a term above every term seen; Kafka's transactional fencing then makes the
+ *   previous leader's next write fail, whatever its clock says.
+ */
+export interface ElectionTimings {
+  /** How often the leader writes its record. @default 1000 */
+  heartbeatMs: number;
+  /** How long the leader may act after the send time of its last committed record. */
+  leaderLeaseMs: number;
+  /** Silence after which a follower tries to take over. */
+  takeoverAfterMs: number;
+}
+
+export function electionTimings(heartbeatMs = 1000): ElectionTimings {
+  return { heartbeatMs, leaderLeaseMs: 2 * heartbeatMs, takeoverAfterMs: 3 * heartbeatMs };
+}
+
+export interface LeadershipView {
+  role: 'leader' | 'follower';
+  /** Send time of the leader's last committed record (leader only). */
+  confirmedAt?: number;
+  /** When this replica last received any leader record (its own included). */
+  lastLeaderSeenAt?: number;
+  /** When this replica started following (its own start, or its last step-down). */
+  followingSince: number;
+}
+
+/** The leader may grant and write only while its last confirmation is fresh. */
+export function mayAct(view: LeadershipView, now: number, timings: ElectionTimings): boolean {
+  return view.role === 'leader' && view.confirmedAt !== undefined && now - view.confirmedAt < timings.leaderLeaseMs;
+}
+
+/** A follower tries to take over when no leader record arrived for `takeoverAfterMs`. */
+export function shouldTakeOver(view: LeadershipView, now: number, timings: ElectionTimings): boolean {
+  if (view.role !== 'follower') return false;
+  const since = Math.max(view.lastLeaderSeenAt ?? 0, view.followingSince);
+  return now - since >= timings.takeoverAfterMs;
+}

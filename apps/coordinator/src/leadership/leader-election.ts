@@ -1,0 +1,296 @@
+import { performance } from 'node:perf_hooks';
+import { KafkaAdmin, KafkaProducer, PartitionConsumer, type KafkaClient } from '@mirrormaker/kafka';
+import type { Logger, Registry } from '@mirrormaker/observability';
+import { Counter, Gauge } from 'prom-client';
+import { mayAct, shouldTakeOver, type ElectionTimings, type LeadershipView } from './election-rules';
+import { decodeLeader, decodeMember, encodeRecord, LEADER_KEY, MEMBER_KEY_PREFIX, type LeaderRecord, type MemberRecord } from './leader-record';
+
+export interface LeaderElectionOptions {
+  client: KafkaClient;
+  topic: string;
+  /** Shared by every replica of one coordinator deployment: taking it over fences the previous leader. */
+  transactionalId: string;
+  instanceId: string;
+  /** host:port this replica serves gRPC on, for clients sent here by a follower. */
+  address: string;
+  timings: ElectionTimings;
+  logger: Logger;
+  metrics: Registry;
+  /** The config revision this replica runs, for the member records. */
+  configRevision(): number;
+  /** This replica leads from now on (its first leader record is committed). */
+  onLead(term: number): Promise<void> | void;
+  /** This replica no longer leads (fenced, superseded or its writes failed). */
+  onFollow(reason: string): void;
+  /** Monotonic clock in ms. @default performance.now */
+  now?: () => number;
+}
+
+export interface CoordinatorMember extends MemberRecord {
+  /** Monotonic time this replica last heard of it. */
+  seenAt: number;
+}
+
+/**
+ * Leader election among coordinator replicas through Kafka itself (see election-rules.ts for the
+ * timing rules). The leader proves it still leads by committing a leader record every heartbeat
+ * with the shared transactional id; a follower that saw none for `takeoverAfterMs` registers that
+ * id, which fences the old leader for good, and commits a record with a higher term. Config
+ * revisions are written in the leader's transactions too (`writeAsLeader`), so a stale leader can
+ * neither grant (its confirmation is stale) nor write (it is fenced).
+ */
+export class LeaderElection {
+  private view: LeadershipView;
+  private term = 0;
+  private maxTermSeen = 0;
+  private leaderRecord: LeaderRecord | undefined;
+  private readonly members = new Map<string, CoordinatorMember>();
+  private producer: KafkaProducer | undefined;
+  private memberProducer: KafkaProducer | undefined;
+  private consumer: PartitionConsumer | undefined;
+  private readonly admin: KafkaAdmin;
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+  private stopped = false;
+  private caughtUp = false;
+  private lastHeartbeatAt = -Infinity;
+  private lastMemberWriteAt = -Infinity;
+  private endOffsetAtStart: bigint | undefined;
+  /** Serialises the leader's transactions (heartbeats and config writes share one producer). */
+  private transactions: Promise<unknown> = Promise.resolve();
+  private readonly now: () => number;
+  private readonly log: Logger;
+  private readonly changes: Counter<string>;
+
+  constructor(private readonly options: LeaderElectionOptions) {
+    this.now = options.now ?? (() => performance.now());
+    this.view = { role: 'follower', followingSince: Infinity };
+    this.admin = new KafkaAdmin(options.client);
+    this.log = options.logger.child({ component: 'leader-election' });
+    const registers = [options.metrics];
+    const self = () => this;
+    new Gauge({
+      name: 'mirrormaker_coordinator_leader',
+      help: '1 while this coordinator replica leads (and may grant and write), 0 otherwise.',
+      registers,
+      collect() {
+        this.set(self().mayAct() ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'mirrormaker_coordinator_leader_silence_seconds',
+      help: 'Seconds since this replica last saw a leader record (0 while it leads): time without a known leader.',
+      registers,
+      collect() {
+        const e = self();
+        this.set(e.mayAct() || e.view.lastLeaderSeenAt === undefined ? 0 : (e.now() - e.view.lastLeaderSeenAt) / 1000);
+      },
+    });
+    this.changes = new Counter({
+      name: 'mirrormaker_coordinator_leadership_changes_total',
+      help: 'Times this replica became leader or stopped leading, by direction.',
+      labelNames: ['to'],
+      registers,
+    });
+  }
+
+  async start(): Promise<void> {
+    const topics = await this.admin.listTopics();
+    if (!topics.includes(this.options.topic)) {
+      await this.admin
+        .createTopics([{ name: this.options.topic, partitions: 1, replicationFactor: -1, configs: { 'cleanup.policy': 'compact' } }])
+        .catch((err: Error) => {
+          if (!/already exists/i.test(err.message)) throw err;
+        });
+    }
+    const end = (await this.admin.listOffsets(this.options.topic)).get(0);
+    const endOffset = end?.latest ?? 0n;
+    if (!end || end.latest <= end.earliest) this.markCaughtUp();
+    this.consumer = new PartitionConsumer(this.options.client, {
+      maxWaitTimeMs: 100,
+      handler: async (batch) => {
+        for (const record of batch.records) {
+          const key = record.key?.toString('utf8') ?? '';
+          if (key === LEADER_KEY) this.onLeaderRecord(decodeLeader(record.value));
+          else if (key.startsWith(MEMBER_KEY_PREFIX)) {
+            const member = decodeMember(record.value);
+            if (member) this.members.set(member.id, { ...member, seenAt: this.now() });
+          }
+        }
+      },
+    });
+    await this.consumer.addPartitions([{ topic: this.options.topic, partition: 0, offset: 'earliest' }]);
+    this.endOffsetAtStart = endOffset;
+    this.timer = setInterval(() => void this.tick(), Math.max(50, this.options.timings.heartbeatMs / 4));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    if (this.mayAct()) {
+      // Hand over at once: a resigned record lets a follower (or this replica restarted) lead without waiting.
+      await this.writeAsLeader(this.options.topic, [{ key: Buffer.from(LEADER_KEY), value: encodeRecord({ ...this.record(this.term), resigned: true }) }]).catch((err: Error) =>
+        this.log.warn({ err: err.message }, 'could not resign; followers take over after the usual silence'),
+      );
+    }
+    await this.transactions.catch(() => undefined);
+    await Promise.allSettled([this.producer?.close(), this.memberProducer?.close(), this.consumer?.close(), this.admin.close()]);
+  }
+
+  /** True while this replica leads and its leadership was confirmed recently enough to act on. */
+  mayAct(): boolean {
+    return mayAct(this.view, this.now(), this.options.timings);
+  }
+
+  get role(): 'leader' | 'follower' {
+    return this.view.role;
+  }
+
+  /** The current leader as last seen (this replica when it leads). */
+  get leader(): LeaderRecord | undefined {
+    return this.leaderRecord;
+  }
+
+  /** Replicas heard of within three heartbeats, this one included. */
+  liveMembers(): CoordinatorMember[] {
+    const horizon = this.now() - 3 * this.options.timings.heartbeatMs;
+    return [...this.members.values()].filter((m) => m.seenAt >= horizon || m.id === this.options.instanceId).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Writes records in a transaction of the leader's producer; fails when this replica is not (or no longer) the leader. */
+  writeAsLeader(topic: string, records: { key: Buffer; value: Buffer }[]): Promise<void> {
+    const run = this.transactions.then(async () => {
+      if (!this.mayAct() || !this.producer) throw new Error('this coordinator replica is not the leader (or could not confirm it lately)');
+      try {
+        await this.inTransaction(this.producer, topic, records);
+      } catch (err) {
+        this.stepDown(`a write as leader failed: ${(err as Error).message}`);
+        throw err;
+      }
+    });
+    this.transactions = run.catch(() => undefined);
+    return run;
+  }
+
+  private markCaughtUp(): void {
+    if (this.caughtUp) return;
+    this.caughtUp = true;
+    if (this.view.role !== 'follower') return;
+    // No leader ever, or its last record is older than a takeover silence (by its writer's clock):
+    // nobody to wait for. Taking over is safe either way: the shared transactional id fences any
+    // live leader, and a new leader grants nothing unclaimed for a lease TTL plus grace.
+    const last = this.leaderRecord;
+    const stale = last === undefined || last.resigned === true || Date.now() - last.at > this.options.timings.takeoverAfterMs;
+    this.view = { ...this.view, followingSince: stale ? -Infinity : this.now() };
+  }
+
+  private onLeaderRecord(record: LeaderRecord | undefined): void {
+    if (!record) return;
+    this.maxTermSeen = Math.max(this.maxTermSeen, record.term);
+    if (this.leaderRecord === undefined || record.term >= this.leaderRecord.term) this.leaderRecord = record;
+    // A resignation counts as a long silence: followers take over on their next round.
+    this.view = { ...this.view, lastLeaderSeenAt: record.resigned ? -Infinity : this.now() };
+    if (record.resigned && this.view.role === 'follower') this.view = { ...this.view, followingSince: -Infinity };
+    if (this.view.role === 'leader' && record.term > this.term) this.stepDown(`replica ${record.leaderId} leads with term ${record.term}`);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || this.stopped) return;
+    this.busy = true;
+    try {
+      // Caught up once the consumer's position passed the end seen at start (markers included).
+      if (!this.caughtUp && this.endOffsetAtStart !== undefined && (this.consumer?.position(this.options.topic, 0) ?? -1n) >= this.endOffsetAtStart) this.markCaughtUp();
+      const now = this.now();
+      if (this.view.role === 'leader' && now - this.lastHeartbeatAt >= this.options.timings.heartbeatMs) await this.heartbeat();
+      else if (this.caughtUp && shouldTakeOver(this.view, now, this.options.timings)) await this.takeOver();
+      if (this.now() - this.lastMemberWriteAt >= this.options.timings.heartbeatMs) await this.writeMember();
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'leader election round failed');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private record(term: number): LeaderRecord {
+    return { term, leaderId: this.options.instanceId, address: this.options.address, at: Date.now() };
+  }
+
+  private async inTransaction(producer: KafkaProducer, topic: string, records: { key: Buffer; value: Buffer }[]): Promise<void> {
+    await producer.beginTransaction();
+    try {
+      await producer.send(topic, records.map((r) => ({ partition: 0, key: r.key, value: r.value })));
+      await producer.commitTransaction();
+    } catch (err) {
+      if (producer.inTransaction) await producer.abortTransaction().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    const producer = this.producer;
+    if (!producer) return;
+    const sentAt = this.now();
+    this.lastHeartbeatAt = sentAt;
+    const run = this.transactions.then(() =>
+      this.inTransaction(producer, this.options.topic, [{ key: Buffer.from(LEADER_KEY), value: encodeRecord(this.record(this.term)) }]),
+    );
+    this.transactions = run.catch(() => undefined);
+    try {
+      await run;
+      if (this.view.role === 'leader') this.view = { ...this.view, confirmedAt: sentAt };
+    } catch (err) {
+      this.stepDown(`could not confirm leadership: ${(err as Error).message}`);
+    }
+  }
+
+  private async takeOver(): Promise<void> {
+    const term = this.maxTermSeen + 1;
+    this.log.info({ term, lastLeader: this.leaderRecord?.leaderId }, 'no leader record seen lately; taking over');
+    const producer = new KafkaProducer(this.options.client, { transactionalId: this.options.transactionalId });
+    const sentAt = this.now();
+    try {
+      // Registering the shared transactional id fences whoever held it before.
+      await this.inTransaction(producer, this.options.topic, [{ key: Buffer.from(LEADER_KEY), value: encodeRecord(this.record(term)) }]);
+    } catch (err) {
+      await producer.close();
+      this.view = { ...this.view, followingSince: this.now() };
+      this.log.warn({ term, err: (err as Error).message }, 'taking over failed; following again');
+      return;
+    }
+    this.producer = producer;
+    this.term = term;
+    this.maxTermSeen = Math.max(this.maxTermSeen, term);
+    this.leaderRecord = this.record(term);
+    this.lastHeartbeatAt = sentAt;
+    this.view = { role: 'leader', confirmedAt: sentAt, lastLeaderSeenAt: this.now(), followingSince: this.view.followingSince };
+    this.changes.inc({ to: 'leader' });
+    this.log.info({ term }, 'this coordinator replica leads');
+    await this.writeMember();
+    await this.options.onLead(term);
+  }
+
+  private stepDown(reason: string): void {
+    if (this.view.role !== 'leader') return;
+    this.view = { role: 'follower', lastLeaderSeenAt: this.view.lastLeaderSeenAt, followingSince: this.now() };
+    const producer = this.producer;
+    this.producer = undefined;
+    void producer?.close();
+    this.changes.inc({ to: 'follower' });
+    this.log.warn({ term: this.term, reason }, 'this coordinator replica no longer leads');
+    this.options.onFollow(reason);
+  }
+
+  private async writeMember(): Promise<void> {
+    this.lastMemberWriteAt = this.now();
+    this.memberProducer ??= new KafkaProducer(this.options.client, { idempotent: true });
+    const member: MemberRecord = {
+      id: this.options.instanceId,
+      address: this.options.address,
+      role: this.mayAct() ? 'leader' : 'follower',
+      configRevision: this.options.configRevision(),
+      at: Date.now(),
+    };
+    this.members.set(member.id, { ...member, seenAt: this.now() });
+    await this.memberProducer.send(this.options.topic, [{ partition: 0, key: Buffer.from(`${MEMBER_KEY_PREFIX}${member.id}`), value: encodeRecord(member) }]);
+  }
+}
