@@ -1,8 +1,11 @@
 import { KafkaProducer } from '@mirrormaker/kafka';
 import { unitId } from '@mirrormaker/lease';
+import { encodeSourceOffsetKey, encodeSourceOffsetValue } from '@mirrormaker/mm2-formats';
 import { startTestCoordinator, type TestCoordinator } from '@mirrormaker/service-kit/testing';
 import { eventually, uniqueName } from '@mirrormaker/testing';
-import { Clusters, FLOW, mm2Properties, readUntil, startMirror, type InProcessMirror } from './testing/mirror-harness';
+import { ensureTopic } from './ensure-topic';
+import { defaultPartitionFor } from './murmur2';
+import { Clusters, FLOW, SOURCE_ALIAS, mm2Properties, readUntil, startMirror, testLogger, type InProcessMirror } from './testing/mirror-harness';
 
 jest.setTimeout(90_000);
 
@@ -19,6 +22,13 @@ describe('data-mirror in exactly-once mode', () => {
     await mirror?.stop();
     await coordinator?.stop();
     await clusters.close();
+  });
+
+  afterEach(async () => {
+    await mirror?.stop();
+    await coordinator?.stop();
+    mirror = undefined;
+    coordinator = undefined;
   });
 
   it('commits records and positions together, once, and stops when a newer holder fences its transactional id', async () => {
@@ -53,5 +63,49 @@ describe('data-mirror in exactly-once mode', () => {
     expect(reported(units[0])!.stalledReason).toContain('lease epoch 1');
     await eventually('partition 1 goes on', () => reported(units[1])?.position === 109n);
     expect(reported(units[0])!.position).toBe(99n);
+  });
+
+  it('resumes a partition taken over from a holder killed mid-transaction at its last committed position, not at an aborted one', async () => {
+    // The positions of both partitions in one partition of the positions topic, as happens for
+    // partitions whose keys hash alike.
+    const positions = await ensureTopic(
+      clusters.targetAdmin,
+      { name: `mm2-offsets.${SOURCE_ALIAS}.internal`, partitions: 25, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } },
+      testLogger,
+    );
+    const positionKey = (topic: string, partition: number) => encodeSourceOffsetKey({ cluster: SOURCE_ALIAS, topic, partition });
+    let topic = uniqueName('dm-eos-takeover');
+    while (defaultPartitionFor(positionKey(topic, 0), positions) !== defaultPartitionFor(positionKey(topic, 1), positions)) topic = uniqueName('dm-eos-takeover');
+    const remote = `A.${topic}`;
+    await clusters.createTopic('source', topic, 2);
+    await clusters.createTopic('target', remote, 2);
+    await clusters.produce(
+      'source',
+      topic,
+      [0, 1].flatMap((p) => Array.from({ length: 20 }, (_, i) => ({ partition: p, key: null, value: Buffer.from(`p${p}-${i}`) }))),
+    );
+
+    // The killed holder: for each partition, records 0..9 and their position in a transaction it never ended.
+    for (const p of [0, 1]) {
+      const killed = new KafkaProducer(clusters.target, { transactionalId: `mirrormaker-${FLOW}-${topic}-${p}` });
+      await killed.beginTransaction();
+      await killed.send(remote, Array.from({ length: 10 }, (_, i) => ({ partition: p, key: null, value: Buffer.from(`p${p}-${i}`) })));
+      const key = positionKey(topic, p);
+      await killed.send(`mm2-offsets.${SOURCE_ALIAS}.internal`, [{ partition: defaultPartitionFor(key, positions), key, value: encodeSourceOffsetValue(9n) }]);
+      await killed.close();
+    }
+
+    // Partition 0 is taken over first: its fence aborts that transaction, and the positions reader
+    // waits at the start of partition 1's, still open. Then partition 1 is taken over.
+    const units = [0, 1].map((p) => unitId({ kind: 'partition', flow: FLOW, topic, partition: p }));
+    coordinator = await startTestCoordinator([units[0]]);
+    mirror = await startMirror({ coordinator: coordinator.address, configText: mm2Properties([`${FLOW}.exactly.once.enabled = true`]), instanceId: INSTANCE });
+    const reported = (unit: string) => coordinator!.manager.reportOf(INSTANCE)?.progress.get(unit);
+    await eventually('partition 0 copied', () => reported(units[0])?.position === 19n);
+    coordinator.manager.setUnits(units);
+    await eventually('partition 1 copied', () => reported(units[1])?.position === 19n);
+
+    const copied = await readUntil(clusters.target, remote, [0, 1], (got) => [0, 1].every((p) => got.get(p)!.length >= 20));
+    for (const p of [0, 1]) expect(copied.get(p)!.map((r) => r.value!.toString())).toEqual(Array.from({ length: 20 }, (_, i) => `p${p}-${i}`));
   });
 });

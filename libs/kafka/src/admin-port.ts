@@ -4,6 +4,8 @@
  *
  * Connects on first use; `connect()` only makes the first connection (and its errors) explicit.
  */
+// Before kafkajs loads: see the module.
+import './aborted-transactions-patch';
 import type { AclBinding } from '@mirrormaker/replication-policy';
 import { ConfigResourceTypes, type Admin } from 'kafkajs';
 import type { Logger } from 'pino';

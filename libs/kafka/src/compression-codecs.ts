@@ -4,6 +4,8 @@
  * zstd (zstd-codec.ts, pure JS and WebAssembly) are registered once, process-wide, before any
  * client is created.
  */
+// Before kafkajs loads: see the module.
+import './aborted-transactions-patch';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import snappyCodecFactory from 'kafkajs-snappy';
 import { KafkaError } from './errors';

@@ -2,6 +2,8 @@
  * How to reach one Kafka cluster, and the client object every port (admin, producer, partition
  * consumer) is built from. The kafkajs instance stays private to this lib.
  */
+// Before kafkajs loads: see the module.
+import './aborted-transactions-patch';
 import { Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
 import type { Logger } from 'pino';

@@ -2,7 +2,8 @@
 // declarations of its untyped dependencies too.
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./untyped-modules.d.ts" />
-// Before anything loads kafkajs: see the module.
+// Before anything loads kafkajs: see the modules.
+import './aborted-transactions-patch';
 import './partition-grouping-patch';
 /**
  * @mirrormaker/kafka: the only door to Kafka. Wraps kafkajs 2.2.4 (which nothing else imports)

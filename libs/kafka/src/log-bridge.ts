@@ -4,6 +4,8 @@
  * step) demoted to debug and its DEBUG (every request) to trace. kafkajs builds a log entry even
  * when nobody reads it, so its own level is set from what pino will keep.
  */
+// Before kafkajs loads: see the module.
+import './aborted-transactions-patch';
 import { logLevel as KafkaJsLogLevel, type LogEntry, type logCreator } from 'kafkajs';
 import type { Logger } from 'pino';
 

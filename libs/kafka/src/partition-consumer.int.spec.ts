@@ -1,3 +1,5 @@
+// Before kafkajs loads: see the module.
+import './aborted-transactions-patch';
 import { eventually, uniqueName } from '@mirrormaker/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaAdmin } from './admin-port';
@@ -211,6 +213,43 @@ describe('PartitionConsumer against a real cluster', () => {
     } finally {
       await consumer.close();
       await transactional.close();
+    }
+  });
+
+  it('hides the records of every aborted transaction when a fetch starts inside several of them (read_committed)', async () => {
+    // As a killed instance leaves them: two producers' transactions open on one partition, then
+    // aborted one after the other by the fences of the instances taking over.
+    const topic = uniqueName('pcons-two-aborts');
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    const ids = [uniqueName('pcons-two-aborts-a'), uniqueName('pcons-two-aborts-b')];
+    for (const [i, transactionalId] of ids.entries()) {
+      const abandoned = new KafkaProducer(client, { transactionalId });
+      await abandoned.beginTransaction();
+      await abandoned.send(topic, [{ partition: 0, key: null, value: Buffer.from(`aborted-${i}`) }]); // offsets 0 and 1
+      await abandoned.close(); // the transaction stays open
+    }
+    const fence = async (transactionalId: string) => {
+      const successor = new KafkaProducer(client, { transactionalId });
+      try {
+        await successor.beginTransaction(); // registers the id: the open transaction is aborted
+        await successor.abortTransaction();
+      } finally {
+        await successor.close();
+      }
+    };
+    const c = collector();
+    const consumer = new PartitionConsumer(client, { handler: c.handler, maxWaitTimeMs: 100, isolationLevel: 'read_committed' });
+    try {
+      await consumer.addPartitions([{ topic, partition: 0, offset: 0n }]);
+      await fence(ids[0]); // abort marker at 2; the second transaction, open from offset 1, stays
+      await eventually('position at the start of the transaction still open', () => consumer.position(topic, 0) === 1n);
+      // The next fetch starts at 1, inside both aborted transactions (the first one ends at 2).
+      await fence(ids[1]); // abort marker at 3
+      await producer.send(topic, [{ partition: 0, key: null, value: Buffer.from('committed') }]);
+      await eventually('the committed record', () => c.seen.get(0)?.some(([, value]) => value === 'committed'));
+      expect(c.seen.get(0)).toEqual([['4', 'committed']]);
+    } finally {
+      await consumer.close();
     }
   });
 

@@ -38,6 +38,8 @@
  * on the generated ids' prefix).
  */
 import { randomUUID } from 'node:crypto';
+// Before kafkajs loads: see the module.
+import { assertAbortedTransactionFilter } from './aborted-transactions-patch';
 import { AssignerProtocol, type Consumer, type EachBatchPayload, type PartitionAssigner } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaAdmin } from './admin-port';
@@ -190,6 +192,7 @@ export class PartitionConsumer {
     private readonly options: PartitionConsumerOptions,
   ) {
     assertRecordCodecPatched();
+    assertAbortedTransactionFilter();
     if (typeof options.handler !== 'function') throw new KafkaError('INVALID_CONFIG', 'PartitionConsumer needs a handler');
     this.groupId = options.groupId ?? `mirrormaker-pc.${client.connection.clientId}.${randomUUID()}`;
     this.logger = client.logger.child({ component: 'partition-consumer', groupId: this.groupId });

@@ -14,6 +14,8 @@
  * kafkajs does not enforce on its own. kafkajs initialises the transactional id, and so fences an
  * older owner, at the first beginTransaction(), not at connect().
  */
+// Before kafkajs loads: see the module.
+import './aborted-transactions-patch';
 import { Partitioners, type Message, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
 import type { Logger } from 'pino';
 import { toKafkaJsCompression, type Compression } from './compression-codecs';
