@@ -1,47 +1,32 @@
 // The whole system as operators run it: every service as its own process against two real
 // clusters, driven only through Kafka and the coordinator's control API.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
 import { createKafkaClient, IdleGroupOffsets, KafkaAdmin, KafkaProducer } from '@mirrormaker/kafka';
 import { createLogger } from '@mirrormaker/observability';
-import { ControlServiceClient } from '@mirrormaker/proto';
-import { spawnService, type SpawnedService } from '@mirrormaker/service-kit/testing';
-import { eventually, freePorts, testClusters, uniqueName } from '@mirrormaker/testing';
+import type { ControlServiceClient } from '@mirrormaker/proto';
+import { eventually, testClusters, uniqueName } from '@mirrormaker/testing';
+import { patiently, rpc, startSystem, testClusterDefaults, uniqueAlias, type RunningSystem } from './running-system';
 
 jest.setTimeout(180_000);
 
 const logger = createLogger({ service: 'e2e', level: 'silent' });
-// Every service is its own process on a shared machine: give them time, and poll gently.
-const patiently = { timeoutMs: 60_000, intervalMs: 500 };
-
-function rpc<Res>(client: ControlServiceClient, method: string, request: object): Promise<Res> {
-  const fn = (client as unknown as Record<string, (...a: unknown[]) => void>)[method]!.bind(client);
-  return new Promise((resolve, reject) =>
-    fn(request, new grpc.Metadata(), { deadline: Date.now() + 15_000 }, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res))),
-  );
-}
 
 describe('mirrormaker end to end', () => {
   const { source, target } = testClusters();
   // Aliases of our own, so internal topics do not meet other tests' ones on the shared clusters.
-  const [a, b] = [uniqueName('east').replace(/[^a-z0-9]/gi, ''), uniqueName('west').replace(/[^a-z0-9]/gi, '')];
+  const [a, b] = [uniqueAlias('east'), uniqueAlias('west')];
   const flow = { source: a, target: b };
   const topic = uniqueName('orders');
   const remote = `${a}.${topic}`;
   const group = uniqueName('billing');
-  const services: SpawnedService[] = [];
+  let system: RunningSystem;
   let control: ControlServiceClient;
   const sourceClient = createKafkaClient({ clusterAlias: 'source', brokers: [source.bootstrap], clientId: 'e2e-source' }, logger);
   const sourceAdmin = new KafkaAdmin(sourceClient);
   const targetAdmin = new KafkaAdmin(createKafkaClient({ clusterAlias: 'target', brokers: [target.bootstrap], clientId: 'e2e-target' }, logger));
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mm-e2e-'));
-    const config = join(dir, 'mm2.properties');
-    writeFileSync(
-      config,
+    await sourceAdmin.createTopics([{ name: topic, partitions: 2, replicationFactor: 1 }]);
+    system = await startSystem(
       [
         `clusters = ${a}, ${b}`,
         `${a}.bootstrap.servers = ${source.bootstrap}`,
@@ -50,41 +35,18 @@ describe('mirrormaker end to end', () => {
         `${a}->${b}.topics = ${topic}`,
         `${a}->${b}.sync.group.offsets.enabled = true`,
         `${a}->${b}.refresh.topics.interval.seconds = 2`,
-        // Single-broker test clusters: every topic we create gets one replica.
-        'replication.factor = 1',
-        'checkpoints.topic.replication.factor = 1',
-        'offset-syncs.topic.replication.factor = 1',
-        'heartbeats.topic.replication.factor = 1',
-        'emit.heartbeats.interval.seconds = 1',
-        `coordinator.config.topic = ${uniqueName('mm-config')}`,
-        'lease.ttl.ms = 4000',
-        'lease.renew.interval.ms = 500',
-        'lease.grace.ms = 500',
-        '',
-      ].join('\n'),
+        ...testClusterDefaults(),
+      ],
+      // data-mirror and topic-config-sync get no --config: they run from what the coordinator sends.
+      [{ app: 'data-mirror' }, { app: 'offset-sync', ownConfig: true }, { app: 'topic-config-sync' }],
     );
-    await sourceAdmin.createTopics([{ name: topic, partitions: 2, replicationFactor: 1 }]);
-    const [controlPort, offsetSyncPort] = await freePorts(2);
-    const common = ['--config', config, '--host', '127.0.0.1', '--metrics-port', '0'];
-    services.push(await spawnService('coordinator', [...common, '--grpc-port', String(controlPort)]));
-    const withCoordinator = [...common, '--coordinator', `127.0.0.1:${controlPort}`];
-    // data-mirror and topic-config-sync get no --config: they run from what the coordinator sends.
-    const configFromCoordinator = ['--host', '127.0.0.1', '--metrics-port', '0', '--coordinator', `127.0.0.1:${controlPort}`];
-    services.push(
-      ...(await Promise.all([
-        spawnService('data-mirror', [...configFromCoordinator, '--grpc-port', '0']),
-        spawnService('offset-sync', [...withCoordinator, '--grpc-port', String(offsetSyncPort)]),
-        spawnService('topic-config-sync', [...configFromCoordinator, '--grpc-port', '0']),
-      ])),
-    );
-    control = new ControlServiceClient(`127.0.0.1:${controlPort}`, grpc.credentials.createInsecure());
+    control = system.control;
   });
 
   afterAll(async () => {
-    control?.close();
-    const exits = await Promise.all(services.map((s) => (s.process.exitCode === null ? s.stop('SIGTERM') : Promise.resolve({ code: s.process.exitCode, ms: 0 }))));
+    const exits = await system?.stop();
     await Promise.allSettled([sourceAdmin.close(), targetAdmin.close()]);
-    expect(exits.map((e) => e.code)).toEqual(services.map(() => 0));
+    expect(exits).toEqual([0, 0, 0, 0]);
   });
 
   it('mirrors every record to the remote topic and reports the flow caught up', async () => {
@@ -162,7 +124,7 @@ describe('mirrormaker end to end', () => {
     await producer.connect();
     await producer.send(added, Array.from({ length: 300 }, (_, i) => ({ partition: 0, key: null, value: Buffer.from(`payment ${i}`) })));
     await producer.close();
-    const pids = services.map((s) => s.process.pid);
+    const before = system.processes();
 
     const patched = await rpc<{ configRevision: bigint }>(control, 'patchFlow', { flow, set: { topics: `${topic}, ${added}` }, unset: [] });
 
@@ -172,11 +134,8 @@ describe('mirrormaker end to end', () => {
       const offsets = await targetAdmin.listOffsets(`${a}.${added}`);
       return offsets.get(0)?.latest === 300n;
     }, patiently);
-    const instances = await eventually('every instance on the new revision', async () => {
-      const res = await rpc<{ instances: { instanceId: string; appliedConfigRevision: bigint; configError: string }[] }>(control, 'listInstances', {});
-      return res.instances.length === 3 && res.instances.every((i) => i.appliedConfigRevision === patched.configRevision) ? res.instances : undefined;
-    }, patiently);
+    const instances = await system.onRevision(patched.configRevision);
     expect(instances.map((i) => i.configError)).toEqual(['', '', '']);
-    expect(services.map((s) => [s.process.pid, s.process.exitCode])).toEqual(pids.map((pid) => [pid, null]));
+    expect(system.processes()).toEqual(before);
   });
 });

@@ -58,3 +58,5 @@ export {
   writeTestClustersFile,
 } from './test-clusters';
 export type { ClusterConnection, TestClustersInfo } from './test-clusters';
+export { storedBatchCodecs } from './log-segments';
+export type { BatchCodec } from './log-segments';

@@ -3,12 +3,14 @@
  * service started in-process (as main.ts would, minus the servers), and helpers to write source
  * records and read the target back.
  */
-import { createKafkaClient, KafkaAdmin, KafkaProducer, PartitionConsumer, type Compression, type ConsumedRecord, type KafkaClient, type ProducerRecord } from '@mirrormaker/kafka';
+import { createKafkaClient, KafkaAdmin, KafkaProducer, type Compression, type KafkaClient, type ProducerRecord } from '@mirrormaker/kafka';
 import { createLogger, createMetricsRegistry, type Logger, type Registry } from '@mirrormaker/observability';
 import type { RunningService, ServiceFlags } from '@mirrormaker/service-kit';
-import { eventually, testClusters } from '@mirrormaker/testing';
+import { testClusters } from '@mirrormaker/testing';
 import { createDataMirrorService } from '../data-mirror-service';
 import type { DataMirrorTimings } from '../timings';
+
+export { readUntil } from '@mirrormaker/service-kit/testing';
 
 export const SOURCE_ALIAS = 'A';
 export const TARGET_ALIAS = 'B';
@@ -108,43 +110,6 @@ export class Clusters {
   async close(): Promise<void> {
     await Promise.allSettled([...this.producers.values()].map((p) => p.close()));
     await Promise.allSettled([this.sourceAdmin.close(), this.targetAdmin.close()]);
-  }
-}
-
-/**
- * Reads partitions of a topic from the beginning until `done(records)` holds for the collected
- * records (per partition, in offset order), or the timeout passes.
- */
-export async function readUntil(
-  client: KafkaClient,
-  topic: string,
-  partitions: number[],
-  done: (byPartition: Map<number, ConsumedRecord[]>) => boolean,
-  timeoutMs = 30_000,
-): Promise<Map<number, ConsumedRecord[]>> {
-  const byPartition = new Map<number, ConsumedRecord[]>(partitions.map((p) => [p, []]));
-  const consumer = new PartitionConsumer(client, {
-    handler: async (batch) => {
-      byPartition.get(batch.partition)!.push(...batch.records);
-    },
-    maxWaitTimeMs: 100,
-    isolationLevel: 'read_committed',
-  });
-  try {
-    // A cluster's first consumer group can find no coordinator while __consumer_offsets is created.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await consumer.addPartitions(partitions.map((partition) => ({ topic, partition, offset: 'earliest' as const })));
-        break;
-      } catch (err) {
-        if (attempt >= 5) throw err;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-    await eventually(`records of ${topic}`, () => done(byPartition), timeoutMs);
-    return byPartition;
-  } finally {
-    await consumer.close();
   }
 }
 

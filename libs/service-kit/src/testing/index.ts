@@ -4,3 +4,4 @@ export { describeServiceProcess, type ServiceProcessContract } from './service-p
 export { startTestCoordinator, type TestCoordinator } from './test-coordinator';
 export { startWithUnits, type RunningTestService } from './service-with-units';
 export { superAdmin, superClient, userClient, type ClusterRole } from './test-cluster-clients';
+export { readUntil } from './read-topic';

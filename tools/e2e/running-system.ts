@@ -1,0 +1,101 @@
+// What the end-to-end specs share: every service started as its own process against the two test
+// clusters, a control API client, and the checks an operator makes after a change.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { ControlServiceClient } from '@mirrormaker/proto';
+import { spawnService, type SpawnedService } from '@mirrormaker/service-kit/testing';
+import { eventually, freePorts, uniqueName } from '@mirrormaker/testing';
+
+// Every service is its own process on a shared machine: give them time, and poll gently.
+export const patiently = { timeoutMs: 60_000, intervalMs: 500 };
+
+/** An alias of our own, so internal topics do not meet other tests' ones on the shared clusters. */
+export function uniqueAlias(prefix: string): string {
+  return uniqueName(prefix).replace(/[^a-z0-9]/gi, '');
+}
+
+/** Lines every end-to-end config needs on the single-broker test clusters, with short lease timings. */
+export function testClusterDefaults(): string[] {
+  return [
+    'replication.factor = 1',
+    'checkpoints.topic.replication.factor = 1',
+    'offset-syncs.topic.replication.factor = 1',
+    'heartbeats.topic.replication.factor = 1',
+    'emit.heartbeats.interval.seconds = 1',
+    `coordinator.config.topic = ${uniqueName('mm-config')}`,
+    'lease.ttl.ms = 4000',
+    'lease.renew.interval.ms = 500',
+    'lease.grace.ms = 500',
+  ];
+}
+
+export function rpc<Res>(client: ControlServiceClient, method: string, request: object): Promise<Res> {
+  const fn = (client as unknown as Record<string, (...a: unknown[]) => void>)[method]!.bind(client);
+  return new Promise((resolve, reject) =>
+    fn(request, new grpc.Metadata(), { deadline: Date.now() + 15_000 }, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res))),
+  );
+}
+
+export interface InstanceView {
+  instanceId: string;
+  unitIds: string[];
+  appliedConfigRevision: bigint;
+  configError: string;
+}
+
+export interface WorkerSpec {
+  app: 'data-mirror' | 'offset-sync' | 'topic-config-sync' | 'acl-sync';
+  /** Give the worker the coordinator's --config file too; otherwise it runs only from what the coordinator sends. */
+  ownConfig?: boolean;
+}
+
+export interface RunningSystem {
+  services: SpawnedService[];
+  control: ControlServiceClient;
+  /** Every worker's instance as ListInstances shows it, once all of them report `revision` applied. */
+  onRevision(revision: bigint): Promise<InstanceView[]>;
+  /** The pid of every process and whether it still runs: unchanged when nothing was restarted. */
+  processes(): Array<[number | undefined, number | null]>;
+  /** Stops every process with SIGTERM; resolves with their exit codes. */
+  stop(): Promise<Array<number | null>>;
+}
+
+/** Starts the coordinator with `properties` as its --config file, then the workers, each as its own process. */
+export async function startSystem(properties: string[], workers: WorkerSpec[]): Promise<RunningSystem> {
+  const dir = mkdtempSync(join(tmpdir(), 'mm-e2e-'));
+  const config = join(dir, 'mm2.properties');
+  writeFileSync(config, [...properties, ''].join('\n'));
+  const [controlPort] = await freePorts(1);
+  const common = ['--host', '127.0.0.1', '--metrics-port', '0'];
+  const services = [await spawnService('coordinator', ['--config', config, ...common, '--grpc-port', String(controlPort)])];
+  const ports = await freePorts(workers.length);
+  services.push(
+    ...(await Promise.all(
+      workers.map((w, i) =>
+        spawnService(w.app, [...(w.ownConfig ? ['--config', config] : []), ...common, '--grpc-port', String(ports[i]), '--coordinator', `127.0.0.1:${controlPort}`]),
+      ),
+    )),
+  );
+  const control = new ControlServiceClient(`127.0.0.1:${controlPort}`, grpc.credentials.createInsecure());
+  return {
+    services,
+    control,
+    onRevision: (revision) =>
+      eventually(
+        `every instance on config revision ${revision}`,
+        async () => {
+          const { instances } = await rpc<{ instances: InstanceView[] }>(control, 'listInstances', {});
+          return instances.length === workers.length && instances.every((i) => i.appliedConfigRevision === revision) ? instances : undefined;
+        },
+        patiently,
+      ),
+    processes: () => services.map((s) => [s.process.pid, s.process.exitCode]),
+    async stop() {
+      control.close();
+      const exits = await Promise.all(services.map((s) => (s.process.exitCode === null ? s.stop('SIGTERM') : Promise.resolve({ code: s.process.exitCode }))));
+      return exits.map((e) => e.code);
+    },
+  };
+}
