@@ -1,32 +1,24 @@
 import type { MirrorConfig } from '@mirrormaker/config';
 import type { Logger } from '@mirrormaker/observability';
 import { ServiceKind, type WorkUnit } from '@mirrormaker/proto';
-import { flowAdmin, idleUnit, leasedUnitService, resolveUnitFlow, type HeldUnit } from '@mirrormaker/service-kit';
+import { flowUnitAdmins, leasedUnitService, type HeldUnit } from '@mirrormaker/service-kit';
 import { aclRules } from './acl-rules';
 import { createAclSyncMetrics, type AclSyncMetrics } from './acl-sync-metrics';
-import { AclSyncUnit, type ClusterHandle } from './acl-sync-unit';
+import { AclSyncUnit } from './acl-sync-unit';
 
 function startUnit(unit: WorkUnit, config: MirrorConfig, metrics: AclSyncMetrics, logger: Logger): HeldUnit {
-  const resolved = resolveUnitFlow(config, unit.id, 'acls');
-  if (!resolved.ok) {
-    logger.warn({ unit: unit.id, cause: resolved.cause }, `not syncing ACLs: ${resolved.message}`);
-    return idleUnit(unit.id, logger, resolved.message, resolved.cause === 'FLOW_DISABLED' ? undefined : resolved);
-  }
-  const { flow } = resolved;
-  if (!flow.syncTopicAclsEnabled) {
-    logger.info({ unit: unit.id }, `ACL sync is off for flow ${flow.name} (sync.topic.acls.enabled = false)`);
-    return idleUnit(unit.id, logger, `ACL sync is off for flow ${flow.name} (sync.topic.acls.enabled = false)`);
-  }
-  let source: ClusterHandle;
-  let target: ClusterHandle;
-  try {
-    source = flowAdmin(config, flow, 'source', 'acl-sync', logger);
-    target = flowAdmin(config, flow, 'target', 'acl-sync', logger);
-  } catch (err) {
-    const message = `cannot connect to the clusters of flow ${flow.name}: ${(err as Error).message}`;
-    logger.error({ unit: unit.id }, message);
-    return idleUnit(unit.id, logger, message, { cause: 'BAD_CONNECTION', message });
-  }
+  const setup = flowUnitAdmins({
+    unitId: unit.id,
+    kind: 'acls',
+    config,
+    role: 'acl-sync',
+    work: 'syncing ACLs',
+    logger,
+    metrics: metrics.units,
+    turnedOff: (flow) => (flow.syncTopicAclsEnabled ? undefined : `ACL sync is off for flow ${flow.name} (sync.topic.acls.enabled = false)`),
+  });
+  if (!setup.ok) return setup.idle;
+  const { flow, source, target } = setup;
   const sync = new AclSyncUnit({
     unitId: unit.id,
     flow: flow.name,

@@ -1,34 +1,22 @@
 import type { MirrorConfig } from '@mirrormaker/config';
 import type { Logger, Registry } from '@mirrormaker/observability';
-import type { ErrorReport, ServiceKind, WorkUnit } from '@mirrormaker/proto';
+import type { ServiceKind, WorkUnit } from '@mirrormaker/proto';
 import { LeaseClient, type UnitWorker } from '../leases/lease-client';
 import type { ServiceSpec } from '../run-service';
 import { MIRRORMAKER_VERSION } from '../version';
+import { idleUnit, type HeldUnit } from './held-unit';
 import { RunningConfig } from './running-config';
-import { SyncStatus } from './sync-status';
-
-/** What a service keeps per granted unit: a running reconciler, or an idle placeholder saying why not. */
-export interface HeldUnit {
-  readonly status: SyncStatus;
-  errorReports(): ErrorReport[];
-  stop(reason: string): Promise<void>;
-}
+import { unitMetrics } from './unit-metrics';
 
 export interface LeasedUnitServiceOptions<M> {
   name: string;
   grpcPort: number;
   metricsPort: number;
   kind: ServiceKind;
+  /** The app's own series (the unit series come with `unitMetrics`); declared once per process. */
   createMetrics(registry: Registry): M;
   /** Starts work on a granted unit; never throws (a unit that cannot run is returned idle). */
   startUnit(unit: WorkUnit, config: MirrorConfig, metrics: M, logger: Logger): HeldUnit;
-}
-
-/** A unit that cannot run, with the reason shown in health and reported to the coordinator. */
-export function idleUnit(unitId: string, logger: Logger, note: string, problem?: { cause: string; message: string }): HeldUnit {
-  const status = new SyncStatus(logger.child({ unit: unitId }));
-  status.setIdle(note, problem ? { ...problem, retriable: false, clusterWide: true, action: 'setup' } : undefined);
-  return { status, errorReports: () => status.errorReports(unitId), stop: async () => status.setStopped() };
 }
 
 /**
@@ -46,7 +34,7 @@ export function leasedUnitService<M>(options: LeasedUnitServiceOptions<M>): Serv
     requiresCoordinator: true,
     async start({ flags, configText, logger, metrics }) {
       const running = new RunningConfig({ flags, ...(configText === undefined ? {} : { initialText: configText }), env: process.env, logger });
-      const unitMetrics = options.createMetrics(metrics);
+      const appMetrics = options.createMetrics(metrics);
       const held = new Map<string, HeldUnit>();
       const leases = new LeaseClient({
         coordinator: flags.coordinator!,
@@ -58,7 +46,9 @@ export function leasedUnitService<M>(options: LeasedUnitServiceOptions<M>): Serv
         applyConfig: (revision, text) => running.apply(revision, text),
         async startUnit(unit): Promise<UnitWorker> {
           const config = running.config;
-          const work = config ? options.startUnit(unit, config, unitMetrics, logger) : idleUnit(unit.id, logger, 'no config yet: waiting for the coordinator to send a revision');
+          const work = config
+            ? options.startUnit(unit, config, appMetrics, logger)
+            : idleUnit(unit.id, logger, { note: 'no config yet: waiting for the coordinator to send a revision', metrics: unitMetrics(metrics) });
           held.set(unit.id, work);
           return {
             async stop(reason) {
