@@ -25,6 +25,6 @@ export { unitMetrics, type UnitMetrics } from './units/unit-metrics';
 export { idleUnit, type HeldUnit, type IdleUnitOptions } from './units/held-unit';
 export { PeriodicUnit, type PeriodicUnitOptions, type TaskOutcome } from './units/periodic-unit';
 export { RunningConfig, type RunningConfigOptions } from './units/running-config';
-export { leasedUnitService, type LeasedUnitServiceOptions } from './units/leased-unit-service';
+export { leasedUnitService, type LeasedUnitServiceOptions, type ReconcilerSetup } from './units/leased-unit-service';
 export { flowAdmin, type FlowAdmin } from './flow-admin';
 export { flowUnitAdmins, type FlowUnitAdmins, type FlowUnitAdminsOptions } from './units/flow-unit-admins';
