@@ -1,12 +1,5 @@
-import type { FlowConfig } from '@mirrormaker/config';
-import {
-  DefaultGroupFilter,
-  DefaultTopicFilter,
-  createReplicationPolicy,
-  shouldReplicateTopic,
-  type AclMappingContext,
-  type GroupFilter,
-} from '@mirrormaker/replication-policy';
+import { flowReplication, type FlowConfig } from '@mirrormaker/config';
+import type { AclMappingContext, GroupFilter } from '@mirrormaker/replication-policy';
 
 /** Which ACLs a flow copies and how it renames them. */
 export interface AclRules {
@@ -16,20 +9,9 @@ export interface AclRules {
 }
 
 export function aclRules(flow: FlowConfig, copyGroupAcls: boolean): AclRules {
-  const policy = createReplicationPolicy({
-    class: flow.replicationPolicy.class,
-    separator: flow.replicationPolicy.separator,
-    internalTopicSeparatorEnabled: flow.replicationPolicy.internalTopicSeparatorEnabled,
-    sourceClusterAlias: flow.source,
-  });
-  const rule = {
-    policy,
-    topicFilter: new DefaultTopicFilter({ topics: flow.topics, topicsExclude: flow.topicsExclude }),
-    targetClusterAlias: flow.target,
-    heartbeatsReplicationEnabled: flow.heartbeatsReplicationEnabled,
-  };
+  const replication = flowReplication(flow);
   return {
-    mapping: { policy, sourceClusterAlias: flow.source, shouldReplicateTopic: (topic) => shouldReplicateTopic(rule, topic) },
-    groupFilter: copyGroupAcls ? new DefaultGroupFilter({ groups: flow.groups, groupsExclude: flow.groupsExclude }) : null,
+    mapping: { policy: replication.policy, sourceClusterAlias: flow.source, shouldReplicateTopic: (topic) => replication.shouldReplicateTopic(topic) },
+    groupFilter: copyGroupAcls ? replication.groupFilter : null,
   };
 }

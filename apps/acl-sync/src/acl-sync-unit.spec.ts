@@ -57,7 +57,7 @@ describe('AclSyncUnit', () => {
     await eventually('the new binding', () => target.bindings.length === 2, quickly);
     expect(target.count('createAcls')).toBe(2);
     expect(unit.status.total('topic_acl_created')).toBe(2);
-    expect(unit.status.currentState).toBe('in-sync');
+    expect(unit.status.state).toBe('in-sync');
     expect(await registry.metrics()).toContain('mirrormaker_acl_sync_operations_total{flow="A->B",operation="topic_acl_created"} 2');
   });
 
@@ -76,14 +76,14 @@ describe('AclSyncUnit', () => {
     source.failure = new KafkaError('SECURITY_DISABLED', 'no authorizer');
     unit.start();
     await eventually('a few runs', () => source.count('describeAcls') >= 3, quickly);
-    expect(unit.status.currentState).toBe('idle');
-    expect(unit.status.view()).toMatchObject({ note: "source cluster 'A' has no authorizer, so there are no ACLs to copy" });
+    expect(unit.status.state).toBe('idle');
+    expect(unit.status.view()).toMatchObject({ detail: "source cluster 'A' has no authorizer, so there are no ACLs to copy" });
     expect(unit.errorReports()).toEqual([]);
     expect(target.calls).toEqual([]);
     source.failure = undefined;
     source.bindings = [acl('t', 'READ')];
     await eventually('the copy once an authorizer is there', () => target.bindings.length === 1, quickly);
-    await eventually('the status', () => unit.status.currentState === 'in-sync', quickly);
+    await eventually('the status', () => unit.status.state === 'in-sync', quickly);
   });
 
   it('explains a missing ACL on the target and does not retry it faster than the interval', async () => {
@@ -98,7 +98,7 @@ describe('AclSyncUnit', () => {
       cause: 'AUTHORIZATION_FAILED',
       message: expect.stringMatching(/^principal User:bob lacks DESCRIBE on cluster 'B' \(needed to read the ACLs\); grant it with an ACL; retrying in/),
     });
-    expect(unit.status.currentState).toBe('retrying');
+    expect(unit.status.state).toBe('retrying');
     await new Promise((r) => setTimeout(r, 250));
     expect(target.count('describeAcls')).toBeLessThanOrEqual(3);
   });
@@ -122,6 +122,6 @@ describe('AclSyncUnit', () => {
     await eventually('first run', () => target.count('describeAcls') >= 1, quickly);
     await unit.stop('revoked');
     expect(source.closed && target.closed).toBe(true);
-    expect(unit.status.currentState).toBe('stopped');
+    expect(unit.status.state).toBe('stopped');
   });
 });

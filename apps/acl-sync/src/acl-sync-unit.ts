@@ -1,13 +1,11 @@
 import type { AclBindingFilter, KafkaAdmin } from '@mirrormaker/kafka';
-import { isKafkaError } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
-import type { ErrorReport } from '@mirrormaker/proto';
 import type { AclBinding } from '@mirrormaker/replication-policy';
-import { Backoff, nextDelayMs, PeriodicLoop, SyncStatus, type BackoffOptions } from '@mirrormaker/service-kit';
+import { Backoff, isUnitFailureError, nextDelayMs, PeriodicUnit, UnitFailureError, type BackoffOptions } from '@mirrormaker/service-kit';
 import { planAcls } from './acl-plan';
 import type { AclRules } from './acl-rules';
-import type { AclSyncMetrics } from './acl-sync-metrics';
-import { describeFailure, isSyncFailure, SyncFailure, type Failure, type SyncAction } from './failure';
+import { describeFailure, type AclSyncAction, type AclSyncCause } from './acl-sync-failures';
+import type { AclSyncMetrics, AclSyncOperation } from './acl-sync-metrics';
 
 /** The admin calls this unit makes (KafkaAdmin in production, an in-memory fake in unit tests). */
 export type AclAdmin = Pick<KafkaAdmin, 'describeAcls' | 'createAcls' | 'close'>;
@@ -46,74 +44,36 @@ const ANY_LITERAL = { patternType: 'LITERAL', operation: 'ANY', permissionType: 
  * MM2's rules, reads what the target has, and creates only the missing bindings. Never deletes.
  * A source without an authorizer has no ACLs to copy: the unit says so once and keeps checking.
  */
-export class AclSyncUnit {
-  readonly status: SyncStatus;
-  private readonly loop: PeriodicLoop;
+export class AclSyncUnit extends PeriodicUnit<AclSyncCause, AclSyncAction> {
   private readonly backoff: Backoff;
-  private readonly log: Logger;
-  private readonly now: () => number;
   private sourceSecurityDisabled = false;
 
   constructor(private readonly options: AclSyncUnitOptions) {
-    this.now = options.now ?? Date.now;
-    this.log = options.logger.child({ unit: options.unitId, flow: options.flow });
-    this.status = new SyncStatus(this.log, this.now);
+    super({ ...options, work: 'ACL sync', metrics: options.metrics.units });
     this.backoff = new Backoff(options.backoff ?? { initialMs: 1000, maxMs: 60_000 });
-    this.loop = new PeriodicLoop(
-      (signal) => this.run(signal),
-      (err) => this.log.error({ err }, 'unexpected error in the ACL sync loop'),
-    );
   }
 
-  start(): void {
-    this.log.info({ groupAcls: this.options.rules.groupFilter !== null, intervalMs: this.options.intervalMs }, 'ACL sync started');
-    this.loop.start();
+  protected override startFields(): Record<string, unknown> {
+    return { groupAcls: this.options.rules.groupFilter !== null, intervalMs: this.options.intervalMs };
   }
 
-  /** Stops the loop (waking it if it waits), closes the admin clients; safe to call twice. */
-  async stop(reason: string): Promise<void> {
-    if (this.loop.stopped) return;
-    const began = this.now();
-    const stopping = this.loop.stop(this.options.stopTimeoutMs ?? 3000);
+  protected override async closeClients(): Promise<void> {
     await Promise.all([this.options.source.admin.close(), this.options.target.admin.close()]);
-    const inTime = await stopping;
-    this.status.setStopped();
-    this.log.info({ reason, durationMs: this.now() - began, inTime }, 'ACL sync stopped');
-  }
-
-  errorReports(): ErrorReport[] {
-    return this.status.errorReports(this.options.unitId);
   }
 
   /** One run; returns the wait before the next. */
-  private async run(signal: AbortSignal): Promise<number> {
-    const { metrics, flow, intervalMs } = this.options;
-    const began = this.now();
-    let fatal: Failure | undefined;
+  protected override async step(signal: AbortSignal): Promise<number> {
     let skipped = false;
-    try {
-      skipped = !(await this.syncOnce(signal));
-    } catch (err) {
-      fatal = isSyncFailure(err)
-        ? err.failure
-        : { cause: 'INTERNAL', message: `ACL sync failed unexpectedly: ${(err as Error)?.message ?? String(err)}`, retriable: false, clusterWide: true, action: 'run' };
-    }
-    if (signal.aborted) return 0;
-    const finished = this.now();
-    const delay = nextDelayMs(fatal ? { ok: false, retriable: fatal.retriable } : { ok: true }, intervalMs, this.backoff);
-    metrics.runDuration.observe({ flow }, (finished - began) / 1000);
-    metrics.lastRun.set({ flow }, finished / 1000);
-    if (fatal) {
-      metrics.errors.inc({ flow, cause: fatal.cause });
-      fatal = { ...fatal, message: `${fatal.message}; retrying in ${Math.round(delay / 100) / 10} s` };
-      this.status.recordRun(TASK, { durationMs: finished - began, failures: [], fatal: { failure: fatal, retryInMs: delay } });
-    } else if (skipped) {
-      this.status.recordRun(TASK, { durationMs: finished - began, failures: [] });
-      this.status.setIdle(`source cluster '${this.options.source.alias}' has no authorizer, so there are no ACLs to copy`);
-    } else {
-      metrics.lastSuccess.set({ flow }, finished / 1000);
-      this.status.recordRun(TASK, { durationMs: finished - began, failures: [] });
-    }
+    const delay = await this.runTask(
+      TASK,
+      signal,
+      async () => {
+        skipped = !(await this.syncOnce(signal));
+      },
+      ({ fatal }) => nextDelayMs(fatal ? { ok: false, retriable: fatal.retriable } : { ok: true }, this.options.intervalMs, this.backoff),
+    );
+    if (delay === undefined) return 0;
+    if (skipped) this.status.setIdle(`source cluster '${this.options.source.alias}' has no authorizer, so there are no ACLs to copy`);
     return delay;
   }
 
@@ -128,7 +88,7 @@ export class AclSyncUnit {
         ...(groups ? [{ resourceType: 'GROUP', ...ANY_LITERAL } as const] : []),
       ]);
     } catch (err) {
-      if (isSyncFailure(err) && err.code === 'SECURITY_DISABLED') {
+      if (isUnitFailureError(err) && err.failure.cause === 'SECURITY_DISABLED') {
         const message = `source cluster '${source.alias}' has no authorizer (SECURITY_DISABLED): skipping ACL sync`;
         if (this.sourceSecurityDisabled) this.log.debug(message);
         else this.log.info(message);
@@ -164,16 +124,15 @@ export class AclSyncUnit {
     return all;
   }
 
-  private async call<T>(cluster: ClusterHandle, action: SyncAction, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(cluster: ClusterHandle, action: AclSyncAction, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      const failure = describeFailure(err, { action, cluster: cluster.alias, ...(cluster.principal ? { principal: cluster.principal } : {}) });
-      throw new SyncFailure(failure, isKafkaError(err) ? err.code : undefined);
+      throw new UnitFailureError(describeFailure(err, { action, cluster: cluster.alias, ...(cluster.principal ? { principal: cluster.principal } : {}) }));
     }
   }
 
-  private counted(operation: 'topic_acl_created' | 'group_acl_created', n: number): void {
+  private counted(operation: AclSyncOperation, n: number): void {
     if (n <= 0) return;
     this.options.metrics.operations.inc({ flow: this.options.flow, operation }, n);
     this.status.count(operation, n);

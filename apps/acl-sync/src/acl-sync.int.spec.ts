@@ -114,7 +114,7 @@ describe('acl-sync against real clusters', () => {
 
   it('creates each binding once: later runs find them on the target and add nothing', async () => {
     const base = `http://127.0.0.1:${service.handle.metricsPort}`;
-    const runs = async () => Number(/mirrormaker_acl_sync_run_duration_seconds_count\{[^}]*\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
+    const runs = async () => Number(/mirrormaker_unit_run_duration_seconds_count\{[^}]*task="acls"\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
     const before = await runs();
     await eventually('two more runs', async () => (await runs()) >= before + 2);
     const metrics = await (await fetch(`${base}/metrics`)).text();

@@ -2,20 +2,15 @@ import { findFlow, type MirrorConfig } from '@mirrormaker/config';
 import { parseUnitId } from '@mirrormaker/lease';
 import type { HealthReport, Logger, Registry } from '@mirrormaker/observability';
 import type { ErrorReport, UnitProgress, WorkUnit } from '@mirrormaker/proto';
-import type { UnitWorker } from '@mirrormaker/service-kit';
+import { idleUnit, unitMetrics, type UnitMetrics, type UnitWorker } from '@mirrormaker/service-kit';
 import { planFlow } from './flow-plan';
 import { FlowRuntime } from './flow-runtime';
 import { HeartbeatUnit } from './heartbeat-unit';
 import { MirrorMetrics } from './mirror-metrics';
+import type { MirrorUnit } from './mirror-unit';
 import { PartitionUnit } from './partition-unit';
 import { Reachability } from './reachability';
 import type { DataMirrorTimings } from './timings';
-
-/** A leased unit as this service runs it. */
-interface RunningUnit extends UnitWorker {
-  progress(): UnitProgress;
-  errors(): ErrorReport[];
-}
 
 export interface DataMirrorOptions {
   /** The config in force at start; undefined until the coordinator sends one. */
@@ -36,18 +31,20 @@ export interface DataMirrorOptions {
  */
 export class DataMirror {
   readonly metrics: MirrorMetrics;
+  private readonly unitMetrics: UnitMetrics;
   private readonly reachability: Reachability;
   private readonly flows = new Map<string, FlowRuntime>();
   /** Runtimes of flows a config revision changed: closed once the last unit on them stopped. */
   private readonly retired = new Set<FlowRuntime>();
   private readonly runtimeOfUnit = new Map<string, FlowRuntime>();
   private config: MirrorConfig | undefined;
-  private readonly units = new Map<string, RunningUnit>();
+  private readonly units = new Map<string, MirrorUnit>();
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly logger: Logger;
 
   constructor(private readonly options: DataMirrorOptions) {
     this.metrics = new MirrorMetrics(options.registry);
+    this.unitMetrics = unitMetrics(options.registry);
     this.reachability = new Reachability(options.timings.unhealthyAfterMs);
     this.logger = options.logger;
     this.config = options.config;
@@ -74,18 +71,27 @@ export class DataMirror {
     await this.stopping.get(id);
     await this.units.get(id)?.stop(`re-granted with epoch ${epoch}`);
     const ref = parseUnitId(id);
-    let worker: RunningUnit;
+    let worker: MirrorUnit;
     const flow = this.flowRuntime(ref.flow);
     if (!flow) {
       const why = this.config ? `flow ${ref.flow} is not in this instance's configuration` : 'no config yet: waiting for the coordinator to send a revision';
-      worker = new UnknownFlowUnit(id, why);
+      worker = unknownFlowUnit(id, why, this.logger, this.unitMetrics);
       this.logger.error({ unit: id }, `${why}; the unit does nothing`);
     } else if (ref.kind === 'partition') {
-      const partitionUnit = new PartitionUnit({ unitId: id, epoch, topic: ref.topic, partition: ref.partition, flow, metrics: this.metrics, timings: this.options.timings });
+      const partitionUnit = new PartitionUnit({
+        unitId: id,
+        epoch,
+        topic: ref.topic,
+        partition: ref.partition,
+        flow,
+        metrics: this.metrics,
+        ...(flow.plan.flow.metricsPartitionLabelEnabled ? { unitMetrics: this.unitMetrics } : {}),
+        timings: this.options.timings,
+      });
       partitionUnit.start();
       worker = partitionUnit;
     } else if (ref.kind === 'heartbeat') {
-      const heartbeat = new HeartbeatUnit({ unitId: id, epoch, flow, metrics: this.metrics });
+      const heartbeat = new HeartbeatUnit({ unitId: id, epoch, flow, metrics: this.metrics, unitMetrics: this.unitMetrics });
       heartbeat.start();
       worker = heartbeat;
     } else {
@@ -112,7 +118,7 @@ export class DataMirror {
   /** Progress and problems of every held unit, sent with each lease renewal. */
   report(): { progress: UnitProgress[]; errors: ErrorReport[] } {
     const units = [...this.units.values()];
-    return { progress: units.map((u) => u.progress()), errors: units.flatMap((u) => u.errors()) };
+    return { progress: units.map((u) => u.progress()), errors: units.flatMap((u) => u.errorReports()) };
   }
 
   health(): HealthReport {
@@ -164,21 +170,10 @@ export class DataMirror {
 }
 
 /** Holds a unit whose flow this instance cannot run, and says why in every report. */
-class UnknownFlowUnit implements RunningUnit {
-  private readonly since = new Date();
-
-  constructor(
-    private readonly unitId: string,
-    private readonly message: string,
-  ) {}
-
-  async stop(): Promise<void> {}
-
-  progress(): UnitProgress {
-    return { unitId: this.unitId, position: -1n, sourceEndOffset: -1n, recordsPerSecond: 0, bytesPerSecond: 0, stalledReason: `UNKNOWN_FLOW: ${this.message}` };
-  }
-
-  errors(): ErrorReport[] {
-    return [{ unitId: this.unitId, cause: 'UNKNOWN_FLOW', message: this.message, at: this.since }];
-  }
+function unknownFlowUnit(unitId: string, why: string, logger: Logger, metrics: UnitMetrics): MirrorUnit {
+  const idle = idleUnit(unitId, logger, { note: why, problem: { cause: 'UNKNOWN_FLOW', message: why }, metrics });
+  return {
+    ...idle,
+    progress: () => ({ unitId, position: -1n, sourceEndOffset: -1n, recordsPerSecond: 0, bytesPerSecond: 0, stalledReason: idle.status.problemSummary() }),
+  };
 }

@@ -1,16 +1,18 @@
 import { encodeHeartbeat } from '@mirrormaker/mm2-formats';
 import type { Logger } from '@mirrormaker/observability';
 import type { ErrorReport, UnitProgress } from '@mirrormaker/proto';
-import type { UnitWorker } from '@mirrormaker/service-kit';
+import { UnitStatus, type UnitMetrics } from '@mirrormaker/service-kit';
 import type { FlowRuntime } from './flow-runtime';
 import type { MirrorMetrics } from './mirror-metrics';
-import { UnitStatus } from './unit-status';
+import type { MirrorUnit } from './mirror-unit';
+import type { MirrorUnitCause } from './mirror-unit-causes';
 
 export interface HeartbeatUnitOptions {
   unitId: string;
   epoch: bigint;
   flow: FlowRuntime;
   metrics: MirrorMetrics;
+  unitMetrics?: UnitMetrics;
   now?: () => number;
 }
 
@@ -20,11 +22,11 @@ export interface HeartbeatUnitOptions {
  * record timestamped with the same instant. The topic is created when missing (1 partition,
  * compacted). A flow with `emit.heartbeats.enabled=false` writes nothing.
  */
-export class HeartbeatUnit implements UnitWorker {
+export class HeartbeatUnit implements MirrorUnit {
   readonly unitId: string;
   private readonly flow: FlowRuntime;
   private readonly logger: Logger;
-  private readonly status = new UnitStatus();
+  readonly status: UnitStatus<MirrorUnitCause>;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
@@ -36,14 +38,17 @@ export class HeartbeatUnit implements UnitWorker {
     this.flow = options.flow;
     this.now = options.now ?? Date.now;
     this.logger = options.flow.logger.child({ unit: options.unitId, epoch: options.epoch.toString() });
+    this.status = new UnitStatus({ unitId: options.unitId, now: this.now, ...(options.unitMetrics ? { metrics: options.unitMetrics } : {}) });
   }
 
   start(): void {
     const plan = this.flow.plan;
     if (!plan.emitHeartbeats) {
       this.logger.info('emit.heartbeats.enabled=false for this flow; writing no heartbeats');
+      this.status.setIdle('emit.heartbeats.enabled=false for this flow');
       return;
     }
+    this.status.setPhase('running');
     this.logger.info({ topic: plan.heartbeatsTopic.name, intervalMs: plan.heartbeatIntervalMs }, 'heartbeat unit started');
     this.timer = setInterval(() => {
       if (!this.sending) this.sending = this.beat().finally(() => (this.sending = undefined));
@@ -56,16 +61,16 @@ export class HeartbeatUnit implements UnitWorker {
     this.stopped = true;
     clearInterval(this.timer);
     await this.sending;
+    this.status.setStopped(reason);
     this.logger.info({ reason, sent: this.sent.toString() }, 'heartbeat unit stopped');
   }
 
   progress(): UnitProgress {
-    return { unitId: this.unitId, position: this.sent - 1n, sourceEndOffset: -1n, recordsPerSecond: 0, bytesPerSecond: 0, stalledReason: this.status.stalledReason() };
+    return { unitId: this.unitId, position: this.sent - 1n, sourceEndOffset: -1n, recordsPerSecond: 0, bytesPerSecond: 0, stalledReason: this.status.problemSummary() };
   }
 
-  errors(): ErrorReport[] {
-    const p = this.status.problemNow;
-    return p ? [{ unitId: this.unitId, cause: p.cause, message: p.message, at: new Date(p.since) }] : [];
+  errorReports(): ErrorReport[] {
+    return this.status.errorReports();
   }
 
   private async beat(): Promise<void> {
@@ -80,12 +85,12 @@ export class HeartbeatUnit implements UnitWorker {
       this.sent += 1n;
       this.options.metrics.heartbeatSent(plan.name, plan.source, plan.target);
       this.flow.noteSuccess('target');
-      if (this.status.clear()) this.logger.info('heartbeats written again');
+      if (this.status.resolve().length > 0) this.logger.info('heartbeats written again');
     } catch (err) {
       this.options.metrics.error(plan.name, 'HEARTBEAT_FAILED');
       this.flow.noteFailure('target', err);
       const message = `cannot write a heartbeat to ${plan.heartbeatsTopic.name} on ${plan.target}: ${(err as Error).message}`;
-      if (this.status.problem('HEARTBEAT_FAILED', message, Date.now())) this.logger.warn(message);
+      if (this.status.report({ cause: 'HEARTBEAT_FAILED', message, retriable: true })) this.logger.warn(message);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { HotPathHistogram, type HistogramChild, type Registry } from '@mirrormaker/observability';
 import { Counter, Gauge } from 'prom-client';
+import type { MirrorUnitCause } from './mirror-unit-causes';
 
 /**
  * MM2's MirrorSourceConnector metrics under Prometheus names, plus what MM2 lacks (lag, stalled
@@ -19,18 +20,8 @@ const LATENCY_BUCKETS_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 1
 export type PartitionLabels = Record<(typeof PARTITION_LABELS)[number], string>;
 
 
-/** Error causes counted in mirrormaker_data_mirror_errors_total. */
-export type ErrorCause =
-  | 'FETCH_FAILED'
-  | 'PRODUCE_FAILED'
-  | 'REMOTE_TOPIC_MISSING'
-  | 'RECORD_REJECTED'
-  | 'POSITION_FAILED'
-  | 'OFFSET_SYNC_FAILED'
-  | 'HEARTBEAT_FAILED'
-  | 'SOURCE_TOPIC_DELETED'
-  | 'FENCED'
-  | 'START_FAILED';
+/** Error causes counted in mirrormaker_data_mirror_errors_total: the units' causes and those of the shared clients. */
+export type ErrorCause = Exclude<MirrorUnitCause, 'UNKNOWN_FLOW'> | 'FETCH_FAILED' | 'OFFSET_SYNC_FAILED';
 
 /** What the per-record histograms need of a record. */
 export interface TimedRecord {

@@ -2,18 +2,19 @@ import { isKafkaError, type ConsumedBatch, type ConsumedRecord, type KafkaError,
 import type { MirrorSourcePartition } from '@mirrormaker/mm2-formats';
 import type { Logger } from '@mirrormaker/observability';
 import type { ErrorReport, UnitProgress } from '@mirrormaker/proto';
-import { Backoff, type UnitWorker } from '@mirrormaker/service-kit';
+import { Backoff, UnitStatus, type UnitMetrics } from '@mirrormaker/service-kit';
 import { copyAtLeastOnce, copyExactlyOnce, type CopyFailure, type CopyOutcome, type CopyTarget } from './batch-copier';
 import type { ConsumerRoute } from './flow-consumer';
 import { remoteTopicOf, transactionalIdOf } from './flow-plan';
 import type { FlowRuntime } from './flow-runtime';
 import type { MirrorMetrics, PartitionMetrics } from './mirror-metrics';
+import type { MirrorUnit } from './mirror-unit';
+import { isRetriableCause, type MirrorUnitCause } from './mirror-unit-causes';
 import { OffsetSyncEmitter } from './offset-sync-emitter';
 import type { PositionListener } from './position-writer';
 import { RateMeter } from './rate-meter';
 import { startPosition } from './start-position';
 import type { DataMirrorTimings } from './timings';
-import { UnitStatus, type UnitProblemCause } from './unit-status';
 
 export interface PartitionUnitOptions {
   unitId: string;
@@ -22,6 +23,8 @@ export interface PartitionUnitOptions {
   partition: number;
   flow: FlowRuntime;
   metrics: MirrorMetrics;
+  /** Given when the flow has per-partition series (metrics.partition.label.enabled). */
+  unitMetrics?: UnitMetrics;
   timings: DataMirrorTimings;
 }
 
@@ -29,8 +32,6 @@ export interface PartitionUnitOptions {
 class RetryLater extends Error {
   override readonly name = 'RetryLater';
 }
-
-type State = 'starting' | 'running' | 'stopped';
 
 /**
  * Copies one leased source partition to the same partition of its remote topic.
@@ -51,7 +52,7 @@ type State = 'starting' | 'running' | 'stopped';
  * - After `stop()` resolves no produce request for this partition is started; one already sent is
  *   awaited up to `stopWaitMs`, and so is the last position.
  */
-export class PartitionUnit implements UnitWorker, ConsumerRoute {
+export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   readonly unitId: string;
   readonly topic: string;
   readonly partition: number;
@@ -61,10 +62,10 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
   private readonly logger: Logger;
   private readonly remoteTopic: string;
   private readonly sourcePartition: MirrorSourcePartition;
-  private readonly status = new UnitStatus();
+  /** Phase `starting` until attached to the consumer, `running`, then `stopped` (stop() or for good while held). */
+  readonly status: UnitStatus<MirrorUnitCause>;
   private readonly rate = new RateMeter(Date.now());
   private readonly partitionMetrics: PartitionMetrics;
-  private state: State = 'starting';
   private stopping = false;
   private closed = false;
   private attached = false;
@@ -89,6 +90,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
 
   constructor(private readonly options: PartitionUnitOptions) {
     this.unitId = options.unitId;
+    this.status = new UnitStatus({ unitId: options.unitId, ...(options.unitMetrics ? { metrics: options.unitMetrics } : {}) });
     this.topic = options.topic;
     this.partition = options.partition;
     this.flow = options.flow;
@@ -100,7 +102,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     this.positionKey = `${options.partition}\u0000${options.topic}`;
     this.positionListener = {
       stored: () => {
-        if (this.status.problemNow?.cause === 'POSITION_FAILED') this.status.clear();
+        this.status.resolve('POSITION_FAILED');
       },
       failed: (upTo, err) => {
         this.metrics.error(plan.name, 'POSITION_FAILED');
@@ -128,14 +130,14 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
   }
 
   async handle(batch: ConsumedBatch): Promise<void> {
-    if (this.state !== 'running' || this.stopping) return;
+    if (this.status.phase !== 'running' || this.stopping) return;
     const run = this.copy(batch);
     this.inFlight = run;
     try {
       await run;
     } finally {
       if (this.inFlight === run) this.inFlight = undefined;
-      this.partitionMetrics.stalled(this.status.problemNow !== undefined);
+      this.partitionMetrics.stalled(this.status.problems.length > 0);
     }
   }
 
@@ -159,7 +161,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     // A start still in progress sees `stopping` after its current step and attaches nothing.
     await within(Promise.allSettled([this.starting]), Math.min(2000, this.timings.stopWaitMs));
     this.detach();
-    this.state = 'stopped';
+    this.status.setStopped(reason);
     // The last position on the target, so the next holder starts right after what this one copied.
     if (this.positionHandedOver || this.positionDirty) {
       if (!(await within(this.storePosition(true), this.timings.stopWaitMs))) {
@@ -184,13 +186,12 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
       sourceEndOffset: this.sourceEnd ?? -1n,
       recordsPerSecond,
       bytesPerSecond,
-      stalledReason: this.state === 'starting' && !this.status.problemNow ? 'STARTING: reading the stored position' : this.status.stalledReason(),
+      stalledReason: this.status.phase === 'starting' && this.status.problems.length === 0 ? 'STARTING: reading the stored position' : this.status.problemSummary(),
     };
   }
 
-  errors(): ErrorReport[] {
-    const p = this.status.problemNow;
-    return p ? [{ unitId: this.unitId, cause: p.cause, message: p.message, at: new Date(p.since) }] : [];
+  errorReports(): ErrorReport[] {
+    return this.status.errorReports();
   }
 
   // ---- start ----------------------------------------------------------------------------------
@@ -271,8 +272,8 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     });
     if (this.stopping) return;
     this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
-    this.status.clearCause('START_FAILED');
-    this.state = 'running';
+    this.status.resolve('START_FAILED');
+    this.status.setPhase('running');
     this.attached = true;
     this.flow.consumer().attach(this);
   }
@@ -287,7 +288,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
       return;
     }
     const now = Date.now();
-    if (now < this.retryAfter) throw new RetryLater(this.status.stalledReason());
+    if (now < this.retryAfter) throw new RetryLater(this.status.problemSummary());
     this.countPolled(records, now);
 
     let partitions: number | undefined;
@@ -297,14 +298,13 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
       this.metrics.error(this.flow.plan.name, 'PRODUCE_FAILED');
       this.flow.noteFailure('target', err);
       this.problem('PRODUCE_FAILED', `cannot look up remote topic ${this.remoteTopic} on ${this.flow.plan.target}: ${(err as Error).message}`, 'warn');
-      throw new RetryLater(this.status.stalledReason());
+      throw new RetryLater(this.status.problemSummary());
     }
     if (partitions === undefined || this.partition >= partitions) {
       this.waitForRemoteTopic(partitions);
-      throw new RetryLater(this.status.stalledReason());
+      throw new RetryLater(this.status.problemSummary());
     }
-    if (this.status.problemNow?.cause === 'REMOTE_TOPIC_MISSING') {
-      this.status.clear();
+    if (this.status.resolve('REMOTE_TOPIC_MISSING').length > 0) {
       this.logger.info({ remoteTopic: this.remoteTopic }, 'remote topic exists now; copying');
     }
 
@@ -334,7 +334,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     if (outcome.failure) return this.copyFailed(outcome.failure);
     if (this.stopping) return;
     this.flow.noteSuccess('target');
-    const cleared = this.status.clear();
+    const [cleared] = this.status.resolve();
     if (cleared) this.logger.info({ was: cleared.cause }, 'partition copying again');
   }
 
@@ -390,7 +390,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
       case 'remote-topic-missing':
         this.flow.remoteTopics().invalidate(this.remoteTopic);
         this.waitForRemoteTopic(undefined);
-        throw new RetryLater(this.status.stalledReason());
+        throw new RetryLater(this.status.problemSummary());
       case 'rejected':
         this.metrics.error(plan.name, 'RECORD_REJECTED');
         this.retryAfter = Date.now() + this.timings.stalledRetryMs;
@@ -399,7 +399,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
           `the target refused the record at ${where}: ${failure.error.message} The partition stays at this record (retried every ${Math.round(this.timings.stalledRetryMs / 1000)} s); other partitions continue.`,
           'error',
         );
-        throw new RetryLater(this.status.stalledReason());
+        throw new RetryLater(this.status.problemSummary());
       case 'fenced':
         this.metrics.error(plan.name, 'FENCED');
         this.problem(
@@ -413,7 +413,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
         this.metrics.error(plan.name, 'PRODUCE_FAILED');
         this.flow.noteFailure('target', failure.error);
         this.problem('PRODUCE_FAILED', `producing to ${where} failed: ${failure.error.message}`, 'warn');
-        throw new RetryLater(this.status.stalledReason());
+        throw new RetryLater(this.status.problemSummary());
     }
   }
 
@@ -429,7 +429,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
   // ---- lifecycle helpers ----------------------------------------------------------------------
 
   private sourceGone(message: string): void {
-    if (this.state === 'stopped') return;
+    if (this.status.phase === 'stopped') return;
     this.metrics.error(this.flow.plan.name, 'SOURCE_TOPIC_DELETED');
     this.problem('SOURCE_TOPIC_DELETED', `${message}; the unit stopped`, 'warn');
     this.stopCopying();
@@ -438,7 +438,7 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
   /** Stops copying for good while the lease is still held (the coordinator drops the unit later). */
   private stopCopying(): void {
     this.stopping = true;
-    this.state = 'stopped';
+    this.status.setPhase('stopped', 'stopped copying for good; the lease is still held');
     clearInterval(this.syncTimer);
     this.unwatch?.();
     this.detach();
@@ -451,8 +451,8 @@ export class PartitionUnit implements UnitWorker, ConsumerRoute {
     this.flow.consumer().detach(this);
   }
 
-  private problem(cause: UnitProblemCause, message: string, level: 'warn' | 'error'): void {
-    const isNew = this.status.problem(cause, message, Date.now());
+  private problem(cause: MirrorUnitCause, message: string, level: 'warn' | 'error'): void {
+    const isNew = this.status.report({ cause, message, retriable: isRetriableCause(cause) });
     this.partitionMetrics.stalled(true);
     if (isNew) this.logger[level]({ cause }, message);
   }

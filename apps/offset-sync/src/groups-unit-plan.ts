@@ -2,6 +2,7 @@ import { findFlow, flowReplication, type FlowConfig, type FlowReplication, type 
 import { parseUnitId } from '@mirrormaker/lease';
 import { checkpointTopicRenamer } from '@mirrormaker/offset-translation';
 import { offsetSyncsTopicPlacement, type OffsetSyncsTopicPlacement } from '@mirrormaker/replication-policy';
+import type { GroupsUnitCause } from './groups-unit-causes';
 
 /** Shortest pause between two rounds of a loop: an interval of 0 must not spin. */
 export const MIN_INTERVAL_MS = 100;
@@ -30,13 +31,8 @@ export interface GroupsUnitPlan {
   readonly renameTopic: (sourceTopic: string) => string;
 }
 
-export type GroupsUnitProblem =
-  | 'NOT_A_GROUPS_UNIT'
-  | 'UNKNOWN_FLOW'
-  | 'FLOW_DISABLED'
-  | 'CHECKPOINTS_DISABLED'
-  | 'OFFSET_SYNCS_DISABLED'
-  | 'UNSUPPORTED_SHARD';
+/** Why a granted groups unit cannot run here. */
+export type GroupsUnitProblem = Extract<GroupsUnitCause, 'NOT_A_GROUPS_UNIT' | 'UNKNOWN_FLOW' | 'FLOW_DISABLED' | 'CHECKPOINTS_DISABLED' | 'OFFSET_SYNCS_DISABLED' | 'UNSUPPORTED_SHARD'>;
 
 export type GroupsUnitResolution =
   | { readonly ok: true; readonly plan: GroupsUnitPlan }

@@ -2,12 +2,14 @@ import type { MirrorConfig } from '@mirrormaker/config';
 import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type KafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
 import { CheckpointStore, OffsetSyncStore } from '@mirrormaker/offset-translation';
-import { Backoff, kafkaConnectionFor, PeriodicLoop } from '@mirrormaker/service-kit';
+import type { ErrorReport } from '@mirrormaker/proto';
+import { Backoff, kafkaConnectionFor, PeriodicLoop, UnitStatus, type HeldUnit } from '@mirrormaker/service-kit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckpointEmitter } from './checkpoint-emitter';
 import { loadCheckpoints } from './checkpoint-loader';
 import { committedByPartition } from './committed-offsets';
 import { GroupDiscovery } from './group-discovery';
+import type { GroupsUnitCause, GroupsUnitPhase } from './groups-unit-causes';
 import type { GroupsUnitPlan } from './groups-unit-plan';
 import { NotReadyError } from './not-ready-error';
 import { idleGroupOffsetWriter, type GroupOffsetWriter } from './idle-group-offset-writer';
@@ -15,7 +17,6 @@ import type { FlowLabels, OffsetSyncMetrics } from './offset-sync-metrics';
 import { OffsetSyncReader } from './offset-sync-reader';
 import { TargetGroupsRound } from './target-groups-round';
 import { translateGroupOffsets, type TranslatedPosition } from './translated-offsets';
-import { UnitStatus, type UnitPhase } from './unit-status';
 
 export interface GroupsUnitOptions {
   readonly plan: GroupsUnitPlan;
@@ -40,8 +41,8 @@ const STOP_BOUND_MS = 5_000;
  *  5. every `sync.group.offsets.interval.seconds` (or the checkpoint interval when sync is off):
  *     lag of those groups on the target and, with sync on, their offsets on idle target groups.
  */
-export class GroupsUnit {
-  readonly status = new UnitStatus();
+export class GroupsUnit implements HeldUnit {
+  readonly status: UnitStatus<GroupsUnitCause, GroupsUnitPhase>;
   private readonly abort = new AbortController();
   private readonly log: Logger;
   private readonly labels: FlowLabels;
@@ -64,6 +65,7 @@ export class GroupsUnit {
     const { flow } = plan;
     this.log = options.logger.child({ unit: plan.unitId, flow: flow.name });
     this.labels = { source: flow.source, target: flow.target };
+    this.status = new UnitStatus({ unitId: plan.unitId, metrics: metrics.units });
     const connection = (side: 'source' | 'target'): KafkaConnection => ({
       ...kafkaConnectionFor(config.clusters[flow[side]]!, `${flow.name}|offset-sync|${side}`),
       requestTimeoutMs: Math.min(flow.adminTimeoutMs, 30_000),
@@ -112,7 +114,7 @@ export class GroupsUnit {
     this.options.metrics.offsetSyncStoreReady.set(this.labels, 0);
     this.running ??= this.run().catch((err: unknown) => {
       if (this.abort.signal.aborted) return;
-      this.status.report('UNEXPECTED', (err as Error).message);
+      this.status.report({ cause: 'UNEXPECTED', message: (err as Error).message, retriable: false });
       this.log.error({ err: (err as Error).message }, 'groups unit stopped working');
     });
   }
@@ -133,6 +135,10 @@ export class GroupsUnit {
     });
   }
 
+  errorReports(): ErrorReport[] {
+    return this.status.errorReports();
+  }
+
   async stop(reason: string): Promise<void> {
     if (this.abort.signal.aborted) return;
     const began = Date.now();
@@ -145,7 +151,7 @@ export class GroupsUnit {
     await Promise.allSettled([this.producer.close(), this.sourceAdmin.close(), this.targetAdmin.close(), this.writer?.close()]);
     this.targetRound.forgetSeries();
     this.options.metrics.offsetSyncStoreReady.remove(this.labels);
-    this.status.setPhase('stopped', reason);
+    this.status.setStopped(reason);
     this.log.info({ reason, ms: Date.now() - began }, 'groups unit stopped');
   }
 
@@ -183,12 +189,12 @@ export class GroupsUnit {
 
   private startLoops(): void {
     const { plan } = this.options;
-    const guarded = (cause: string, round: (signal: AbortSignal) => Promise<void>) => async (signal: AbortSignal) => {
+    const guarded = (cause: GroupsUnitCause, round: (signal: AbortSignal) => Promise<void>) => async (signal: AbortSignal) => {
       await round(signal);
       this.status.resolve(cause);
     };
-    const onError = (cause: string, what: string) => (err: unknown) => {
-      this.status.report(cause, `${what}: ${(err as Error).message}`);
+    const onError = (cause: GroupsUnitCause, what: string) => (err: unknown) => {
+      this.status.report({ cause, message: `${what}: ${(err as Error).message}`, retriable: true });
       this.log.warn({ err: (err as Error).message }, `${what} failed; trying again next round`);
     };
     this.loops.push(
@@ -254,13 +260,13 @@ export class GroupsUnit {
       // MM2 carries on without earlier checkpoints; the offset-sync store then keeps only syncs
       // read after start-up, so no new checkpoint can land behind a forgotten one.
       this.checkpointStore.finishLoad({ succeeded: false });
-      this.status.report('CHECKPOINTS_UNREADABLE', `earlier checkpoints could not be read: ${(err as Error).message}`);
+      this.status.report({ cause: 'CHECKPOINTS_UNREADABLE', message: `earlier checkpoints could not be read: ${(err as Error).message}`, retriable: false, blocking: false });
       this.log.warn({ err: (err as Error).message }, 'earlier checkpoints could not be read; translating only from offset syncs written after start-up');
     }
   }
 
   /** Runs `step` until it succeeds or the unit stops, with backoff between attempts. */
-  private async retrying(cause: string, phase: UnitPhase, step: () => Promise<void>, explain?: (err: unknown) => string | undefined): Promise<void> {
+  private async retrying(cause: GroupsUnitCause, phase: GroupsUnitPhase, step: () => Promise<void>, explain?: (err: unknown) => string | undefined): Promise<void> {
     const backoff = new Backoff({ initialMs: 500, maxMs: 10_000 });
     const { signal } = this.abort;
     this.status.setPhase(phase);
@@ -272,7 +278,7 @@ export class GroupsUnit {
       } catch (err) {
         if (signal.aborted) return;
         const message = explain?.(err) ?? (err as Error).message;
-        this.status.report(cause, message);
+        this.status.report({ cause, message, retriable: true });
         this.status.setPhase(phase, message);
         const delay = backoff.next();
         this.log.warn({ err: (err as Error).message, retryInMs: delay }, `${phase}: ${message}`);

@@ -1,46 +1,45 @@
 import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { findFlow, type MirrorConfig } from '@mirrormaker/config';
+import { parseUnitId } from '@mirrormaker/lease';
 import type { Logger } from '@mirrormaker/observability';
 import { OffsetSyncServiceService, ServiceKind, type WorkUnit } from '@mirrormaker/proto';
-import { ADVERTISED_HOST_ENV, advertisedAddress, LeaseClient, MIRRORMAKER_VERSION, RunningConfig, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
-
+import { ADVERTISED_HOST_ENV, advertisedAddress, idleUnit, LeaseClient, MIRRORMAKER_VERSION, RunningConfig, type HeldUnit, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
 import { GroupsUnit } from './groups-unit';
 import { resolveGroupsUnit } from './groups-unit-plan';
 import { offsetSyncHandlers, type TranslationSource } from './offset-sync-handlers';
 import { createOffsetSyncMetrics, type OffsetSyncMetrics } from './offset-sync-metrics';
-import { UnitStatus } from './unit-status';
 
 const SERVICE_NAME = 'mirrormaker.v1.OffsetSyncService';
 
-/** A granted unit: running work, or a placeholder saying why there is none. */
-type HeldUnit = { readonly kind: 'running'; readonly unit: GroupsUnit } | { readonly kind: 'idle'; readonly flow: string; readonly status: UnitStatus };
-
 function grantUnit(unit: WorkUnit, config: MirrorConfig | undefined, metrics: OffsetSyncMetrics, logger: Logger): HeldUnit {
-  const flowName = unit.flow ? `${unit.flow.source}->${unit.flow.target}` : unit.id;
   if (config === undefined) {
-    const status = new UnitStatus();
-    status.setPhase('idle', 'no config yet: waiting for the coordinator to send a revision');
-    return { kind: 'idle', flow: flowName, status };
+    return idleUnit(unit.id, logger, { note: 'no config yet: waiting for the coordinator to send a revision', metrics: metrics.units });
   }
   const resolved = resolveGroupsUnit(config, unit.id);
   if (!resolved.ok) {
-    const status = new UnitStatus();
-    status.setPhase('idle', resolved.message);
     const intended = resolved.cause === 'FLOW_DISABLED' || resolved.cause === 'CHECKPOINTS_DISABLED';
-    if (!intended) status.report(resolved.cause, resolved.message);
     logger[intended ? 'info' : 'warn']({ unit: unit.id, cause: resolved.cause }, `not working on the unit: ${resolved.message}`);
-    return { kind: 'idle', flow: flowName, status };
+    return idleUnit(unit.id, logger, { note: resolved.message, metrics: metrics.units, ...(intended ? {} : { problem: resolved }) });
   }
   const running = new GroupsUnit({ plan: resolved.plan, config, metrics, logger });
   running.start();
-  return { kind: 'running', unit: running };
+  return running;
+}
+
+/** The flow a unit id names, if it parses. */
+function flowOf(unitId: string): string | undefined {
+  try {
+    return parseUnitId(unitId).flow;
+  } catch {
+    return undefined;
+  }
 }
 
 function translationSource(configOf: () => MirrorConfig | undefined, held: ReadonlyMap<string, HeldUnit>): TranslationSource {
   return {
     unitFor(flow) {
-      for (const h of held.values()) if (h.kind === 'running' && h.unit.flowName === flow) return h.unit;
+      for (const h of held.values()) if (h instanceof GroupsUnit && h.flowName === flow) return h;
       return undefined;
     },
     whyNoUnit(flow) {
@@ -49,8 +48,8 @@ function translationSource(configOf: () => MirrorConfig | undefined, held: Reado
         return { code: grpc.status.FAILED_PRECONDITION, message: 'this offset-sync instance has no config yet (none given, none received from the coordinator) and holds no flows' };
       }
       if (findFlow(config, flow) === undefined) return { code: grpc.status.NOT_FOUND, message: `flow ${flow} is not in this instance's config` };
-      for (const h of held.values()) {
-        if (h.kind === 'idle' && h.flow === flow) return { code: grpc.status.FAILED_PRECONDITION, message: h.status.view().detail ?? `flow ${flow} is idle here` };
+      for (const [id, h] of held) {
+        if (h.status.phase === 'idle' && flowOf(id) === flow) return { code: grpc.status.FAILED_PRECONDITION, message: h.status.detail ?? `flow ${flow} is idle here` };
       }
       return {
         code: grpc.status.FAILED_PRECONDITION,
@@ -92,13 +91,13 @@ export const offsetSyncService: ServiceSpec = {
         held.set(unit.id, granted);
         return {
           async stop(reason) {
-            if (granted.kind === 'running') await granted.unit.stop(reason);
+            await granted.stop(reason);
             if (held.get(unit.id) === granted) held.delete(unit.id);
           },
         };
       },
       report: () => ({
-        errors: [...held].flatMap(([id, h]) => (h.kind === 'running' ? h.unit.status : h.status).errorReports(id)),
+        errors: [...held.values()].flatMap((h) => h.errorReports()),
       }),
     });
     leases.start();
@@ -109,7 +108,7 @@ export const offsetSyncService: ServiceSpec = {
         details: {
           coordinatorSession: leases.sessionState(),
           ...(advertised.address === undefined ? {} : { advertisedAddress: advertised.address }),
-          units: Object.fromEntries([...held].map(([id, h]) => [id, (h.kind === 'running' ? h.unit.status : h.status).view()])),
+          units: Object.fromEntries([...held].map(([id, h]) => [id, h.status.view()])),
         },
       }),
       stop: () => leases.stop(),

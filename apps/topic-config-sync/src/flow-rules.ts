@@ -1,12 +1,5 @@
-import type { FlowConfig } from '@mirrormaker/config';
-import {
-  DefaultConfigPropertyFilter,
-  DefaultTopicFilter,
-  createReplicationPolicy,
-  shouldReplicateTopic,
-  type ConfigPropertyFilter,
-  type ReplicationPolicy,
-} from '@mirrormaker/replication-policy';
+import { flowReplication, type FlowConfig } from '@mirrormaker/config';
+import type { ConfigPropertyFilter, ReplicationPolicy } from '@mirrormaker/replication-policy';
 
 /** The flow's naming and filtering decisions, built once per unit. */
 export interface FlowRules {
@@ -18,22 +11,11 @@ export interface FlowRules {
 }
 
 export function flowRules(flow: FlowConfig): FlowRules {
-  const policy = createReplicationPolicy({
-    class: flow.replicationPolicy.class,
-    separator: flow.replicationPolicy.separator,
-    internalTopicSeparatorEnabled: flow.replicationPolicy.internalTopicSeparatorEnabled,
-    sourceClusterAlias: flow.source,
-  });
-  const rule = {
-    policy,
-    topicFilter: new DefaultTopicFilter({ topics: flow.topics, topicsExclude: flow.topicsExclude }),
-    targetClusterAlias: flow.target,
-    heartbeatsReplicationEnabled: flow.heartbeatsReplicationEnabled,
-  };
+  const replication = flowReplication(flow);
   return {
-    policy,
-    replicates: (topic) => shouldReplicateTopic(rule, topic),
-    remoteTopic: (topic) => policy.formatRemoteTopic(flow.source, topic),
-    configFilter: new DefaultConfigPropertyFilter({ configPropertiesExclude: flow.configPropertiesExclude, useDefaultsFrom: flow.useDefaultsFrom }),
+    policy: replication.policy,
+    replicates: (topic) => replication.shouldReplicateTopic(topic),
+    remoteTopic: (topic) => replication.remoteTopic(topic),
+    configFilter: replication.configPropertyFilter,
   };
 }

@@ -103,7 +103,7 @@ describe('topic-config-sync against real clusters', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`mirrormaker_topic_sync_operations_total\\{flow="${S}->${T}",operation="topic_created"\\} [3-9]`));
     expect(metrics).toContain(`mirrormaker_topic_sync_operations_total{flow="${S}->${T}",operation="partitions_added"} 2`);
-    expect(metrics).toMatch(new RegExp(`mirrormaker_topic_sync_last_success_timestamp_seconds\\{flow="${S}->${T}",task="configs"\\} \\d`));
+    expect(metrics).toMatch(new RegExp(`mirrormaker_unit_last_success_timestamp_seconds\\{unit="topics/${S}->${T}",task="configs"\\} \\d`));
     const health = (await (await fetch(`${base}/healthz`)).json()) as { details: { units: Record<string, { state: string }> } };
     expect(health.details.units[`topics/${S}->${T}`]).toMatchObject({ state: 'in-sync' });
   });

@@ -1,5 +1,5 @@
-import type { Registry } from '@mirrormaker/observability';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { metricFactory, type Counter, type Gauge, type Registry } from '@mirrormaker/observability';
+import { unitMetrics, type UnitMetrics } from '@mirrormaker/service-kit';
 
 /** Operation kinds counted by `mirrormaker_topic_sync_operations_total`. */
 export const TOPIC_SYNC_OPERATIONS = [
@@ -12,57 +12,25 @@ export const TOPIC_SYNC_OPERATIONS = [
 ] as const;
 export type TopicSyncOperation = (typeof TOPIC_SYNC_OPERATIONS)[number];
 
+/** The unit's periodic tasks: `topics` (create and grow) and `configs` (sync). */
 export type TopicSyncTask = 'topics' | 'configs';
 
-/** One set per process, shared by every unit (labelled by flow). */
+/** One set per process, shared by every unit: the topic series (labelled by flow) and the unit series. */
 export interface TopicSyncMetrics {
   readonly operations: Counter<'flow' | 'operation'>;
-  readonly errors: Counter<'flow' | 'cause'>;
-  readonly runDuration: Histogram<'flow' | 'task'>;
-  readonly lastRun: Gauge<'flow' | 'task'>;
-  readonly lastSuccess: Gauge<'flow' | 'task'>;
   readonly replicatedTopics: Gauge<'flow'>;
+  readonly units: UnitMetrics;
 }
 
 export function createTopicSyncMetrics(registry: Registry): TopicSyncMetrics {
-  const registers = [registry];
+  const m = metricFactory(registry);
   return {
-    operations: new Counter({
-      name: 'mirrormaker_topic_sync_operations_total',
-      help: 'Changes made on the clusters: topics created, partitions added, config writes and the properties they set or deleted.',
-      labelNames: ['flow', 'operation'],
-      registers,
-    }),
-    errors: new Counter({
-      name: 'mirrormaker_topic_sync_errors_total',
-      help: 'Failed operations, by cause (AUTHORIZATION_FAILED, UNREACHABLE, INVALID_CONFIG, ...).',
-      labelNames: ['flow', 'cause'],
-      registers,
-    }),
-    runDuration: new Histogram({
-      name: 'mirrormaker_topic_sync_run_duration_seconds',
-      help: 'Duration of one run of a task: topics (create and grow) or configs (sync).',
-      labelNames: ['flow', 'task'],
-      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-      registers,
-    }),
-    lastRun: new Gauge({
-      name: 'mirrormaker_topic_sync_last_run_timestamp_seconds',
-      help: 'When a task last finished a run, successful or not.',
-      labelNames: ['flow', 'task'],
-      registers,
-    }),
-    lastSuccess: new Gauge({
-      name: 'mirrormaker_topic_sync_last_success_timestamp_seconds',
-      help: 'When a task last finished a run without any failure.',
-      labelNames: ['flow', 'task'],
-      registers,
-    }),
-    replicatedTopics: new Gauge({
-      name: 'mirrormaker_topic_sync_replicated_topics',
-      help: 'Source topics the flow replicates, as of the last topic refresh.',
-      labelNames: ['flow'],
-      registers,
-    }),
+    operations: m.counter(
+      'mirrormaker_topic_sync_operations_total',
+      'Changes made on the clusters: topics created, partitions added, config writes and the properties they set or deleted.',
+      ['flow', 'operation'],
+    ),
+    replicatedTopics: m.gauge('mirrormaker_topic_sync_replicated_topics', 'Source topics the flow replicates, as of the last topic refresh.', ['flow']),
+    units: unitMetrics(registry),
   };
 }

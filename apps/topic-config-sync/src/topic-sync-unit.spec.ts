@@ -73,10 +73,11 @@ describe('TopicSyncUnit', () => {
     expect(source.count('createTopics')).toBe(1);
     expect(unit.status.total('topic_created')).toBe(1);
     expect(unit.status.total('internal_topic_created')).toBe(5);
-    expect(unit.status.currentState).toBe('in-sync');
+    expect(unit.status.state).toBe('in-sync');
     const text = await registry.metrics();
     expect(text).toContain('mirrormaker_topic_sync_operations_total{flow="A->B",operation="topic_created"} 1');
-    expect(text).toMatch(/mirrormaker_topic_sync_last_success_timestamp_seconds\{flow="A->B",task="topics"\} \d/);
+    expect(text).toMatch(/mirrormaker_unit_last_success_timestamp_seconds\{unit="topics\/A->B",task="topics"\} \d/);
+    expect(text).toContain('mirrormaker_unit_state{unit="topics/A->B",state="in-sync"} 1');
   });
 
   it('grows remote topics to the source partition count and never shrinks them', async () => {
@@ -131,7 +132,7 @@ describe('TopicSyncUnit', () => {
         message: "principal User:bob lacks CREATE on topic 'A.denied' of cluster 'B' (needed to create the topic); grant it with an ACL",
       }),
     ]);
-    expect(unit.status.currentState).toBe('degraded');
+    expect(unit.status.state).toBe('degraded');
     await new Promise((r) => setTimeout(r, 300));
     expect(target.calls.filter((c) => c.method === 'createTopics' && JSON.stringify(c.args).includes('A.denied')).length).toBeLessThanOrEqual(3);
   });
@@ -143,11 +144,11 @@ describe('TopicSyncUnit', () => {
     target.down = new KafkaError('UNREACHABLE', "list topics on cluster 'B': cannot reach the brokers (ECONNREFUSED)");
     unit.start();
     await eventually('several attempts', () => target.count('listTopics') >= 3, quickly);
-    expect(unit.status.currentState).toBe('retrying');
+    expect(unit.status.state).toBe('retrying');
     expect(unit.errorReports()[0]).toMatchObject({ cause: 'UNREACHABLE', message: expect.stringMatching(/cluster 'B' did not answer.*retrying in/) });
     target.down = undefined;
     await eventually('recovery', () => target.topics.has('A.t'), quickly);
-    await eventually('status clears', () => unit.status.currentState === 'in-sync', quickly);
+    await eventually('status clears', () => unit.status.state === 'in-sync', quickly);
     expect(unit.errorReports()).toEqual([]);
   });
 
@@ -161,7 +162,7 @@ describe('TopicSyncUnit', () => {
     const calls = target.calls.length;
     await new Promise((r) => setTimeout(r, 50));
     expect(target.calls.length).toBe(calls);
-    expect(unit.status.currentState).toBe('stopped');
+    expect(unit.status.state).toBe('stopped');
   });
 
   it('refreshes only once when refresh is off, and skips config sync when it is off', async () => {

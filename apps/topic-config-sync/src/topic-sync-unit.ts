@@ -1,12 +1,11 @@
 import { isKafkaError, type ConfigEntry, type KafkaAdmin } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
-import type { ErrorReport } from '@mirrormaker/proto';
 import { creationConfigs } from '@mirrormaker/replication-policy';
-import { Backoff, nextDelayMs, PeriodicLoop, SyncStatus, type BackoffOptions } from '@mirrormaker/service-kit';
+import { Backoff, isUnitFailureError, nextDelayMs, PeriodicUnit, UnitFailureError, type BackoffOptions } from '@mirrormaker/service-kit';
 import { configUpdate } from './config-update';
-import { describeFailure, isSyncFailure, SyncFailure, type Failure, type SyncAction } from './failure';
 import type { FlowRules } from './flow-rules';
 import type { InternalTopicSpec } from './internal-topics';
+import { describeFailure, type TopicSyncAction, type TopicSyncCause, type TopicSyncFailure as Failure } from './topic-sync-failures';
 import type { TopicSyncMetrics, TopicSyncOperation, TopicSyncTask } from './topic-sync-metrics';
 import { planTopics, type TopicCreation, type TopicPair } from './topic-plan';
 
@@ -71,102 +70,53 @@ const CONFIG_BATCH = 50;
  * A failure on one topic is reported and the others go on; a cluster that does not answer ends the
  * run, which is retried with backoff. Every mutation checks first that the unit was not stopped.
  */
-export class TopicSyncUnit {
-  readonly status: SyncStatus;
-  private readonly loop: PeriodicLoop;
+export class TopicSyncUnit extends PeriodicUnit<TopicSyncCause, TopicSyncAction> {
   private readonly backoffs: Record<TopicSyncTask, Backoff>;
-  private readonly log: Logger;
-  private readonly now: () => number;
   private nextRun: Record<TopicSyncTask, number> = { topics: 0, configs: 0 };
   /** Pairs whose remote topic exists, as of the last successful topic refresh. */
   private known: readonly TopicPair[] | undefined;
 
   constructor(private readonly options: TopicSyncUnitOptions) {
-    this.now = options.now ?? Date.now;
-    this.log = options.logger.child({ unit: options.unitId, flow: options.flow });
-    this.status = new SyncStatus(this.log, this.now);
+    super({ ...options, work: 'topic sync', metrics: options.metrics.units });
     const backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 };
     this.backoffs = { topics: new Backoff(backoff), configs: new Backoff(backoff) };
-    this.loop = new PeriodicLoop(
-      (signal) => this.step(signal),
-      (err) => this.log.error({ err }, 'unexpected error in the topic sync loop'),
-    );
   }
 
-  start(): void {
-    this.log.info(
-      { replicationFactor: this.options.settings.replicationFactor, internalTopics: this.options.internalTopics.map((t) => t.name) },
-      'topic sync started',
-    );
-    this.loop.start();
+  protected override startFields(): Record<string, unknown> {
+    return { replicationFactor: this.options.settings.replicationFactor, internalTopics: this.options.internalTopics.map((t) => t.name) };
   }
 
-  /** Stops the loop (waking it if it waits), closes the admin clients; safe to call twice. */
-  async stop(reason: string): Promise<void> {
-    if (this.loop.stopped) return;
-    const began = this.now();
-    const stopping = this.loop.stop(this.options.stopTimeoutMs ?? 3000);
-    // Closing fails any call in progress at once; the run then sees the stop and records nothing.
+  protected override async closeClients(): Promise<void> {
     await Promise.all([this.options.source.admin.close(), this.options.target.admin.close()]);
-    const inTime = await stopping;
-    this.status.setStopped();
-    this.log.info({ reason, durationMs: this.now() - began, inTime }, 'topic sync stopped');
   }
 
-  errorReports(): ErrorReport[] {
-    return this.status.errorReports(this.options.unitId);
-  }
-
-  private async step(signal: AbortSignal): Promise<number> {
+  protected override async step(signal: AbortSignal): Promise<number> {
     const { refreshTopicsIntervalMs, syncConfigsIntervalMs } = this.options.settings;
     if (this.now() >= this.nextRun.topics) {
-      this.nextRun.topics = await this.runTask('topics', refreshTopicsIntervalMs, signal, (failures) => this.syncTopics(failures, signal));
+      this.nextRun.topics = await this.runTaskOnce('topics', refreshTopicsIntervalMs, signal, (failures) => this.syncTopics(failures, signal));
     }
     if (signal.aborted) return 0;
     if (syncConfigsIntervalMs === null || this.known === undefined) {
       this.nextRun.configs = Number.POSITIVE_INFINITY;
     } else if (this.now() >= this.nextRun.configs) {
-      this.nextRun.configs = await this.runTask('configs', syncConfigsIntervalMs, signal, (failures) => this.syncConfigs(failures, signal));
+      this.nextRun.configs = await this.runTaskOnce('configs', syncConfigsIntervalMs, signal, (failures) => this.syncConfigs(failures, signal));
     }
     const wake = Math.min(this.nextRun.topics, this.nextRun.configs);
     return Math.min(MAX_SLEEP_MS, Math.max(0, wake - this.now()));
   }
 
   /** Runs one task and returns when it is due next. */
-  private async runTask(
-    task: TopicSyncTask,
-    intervalMs: number | null,
-    signal: AbortSignal,
-    work: (failures: Failure[]) => Promise<void>,
-  ): Promise<number> {
-    const began = this.now();
-    const failures: Failure[] = [];
-    let fatal: Failure | undefined;
-    try {
-      await work(failures);
-    } catch (err) {
-      fatal = isSyncFailure(err)
-        ? err.failure
-        : { cause: 'INTERNAL', message: `${task} run failed unexpectedly: ${(err as Error)?.message ?? String(err)}`, retriable: false, clusterWide: true, action: 'run' };
-    }
-    if (signal.aborted) return Number.POSITIVE_INFINITY;
-    const finished = this.now();
-    const delay =
+  private async runTaskOnce(task: TopicSyncTask, intervalMs: number | null, signal: AbortSignal, work: (failures: Failure[]) => Promise<void>): Promise<number> {
+    const delay = await this.runTask(task, signal, work, ({ fatal, failures }) =>
       intervalMs === null
         ? fatal
           ? nextDelayMs({ ok: false, retriable: fatal.retriable }, DISABLED_RETRY_MS, this.backoffs[task])
           : failures.length > 0
             ? DISABLED_RETRY_MS
             : Number.POSITIVE_INFINITY
-        : nextDelayMs(fatal ? { ok: false, retriable: fatal.retriable } : { ok: true }, intervalMs, this.backoffs[task]);
-    const { metrics, flow } = this.options;
-    metrics.runDuration.observe({ flow, task }, (finished - began) / 1000);
-    metrics.lastRun.set({ flow, task }, finished / 1000);
-    if (!fatal && failures.length === 0) metrics.lastSuccess.set({ flow, task }, finished / 1000);
-    for (const f of fatal ? [...failures, fatal] : failures) metrics.errors.inc({ flow, cause: f.cause });
-    if (fatal) fatal = { ...fatal, message: `${fatal.message}; retrying in ${Math.round(delay / 100) / 10} s` };
-    this.status.recordRun(task, { durationMs: finished - began, failures, ...(fatal ? { fatal: { failure: fatal, retryInMs: delay } } : {}) });
-    return finished + delay;
+        : nextDelayMs(fatal ? { ok: false, retriable: fatal.retriable } : { ok: true }, intervalMs, this.backoffs[task]),
+    );
+    return delay === undefined ? Number.POSITIVE_INFINITY : this.now() + delay;
   }
 
   private async syncTopics(failures: Failure[], signal: AbortSignal): Promise<void> {
@@ -287,7 +237,7 @@ export class TopicSyncUnit {
     try {
       return await this.call(cluster, 'describe topic configs', single, () => cluster.admin.describeTopicConfigs(topics));
     } catch (err) {
-      const failure = (err as SyncFailure).failure;
+      const failure = (err as UnitFailureError<TopicSyncCause, TopicSyncAction>).failure;
       if (failure.clusterWide) throw err;
       if (single === undefined) {
         // One bad topic fails the whole request: ask topic by topic.
@@ -307,12 +257,12 @@ export class TopicSyncUnit {
     try {
       await work();
     } catch (err) {
-      if (isSyncFailure(err) && !err.failure.clusterWide) failures.push(err.failure);
+      if (isUnitFailureError<TopicSyncCause, TopicSyncAction>(err) && !err.failure.clusterWide) failures.push(err.failure);
       else throw err;
     }
   }
 
-  private async call<T>(cluster: ClusterHandle, action: SyncAction, topic: string | undefined, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(cluster: ClusterHandle, action: TopicSyncAction, topic: string | undefined, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
@@ -320,9 +270,9 @@ export class TopicSyncUnit {
     }
   }
 
-  private failure(err: unknown, cluster: ClusterHandle, action: SyncAction, topic: string | undefined): SyncFailure {
-    if (isSyncFailure(err)) return err;
-    return new SyncFailure(
+  private failure(err: unknown, cluster: ClusterHandle, action: TopicSyncAction, topic: string | undefined): UnitFailureError<TopicSyncCause, TopicSyncAction> {
+    if (isUnitFailureError<TopicSyncCause, TopicSyncAction>(err)) return err;
+    return new UnitFailureError(
       describeFailure(err, { action, cluster: cluster.alias, ...(cluster.principal ? { principal: cluster.principal } : {}), ...(topic ? { topic } : {}) }),
     );
   }

@@ -7,3 +7,4 @@ export {
   type ObservabilityServerOptions,
 } from './http-server';
 export { HotPathHistogram, type HistogramChild, type HotPathHistogramOptions } from './hot-path-histogram';
+export { metricFactory, type Counter, type Gauge, type Histogram, type MetricFactory } from './metric-factory';

@@ -1,6 +1,6 @@
 import { KafkaError } from '@mirrormaker/kafka';
 import { ReplicationPolicyError } from '@mirrormaker/replication-policy';
-import { describeFailure } from './failure';
+import { describeFailure } from './topic-sync-failures';
 
 describe('describeFailure', () => {
   it('names the principal, the missing ACL, the topic, the cluster and the purpose', () => {

@@ -1,5 +1,5 @@
 import { KafkaError } from '@mirrormaker/kafka';
-import { describeFailure } from './failure';
+import { describeFailure } from './acl-sync-failures';
 
 describe('describeFailure', () => {
   it('names the principal, the missing cluster ACL and what it is needed for', () => {
