@@ -8,6 +8,10 @@ describe('parseServiceFlags', () => {
     expect(flags).toMatchObject({ grpcPort: 8001, metricsPort: 9501, coordinator: 'c:7000', host: '0.0.0.0', logLevel: 'info' });
   });
 
+  it('takes one coordinator address per replica, separated by commas', () => {
+    expect(parseServiceFlags('data-mirror', ['--coordinator', 'a:7000, b:7000,c:7000'], {}, defaults).coordinator).toBe('a:7000, b:7000,c:7000');
+  });
+
   it('reads service switches from flags or env', () => {
     expect(parseServiceFlags('c', ['--config-replaces-stored'], {}, defaults).switches).toEqual({ 'config-replaces-stored': true });
     expect(parseServiceFlags('c', [], { MM_CONFIG_REPLACES_STORED: 'true' }, defaults).switches).toEqual({ 'config-replaces-stored': true });
@@ -24,6 +28,7 @@ describe('parseServiceFlags', () => {
     [['--grpc-port', '70000'], /--grpc-port must be a port number/],
     [['--log-level', 'loud'], /--log-level must be one of/],
     [['--coordinator', 'nohost'], /--coordinator must be host:port/],
+    [['--coordinator', 'a:7000,nohost'], /several separated by commas/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('refuses %j with one line naming the flag', (argv, message) => {
     expect(() => parseServiceFlags('s', argv, {}, defaults)).toThrow(message);

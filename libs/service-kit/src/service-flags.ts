@@ -11,7 +11,7 @@ export interface ServiceFlags {
    * comma-separated; `MM_CONFIG_PROVIDER_DIR`). Empty means the default: the directory of `--config`.
    */
   configProviderDirs: string[];
-  /** host:port of the coordinator's gRPC server (`--coordinator`, `MM_COORDINATOR`). */
+  /** host:port of the coordinator's gRPC server, or of each replica separated by commas (`--coordinator`, `MM_COORDINATOR`). */
   coordinator?: string;
   /** @default '0.0.0.0' (`--host`, `MM_HOST`) */
   host: string;
@@ -47,7 +47,7 @@ export function usage(service: string, defaults: FlagDefaults): string {
     '  --config <path>            mm2.properties (MM_CONFIG)',
     '  --config-provider-dir <d>  a directory ${file:...} and ${dir:...} references may read; repeatable or',
     '                             comma-separated, default the directory of --config (MM_CONFIG_PROVIDER_DIR)',
-    '  --coordinator <host:port>  coordinator gRPC address (MM_COORDINATOR)',
+    '  --coordinator <host:port[,host:port...]>  coordinator gRPC address(es), one per replica (MM_COORDINATOR)',
     '  --host <addr>              listen address, default 0.0.0.0 (MM_HOST)',
     `  --grpc-port <n>            gRPC port, default ${defaults.grpcPort} (MM_GRPC_PORT)`,
     `  --metrics-port <n>         /metrics and /healthz port, default ${defaults.metricsPort} (MM_METRICS_PORT)`,
@@ -105,8 +105,8 @@ export function parseServiceFlags(
     throw new ServiceError('BAD_FLAG', `--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
   }
   const coordinator = str('coordinator', 'MM_COORDINATOR');
-  if (coordinator !== undefined && !/^[^\s:]+:\d{1,5}$/.test(coordinator)) {
-    throw new ServiceError('BAD_FLAG', `--coordinator must be host:port, got '${coordinator}'`);
+  if (coordinator !== undefined && !coordinator.split(',').every((address) => /^[^\s:,]+:\d{1,5}$/.test(address.trim()))) {
+    throw new ServiceError('BAD_FLAG', `--coordinator must be host:port, or several separated by commas (one per coordinator replica), got '${coordinator}'`);
   }
   const shutdownRaw = str('shutdown-timeout-ms', 'MM_SHUTDOWN_TIMEOUT_MS');
   const shutdownTimeoutMs = shutdownRaw === undefined ? 10_000 : Number(shutdownRaw);
