@@ -36,7 +36,17 @@ describe('docker-compose.yml', () => {
     expect(s.command?.slice(0, 2)).toEqual(['node', `dist/apps/${app}/main.js`]);
     expect(s.command).toEqual(expect.arrayContaining(['--metrics-port', String(metricsPort)]));
     expect(s.ports).toContain(`${metricsPort}:${metricsPort}`);
-    if (app !== 'coordinator') expect(s.environment?.MM_COORDINATOR).toBe('coordinator:7000');
+    if (app !== 'coordinator') expect(s.environment?.MM_COORDINATOR).toBe('coordinator:7000,coordinator-2:7000');
+  });
+
+  it('runs the coordinator as two replicas, each advertising the name the workers reach it by', () => {
+    for (const name of ['coordinator', 'coordinator-2']) {
+      const s = compose.services[name];
+      expect(s.command?.slice(0, 2)).toEqual(['node', 'dist/apps/coordinator/main.js']);
+      expect(s.environment?.MM_ADVERTISED_HOST).toBe(name);
+      expect(s.environment?.MM_CONFIG).toBe('/etc/mirrormaker/mm2.properties');
+    }
+    expect(compose.services['coordinator-2'].ports).toEqual(['7010:7000', '9410:9400']);
   });
 
   it('gives every service a config file that names both compose clusters', () => {
@@ -56,7 +66,7 @@ describe('docker-compose.yml', () => {
     const configMount = prometheus.volumes!.find((v) => v.endsWith(':/etc/prometheus/prometheus.yml:ro'))!;
     const config = parse(read(configMount.split(':')[0])) as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
     const targets = config.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
-    expect(targets.sort()).toEqual(Object.entries(apps).map(([app, port]) => `${app}:${port}`).sort());
+    expect(targets.sort()).toEqual([...Object.entries(apps).map(([app, port]) => `${app}:${port}`), 'coordinator-2:9400'].sort());
   });
 });
 
