@@ -60,9 +60,13 @@ describe('coordinator against real clusters', () => {
       { name: `target.${prefix}.loop`, partitions: 1, replicationFactor: 1 },
     ]);
     await startCoordinator();
-    dataMirror = new LeaseClient({
+    dataMirror = startWorker('dm-test');
+  }, 60_000);
+
+  function startWorker(instanceId: string): LeaseClient {
+    const client = new LeaseClient({
       coordinator: `127.0.0.1:${coordinator.grpcPort}`,
-      instanceId: 'dm-test',
+      instanceId,
       kind: ServiceKind.SERVICE_KIND_DATA_MIRROR,
       version: 'test',
       logger,
@@ -74,8 +78,9 @@ describe('coordinator against real clusters', () => {
       fenceMarginMs: 300,
       backoff: { initialMs: 100, maxMs: 500 },
     });
-    dataMirror.start();
-  }, 60_000);
+    client.start();
+    return client;
+  }
 
   afterAll(async () => {
     await dataMirror?.stop();
@@ -138,6 +143,21 @@ describe('coordinator against real clusters', () => {
     await call(control, 'applyConfig', { config: { $case: 'properties', value: properties() }, dryRun: false });
     const cleared = await call<object, { configWarnings: { key: string }[] }>(control, 'getStatus', { flows: [] });
     expect(cleared.configWarnings.map((w) => w.key)).not.toContain('tasks.max');
+  });
+
+  it('continues lease epochs after a restart, also for units nobody re-presents', async () => {
+    const before = new Map(dataMirror.heldUnits().map((h) => [h.unitId, h.epoch]));
+    expect(before.size).toBeGreaterThan(0);
+    await dataMirror.stop(); // releases every lease: nothing is re-presented after the restart
+    control.close();
+    await coordinator.stop('restart');
+    await startCoordinator();
+    dataMirror = startWorker('dm-test-after-restart');
+    const after = await eventually('the units granted again', () => {
+      const held = new Map(dataMirror.heldUnits().map((h) => [h.unitId, h.epoch]));
+      return [...before.keys()].every((u) => held.has(u)) ? held : undefined;
+    });
+    for (const [unit, epoch] of before) expect(after.get(unit)!).toBeGreaterThan(epoch);
   });
 
   it('keeps a config applied through the API across a restart, reading it back from Kafka', async () => {

@@ -254,6 +254,7 @@ export class Coordinator {
       logger: this.options.logger,
       metrics: this.options.metrics,
       configRevision: () => this.active?.revision.revision ?? 0,
+      highestEpochs: () => this.leases.state.highestEpochs,
       onLead: () => this.lead(),
       onFollow: (reason) => this.leases.endLeadership(reason, this.freshLeaderAddress()),
     });
@@ -273,7 +274,7 @@ export class Coordinator {
 
   /** This replica now leads: new lease table (quiet period first), newest revision, pending file. */
   private async lead(): Promise<void> {
-    this.leases.beginLeadership();
+    this.leases.beginLeadership(this.election?.persistedEpochs());
     const stored = await this.store?.latest();
     if (stored && stored.revision > (this.active?.revision.revision ?? 0)) this.activate(stored, `stored revision ${stored.revision}`);
     const fileText = this.pendingFileText;

@@ -3,7 +3,18 @@ import { KafkaAdmin, KafkaProducer, PartitionConsumer, type KafkaClient } from '
 import type { Logger, Registry } from '@mirrormaker/observability';
 import { Counter, Gauge } from 'prom-client';
 import { mayAct, shouldTakeOver, type ElectionTimings, type LeadershipView } from './election-rules';
-import { decodeLeader, decodeMember, encodeRecord, LEADER_KEY, MEMBER_KEY_PREFIX, type LeaderRecord, type MemberRecord } from './leader-record';
+import {
+  decodeEpochs,
+  decodeLeader,
+  decodeMember,
+  encodeEpochs,
+  encodeRecord,
+  EPOCHS_KEY,
+  LEADER_KEY,
+  MEMBER_KEY_PREFIX,
+  type LeaderRecord,
+  type MemberRecord,
+} from './leader-record';
 
 export interface LeaderElectionOptions {
   client: KafkaClient;
@@ -18,6 +29,8 @@ export interface LeaderElectionOptions {
   metrics: Registry;
   /** The config revision this replica runs, for the member records. */
   configRevision(): number;
+  /** The highest lease epoch per unit; persisted with the next heartbeat whenever the map is a new one. */
+  highestEpochs?(): ReadonlyMap<string, number>;
   /** This replica leads from now on (its first leader record is committed). */
   onLead(term: number): Promise<void> | void;
   /** This replica no longer leads (fenced, superseded or its writes failed). */
@@ -56,6 +69,8 @@ export class LeaderElection {
   private lastHeartbeatAt = -Infinity;
   private lastMemberWriteAt = -Infinity;
   private endOffsetAtStart: bigint | undefined;
+  private persisted: Map<string, number> = new Map();
+  private lastEpochsWritten: ReadonlyMap<string, number> | undefined;
   /** Serialises the leader's transactions (heartbeats and config writes share one producer). */
   private transactions: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
@@ -112,6 +127,7 @@ export class LeaderElection {
         for (const record of batch.records) {
           const key = record.key?.toString('utf8') ?? '';
           if (key === LEADER_KEY) this.onLeaderRecord(decodeLeader(record.value));
+          else if (key === EPOCHS_KEY) this.persisted = decodeEpochs(record.value) ?? this.persisted;
           else if (key.startsWith(MEMBER_KEY_PREFIX)) {
             const member = decodeMember(record.value);
             if (member) this.members.set(member.id, { ...member, seenAt: this.now() });
@@ -129,7 +145,10 @@ export class LeaderElection {
     clearInterval(this.timer);
     if (this.mayAct()) {
       // Hand over at once: a resigned record lets a follower (or this replica restarted) lead without waiting.
-      await this.writeAsLeader(this.options.topic, [{ key: Buffer.from(LEADER_KEY), value: encodeRecord({ ...this.record(this.term), resigned: true }) }]).catch((err: Error) =>
+      const epochs = this.options.highestEpochs?.();
+      const records = [{ key: Buffer.from(LEADER_KEY), value: encodeRecord({ ...this.record(this.term), resigned: true }) }];
+      if (epochs !== undefined) records.push({ key: Buffer.from(EPOCHS_KEY), value: encodeEpochs(epochs) });
+      await this.writeAsLeader(this.options.topic, records).catch((err: Error) =>
         this.log.warn({ err: err.message }, 'could not resign; followers take over after the usual silence'),
       );
     }
@@ -149,6 +168,11 @@ export class LeaderElection {
   /** The current leader as last seen (this replica when it leads). */
   get leader(): LeaderRecord | undefined {
     return this.leaderRecord;
+  }
+
+  /** The highest lease epochs the leaders so far persisted (a new leader starts above them). */
+  persistedEpochs(): ReadonlyMap<string, number> {
+    return this.persisted;
   }
 
   /** Replicas heard of within three heartbeats, this one included. */
@@ -231,12 +255,14 @@ export class LeaderElection {
     if (!producer) return;
     const sentAt = this.now();
     this.lastHeartbeatAt = sentAt;
-    const run = this.transactions.then(() =>
-      this.inTransaction(producer, this.options.topic, [{ key: Buffer.from(LEADER_KEY), value: encodeRecord(this.record(this.term)) }]),
-    );
+    const records = [{ key: Buffer.from(LEADER_KEY), value: encodeRecord(this.record(this.term)) }];
+    const epochs = this.options.highestEpochs?.();
+    if (epochs !== undefined && epochs !== this.lastEpochsWritten) records.push({ key: Buffer.from(EPOCHS_KEY), value: encodeEpochs(epochs) });
+    const run = this.transactions.then(() => this.inTransaction(producer, this.options.topic, records));
     this.transactions = run.catch(() => undefined);
     try {
       await run;
+      if (epochs !== undefined) this.lastEpochsWritten = epochs;
       if (this.view.role === 'leader') this.view = { ...this.view, confirmedAt: sentAt };
     } catch (err) {
       this.stepDown(`could not confirm leadership: ${(err as Error).message}`);

@@ -5,6 +5,8 @@
  * - key `member/<id>`: every replica's own status (role, config revision), written by each.
  */
 export const LEADER_KEY = 'leader';
+/** Highest lease epoch per unit, written by the leader in its heartbeat transaction when they changed. */
+export const EPOCHS_KEY = 'epochs';
 export const MEMBER_KEY_PREFIX = 'member/';
 
 export interface LeaderRecord {
@@ -57,4 +59,14 @@ export function decodeMember(value: Buffer | null): MemberRecord | undefined {
     configRevision: typeof o.configRevision === 'number' ? o.configRevision : 0,
     at: typeof o.at === 'number' ? o.at : 0,
   };
+}
+
+export function encodeEpochs(epochs: ReadonlyMap<string, number>): Buffer {
+  return Buffer.from(JSON.stringify(Object.fromEntries(epochs)), 'utf8');
+}
+
+export function decodeEpochs(value: Buffer | null): Map<string, number> | undefined {
+  const o = parse(value);
+  if (!o) return undefined;
+  return new Map(Object.entries(o).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isSafeInteger(e[1]) && e[1] > 0));
 }

@@ -167,11 +167,13 @@ export class LeaseManager {
   /**
    * This coordinator replica starts leading: a fresh table whose quiet period starts now, so the
    * holders of leases granted by the previous leader re-present them before anything unclaimed is
-   * granted. The highest epochs seen here are kept.
+   * granted. Epochs continue above the highest seen here and the highest the previous leaders persisted.
    */
-  beginLeadership(): void {
+  beginLeadership(persistedEpochs: ReadonlyMap<UnitId, number> = new Map()): void {
     const units = [...this.table.units.keys()];
-    this.table = setUnits(createLeaseTable({ startedAt: this.now(), highestEpochs: this.table.highestEpochs }), units);
+    const highestEpochs = new Map(this.table.highestEpochs);
+    for (const [unit, epoch] of persistedEpochs) highestEpochs.set(unit, Math.max(epoch, highestEpochs.get(unit) ?? 0));
+    this.table = setUnits(createLeaseTable({ startedAt: this.now(), highestEpochs }), units);
     this.reports.clear();
   }
 
