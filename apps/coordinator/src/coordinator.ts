@@ -139,6 +139,7 @@ export class Coordinator {
   /** Lease sessions are served by the leader only; the others name it. */
   readonly leaseGate: LeaseServingGate = () => {
     if (this.election === undefined || this.election.mayAct()) return { serving: true };
+    if (this.election.role === 'leader') return { serving: false, pausing: true };
     const leader = this.freshLeaderAddress();
     return { serving: false, reason: 'this coordinator replica does not lead', ...(leader ? { leaderAddress: leader } : {}) };
   };
@@ -250,7 +251,7 @@ export class Coordinator {
       transactionalId: `mirrormaker-coordinator|${config.ours.coordinatorConfigTopic}`,
       instanceId: this.options.instanceId,
       address: this.options.advertisedAddress ?? '',
-      timings: electionTimings(Math.max(250, Math.round(config.ours.leaseRenewIntervalMs / 3))),
+      timings: electionTimings({ ttlMs: config.ours.leaseTtlMs, renewIntervalMs: config.ours.leaseRenewIntervalMs }),
       logger: this.options.logger,
       metrics: this.options.metrics,
       configRevision: () => this.active?.revision.revision ?? 0,

@@ -1,6 +1,6 @@
 import { electionTimings, mayAct, shouldTakeOver } from './election-rules';
 
-const t = electionTimings(1000);
+const t = electionTimings({ ttlMs: 10_000, renewIntervalMs: 3000 });
 
 describe('election rules', () => {
   it('keeps a leader acting only while its last confirmation is fresh', () => {
@@ -15,6 +15,16 @@ describe('election rules', () => {
     const view = { role: 'follower' as const, lastLeaderSeenAt: 20_000, followingSince: 0 };
     expect(shouldTakeOver(view, 20_000 + t.takeoverAfterMs - 1, t)).toBe(false);
     expect(shouldTakeOver(view, 20_000 + t.takeoverAfterMs, t)).toBe(true);
+  });
+
+  it('derives its timings from the lease settings, replacing a dead leader before held leases run out', () => {
+    expect(t).toEqual({ heartbeatMs: 500, leaderLeaseMs: 2000, takeoverAfterMs: 3000 });
+    // A lease answered one renew interval before the leader died still has time left after the takeover.
+    expect(10_000 - 1000 - 3000 - t.takeoverAfterMs).toBeGreaterThanOrEqual(3000);
+    const fast = electionTimings({ ttlMs: 4000, renewIntervalMs: 500 });
+    expect(fast.heartbeatMs).toBe(250);
+    expect(fast.leaderLeaseMs).toBeLessThan(fast.takeoverAfterMs);
+    expect(fast.takeoverAfterMs).toBeLessThanOrEqual(1500);
   });
 
   it('gives a replica that just started or stepped down a full silence before it tries', () => {

@@ -20,8 +20,19 @@ export interface ElectionTimings {
   takeoverAfterMs: number;
 }
 
-export function electionTimings(heartbeatMs = 1000): ElectionTimings {
-  return { heartbeatMs, leaderLeaseMs: 2 * heartbeatMs, takeoverAfterMs: 3 * heartbeatMs };
+/**
+ * Timings from the lease settings operators already size for their network. A worker's lease runs
+ * out TTL minus its fence margin after the renewal it last got answered, which can be a renew
+ * interval before the leader died; the takeover has to leave it time to reach the new leader.
+ * So: a heartbeat a sixth of the renew interval (at least 250 ms); a leader acts for a fifth of
+ * the TTL (at least four heartbeats, so one slow commit does not stop it); followers wait a tenth
+ * of the TTL (at least two heartbeats) longer. With the defaults (TTL 10 s, renew 3 s) a dead
+ * leader is replaced 3 s after its last heartbeat, with 3 s to spare for every held lease.
+ */
+export function electionTimings(lease: { ttlMs: number; renewIntervalMs: number }): ElectionTimings {
+  const heartbeatMs = Math.max(250, Math.round(lease.renewIntervalMs / 6));
+  const leaderLeaseMs = Math.max(4 * heartbeatMs, Math.round(lease.ttlMs / 5));
+  return { heartbeatMs, leaderLeaseMs, takeoverAfterMs: leaderLeaseMs + Math.max(2 * heartbeatMs, Math.round(lease.ttlMs / 10)) };
 }
 
 export interface LeadershipView {

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { KafkaAdmin, KafkaProducer, PartitionConsumer, type KafkaClient } from '@mirrormaker/kafka';
+import { isKafkaError, KafkaAdmin, KafkaProducer, PartitionConsumer, type KafkaClient } from '@mirrormaker/kafka';
 import type { Logger, Registry } from '@mirrormaker/observability';
 import { Counter, Gauge } from 'prom-client';
+import { NotLeaderError } from './not-leader-error';
 import { mayAct, shouldTakeOver, type ElectionTimings, type LeadershipView } from './election-rules';
 import {
   decodeEpochs,
@@ -69,6 +70,8 @@ export class LeaderElection {
   private lastHeartbeatAt = -Infinity;
   private lastMemberWriteAt = -Infinity;
   private endOffsetAtStart: bigint | undefined;
+  /** This replica's own leader record of its current term was read back from the topic. */
+  private ownRecordSeen = false;
   private persisted: Map<string, number> = new Map();
   private lastEpochsWritten: ReadonlyMap<string, number> | undefined;
   /** Serialises the leader's transactions (heartbeats and config writes share one producer). */
@@ -182,13 +185,16 @@ export class LeaderElection {
   }
 
   /** Writes records in a transaction of the leader's producer; fails when this replica is not (or no longer) the leader. */
-  writeAsLeader(topic: string, records: { key: Buffer; value: Buffer }[]): Promise<void> {
+  async writeAsLeader(topic: string, records: { key: Buffer; value: Buffer }[]): Promise<void> {
+    // A leader whose last confirmation aged (a slow commit, a short stall) waits for its next heartbeat.
+    const waitUntil = this.now() + this.options.timings.takeoverAfterMs;
+    while (this.view.role === 'leader' && !this.mayAct() && this.now() < waitUntil && !this.stopped) await new Promise((r) => setTimeout(r, 50));
     const run = this.transactions.then(async () => {
-      if (!this.mayAct() || !this.producer) throw new Error('this coordinator replica is not the leader (or could not confirm it lately)');
+      if (!this.mayAct() || !this.producer) throw new NotLeaderError('this coordinator replica does not lead (or could not confirm it lately): send changes to the leader', undefined);
       try {
         await this.inTransaction(this.producer, topic, records);
       } catch (err) {
-        this.stepDown(`a write as leader failed: ${(err as Error).message}`);
+        if (isKafkaError(err, 'PRODUCER_FENCED')) this.stepDown(`another replica took the leadership over: ${(err as Error).message}`);
         throw err;
       }
     });
@@ -215,7 +221,17 @@ export class LeaderElection {
     // A resignation counts as a long silence: followers take over on their next round.
     this.view = { ...this.view, lastLeaderSeenAt: record.resigned ? -Infinity : this.now() };
     if (record.resigned && this.view.role === 'follower') this.view = { ...this.view, followingSince: -Infinity };
-    if (this.view.role === 'leader' && record.term > this.term) this.stepDown(`replica ${record.leaderId} leads with term ${record.term}`);
+    if (record.leaderId === this.options.instanceId) {
+      // Our own record (possibly read back before the takeover's commit returned here).
+      if (record.term >= this.term) this.ownRecordSeen = true;
+      return;
+    }
+    // Two followers can take over at once with the same term; the later one fenced the earlier, and
+    // its record follows the earlier one's in the log. So a record of another replica with a term at
+    // least ours, read after our own, means it leads now: step down at once, not at our next commit.
+    if (this.view.role === 'leader' && (record.term > this.term || (record.term === this.term && this.ownRecordSeen))) {
+      this.stepDown(`replica ${record.leaderId} leads with term ${record.term}`);
+    }
   }
 
   private async tick(): Promise<void> {
@@ -265,7 +281,10 @@ export class LeaderElection {
       if (epochs !== undefined) this.lastEpochsWritten = epochs;
       if (this.view.role === 'leader') this.view = { ...this.view, confirmedAt: sentAt };
     } catch (err) {
-      this.stepDown(`could not confirm leadership: ${(err as Error).message}`);
+      // Fenced: another replica leads. Anything else (a slow or unreachable broker) is retried on
+      // the next heartbeat; meanwhile the confirmation ages and this replica stops acting by itself.
+      if (isKafkaError(err, 'PRODUCER_FENCED')) this.stepDown(`another replica took the leadership over: ${(err as Error).message}`);
+      else this.log.warn({ err: (err as Error).message }, 'could not confirm leadership this heartbeat; retrying');
     }
   }
 
@@ -273,6 +292,7 @@ export class LeaderElection {
     const term = this.maxTermSeen + 1;
     this.log.info({ term, lastLeader: this.leaderRecord?.leaderId }, 'no leader record seen lately; taking over');
     const producer = new KafkaProducer(this.options.client, { transactionalId: this.options.transactionalId });
+    this.ownRecordSeen = false;
     const sentAt = this.now();
     try {
       // Registering the shared transactional id fences whoever held it before.

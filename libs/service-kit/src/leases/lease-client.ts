@@ -80,6 +80,8 @@ interface HeldUnit {
 export class LeaseClient {
   private readonly addresses: string[];
   private addressIndex = 0;
+  /** When a coordinator address last failed to connect (monotonic ms). */
+  private readonly unreachableSince = new Map<string, number>();
   private readonly clients = new Map<string, LeaseServiceClient>();
   private readonly held = new Map<string, HeldUnit>();
   private readonly sentAt = new Map<bigint, number>();
@@ -236,7 +238,11 @@ export class LeaseClient {
 
   private client(): LeaseServiceClient {
     let client = this.clients.get(this.address);
-    if (!client) this.clients.set(this.address, (client = new LeaseServiceClient(this.address, grpc.credentials.createInsecure())));
+    // Quick reconnects: during a change of leader a replica that is down must not hold the session back.
+    if (!client) {
+      client = new LeaseServiceClient(this.address, grpc.credentials.createInsecure(), { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 1000 });
+      this.clients.set(this.address, client);
+    }
     return client;
   }
 
@@ -250,7 +256,16 @@ export class LeaseClient {
       this.addressIndex = hinted;
       return { hinted: moved };
     }
-    this.addressIndex = (this.addressIndex + 1) % this.addresses.length;
+    // A replica that answered (but does not lead) is up; one that did not is skipped for a while.
+    if (!/does not lead/.test((err as grpc.ServiceError | undefined)?.details ?? '')) this.unreachableSince.set(this.address, this.now());
+    const reachable = (a: string) => this.now() - (this.unreachableSince.get(a) ?? -Infinity) > 2 * this.renewIntervalMs;
+    for (let step = 1; step <= this.addresses.length; step++) {
+      const next = (this.addressIndex + step) % this.addresses.length;
+      if (reachable(this.addresses[next]!) || step === this.addresses.length) {
+        this.addressIndex = next;
+        break;
+      }
+    }
     return { hinted: false };
   }
 

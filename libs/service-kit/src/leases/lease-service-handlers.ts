@@ -7,7 +7,11 @@ import { UnknownSessionError, type LeaseManager, type SessionSink } from './leas
 export const LEADER_METADATA_KEY = 'mirrormaker-leader';
 
 /** Whether this process serves lease sessions now; a coordinator replica that does not lead says where the leader is. */
-export type LeaseServingGate = () => { serving: true } | { serving: false; reason: string; leaderAddress?: string };
+export type LeaseServingGate = () =>
+  | { serving: true }
+  | { serving: false; reason: string; leaderAddress?: string }
+  /** Leads, but cannot act this moment (its leadership is being confirmed): messages wait unanswered. */
+  | { serving: false; pausing: true };
 
 /** Ends a call with UNAVAILABLE, naming the leader (when known) in the trailers. */
 export function notLeaderError(reason: string, leaderAddress?: string): Partial<grpc.StatusObject> {
@@ -37,6 +41,8 @@ export function leaseServiceHandlers(leases: LeaseManager, logger: Logger, gate:
       call.on('data', (request: SessionRequest) => {
         const open = gate();
         if (!open.serving) {
+          // Unanswered, the instance keeps its units until its own deadline and then looks elsewhere.
+          if ('pausing' in open) return;
           if (instanceId !== undefined) leases.disconnect(instanceId, sink);
           fail(open.reason, open.leaderAddress);
           return;
@@ -72,7 +78,7 @@ export function leaseServiceHandlers(leases: LeaseManager, logger: Logger, gate:
     },
     release(call, callback) {
       const open = gate();
-      if (!open.serving) return callback(notLeaderError(open.reason, open.leaderAddress));
+      if (!open.serving) return callback('pausing' in open ? notLeaderError('this coordinator replica is confirming its leadership; retry') : notLeaderError(open.reason, open.leaderAddress));
       const { instanceId, unitId, epoch } = call.request;
       leases.release(instanceId, unitId, epoch);
       callback(null, {});
