@@ -35,6 +35,7 @@ import {
 } from './bench-config';
 import { allAnswered, lagSamples, summarizeLag, type GroupCommit } from './checkpoint-lag';
 import { CheckpointWatcher, GroupCommitter } from './checkpoint-probe';
+import { coordinatorChaos, type ChaosSettings } from './coordinator-chaos';
 import { consumePerf, ensureDistributions, producePerf, startApacheMm2, startSteadyProducer, type Distributions } from './java-tools';
 import { benchAdmin, benchClient, benchConsumer, endOffsets, sumOffsets, waitCaughtUp } from './kafka-helpers';
 import { buildOurApps, bundleDirOf, bundleOurApps, COPY_APPS, OUR_APPS, startOurMirror, type ServiceMode } from './our-services';
@@ -61,6 +62,8 @@ export interface BenchOptions {
   /** Measure the checkpoint lag (after the copies and latency runs). */
   checkpoints: boolean;
   checkpointPhase: CheckpointPhase;
+  /** `--coordinator-chaos`: only the coordinator failover run, with these sizes. */
+  chaos?: ChaosSettings;
   /** PLAINTEXT bootstraps of running clusters; without them the bench starts its own (full JIT). */
   clusters?: { source: string; target: string };
   services: ServiceMode;
@@ -673,6 +676,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       stallMs: o.stallMs,
       latency: { seconds: o.latencySeconds, warmupSeconds: o.latencyWarmupSeconds, recordBytes: 100, producer: { acks: 'all', ...PRODUCER_TUNING, 'linger.ms': '5' } },
       ...(o.checkpoints ? { checkpointLag: checkpointLagSettings(o) } : {}),
+      ...(o.chaos ? { coordinatorFailover: { ...o.chaos, processes: '3 coordinator replicas, data-mirrors; remote topic created beforehand', producer: 'ProducerPerformance --payload-monotonic, acks=all, batch.size=2048, linger.ms=5' } } : {}),
     },
     workloads,
     throughput: [],
@@ -807,6 +811,12 @@ async function runAll(ctx: Context, result: BenchResult, workloads: Workload[]):
         result.checkpointLag.push(...(await checkpointLagRun(ctx, [c])));
       }
     }
+  }
+  if (o.chaos) {
+    result.coordinatorFailover = await coordinatorChaos(
+      { dists: ctx.dists, source: ctx.source, target: ctx.target, tag: ctx.tag, run: ctx.run, services: o.services, bundleDir: bundleDirOf(o.workDir), workDir: o.workDir, startTimeoutMs: o.startTimeoutMs, log: o.log },
+      o.chaos,
+    );
   }
   result.finishedAt = new Date().toISOString();
   result.machine.loadAvgEnd = loadavg().map((l) => Number(l.toFixed(2)));
