@@ -39,7 +39,7 @@ import { coordinatorChaos, type ChaosSettings } from './coordinator-chaos';
 import { consumePerf, ensureDistributions, producePerf, startApacheMm2, startSteadyProducer, type Distributions } from './java-tools';
 import { benchAdmin, benchClient, benchConsumer, endOffsets, sumOffsets, waitCaughtUp } from './kafka-helpers';
 import { buildOurApps, bundleDirOf, bundleOurApps, COPY_APPS, OUR_APPS, startOurMirror, type ServiceMode } from './our-services';
-import { checkNotAborted, onCleanup, type Started } from './processes';
+import { checkNotAborted, onCleanup, waitUntil, type Started } from './processes';
 import { cpuBetween, peakRssBetween, ProcessGroupSampler } from './proc-stats';
 import { mbPerSec, percentile, summarize, type BenchResult, type CheckpointLagRun, type Contender, type LatencyRun, type ThroughputRun } from './report';
 
@@ -493,18 +493,6 @@ async function latencyRun(ctx: Context, contender: 'mm2' | 'mirrormaker', rate: 
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until `done()` holds; throws on a failure or when `timeoutMs` has passed. */
-async function waitUntil(done: () => boolean, timeoutMs: number, failure: () => string | undefined, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    checkNotAborted();
-    const why = failure();
-    if (why) throw new Error(why);
-    if (Date.now() > deadline) throw new Error(`${what} within ${Math.round(timeoutMs / 1000)} s`);
-    await sleep(100);
-  }
-}
 
 const jsonBigint = (_key: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v);
 

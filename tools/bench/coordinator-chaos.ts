@@ -18,7 +18,7 @@ import { longestGap, SequenceTally } from './failover-measures';
 import { startSteadyProducer, type Distributions } from './java-tools';
 import { benchAdmin, benchClient, endOffsets, sumOffsets } from './kafka-helpers';
 import { launchOurService, waitHealthy, type ServiceMode } from './our-services';
-import { checkNotAborted, type Started } from './processes';
+import { checkNotAborted, waitUntil, type Started } from './processes';
 import { percentile } from './report';
 
 export type DeliveryMode = 'at-least-once' | 'exactly-once';
@@ -313,7 +313,7 @@ async function chaosRun(ctx: ChaosContext, s: ChaosSettings, mode: DeliveryMode)
     });
     const producing = producer;
     const failure = () => (producing.hasExited() ? 'the producer exited before the actions were done (see producer.log)' : (mirrors.some((m) => m.proc.hasExited()) ? `${mirrors.find((m) => m.proc.hasExited())?.id} exited (see its log)` : undefined));
-    await waitFor(() => tally.received > 0, s.waitSeconds * 1000, failure, 'no record arrived on the target');
+    await waitUntil(() => tally.received > 0, s.waitSeconds * 1000, failure, 'no record arrived on the target');
     const firstArrival = Date.now();
     log(`    records arrive on the target; ${s.settleSeconds} s undisturbed, then ${order.join(', ')} ...`);
     await sleep(s.settleSeconds * 1000);
@@ -433,15 +433,4 @@ function distinct(t: SequenceTally, produced: number): number {
 
 function readEvents(file: string): LogEvent[] {
   return existsSync(file) ? parseLogLines(readFileSync(file, 'utf8')) : [];
-}
-
-async function waitFor(done: () => boolean, timeoutMs: number, failure: () => string | undefined, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    checkNotAborted();
-    const why = failure();
-    if (why) throw new Error(why);
-    if (Date.now() > deadline) throw new Error(`${what} within ${Math.round(timeoutMs / 1000)} s`);
-    await sleep(100);
-  }
 }
