@@ -136,19 +136,26 @@ function leaderAddressOf(r: Replica): Promise<string | undefined> {
   });
 }
 
-/** The replicas (not paused, running) that report leading themselves. */
-async function selfLeaders(replicas: readonly Replica[]): Promise<Replica[]> {
+/** The replicas (not paused, running) that report leading themselves, and whether every live replica names that one. */
+async function selfLeaders(replicas: readonly Replica[]): Promise<{ leaders: Replica[]; agreed: boolean }> {
   const live = replicas.filter((r) => !r.paused && !r.proc.hasExited());
   const named = await Promise.all(live.map((r) => leaderAddressOf(r)));
-  return live.filter((r, i) => named[i] === r.address);
+  const leaders = live.filter((r, i) => named[i] === r.address);
+  return { leaders, agreed: leaders.length === 1 && named.every((n) => n === leaders[0]?.address) };
 }
 
-async function waitForLeader(replicas: readonly Replica[], except: string | undefined, timeoutMs: number): Promise<{ leader: Replica; at: number }> {
+/**
+ * The first poll in which one replica other than `except` reports leading itself; with `agreed`,
+ * also every live replica must name it (before acting: while two replicas claim to lead, the one
+ * to act on is not known yet).
+ */
+async function waitForLeader(replicas: readonly Replica[], except: string | undefined, timeoutMs: number, agreed = false): Promise<{ leader: Replica; at: number }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     checkNotAborted();
-    const leaders = (await selfLeaders(replicas)).filter((r) => r.id !== except);
-    if (leaders.length === 1) return { leader: leaders[0] as Replica, at: Date.now() };
+    const view = await selfLeaders(replicas);
+    const leaders = view.leaders.filter((r) => r.id !== except);
+    if (leaders.length === 1 && (!agreed || view.agreed)) return { leader: leaders[0] as Replica, at: Date.now() };
     if (Date.now() > deadline) throw new Error(`no replica other than ${except ?? '-'} reported leading within ${timeoutMs / 1000} s`);
     await sleep(100);
   }
@@ -322,6 +329,8 @@ async function chaosRun(ctx: ChaosContext, s: ChaosSettings, mode: DeliveryMode)
       checkNotAborted();
       const why = failure();
       if (why) throw new Error(why);
+      // The leader every replica names now (the last election may have left two claiming it for a moment).
+      leader = (await waitForLeader(replicas, undefined, s.waitSeconds * 1000, true)).leader;
       const victim = leader;
       const action: ChaosAction = { kind, replica: victim.id, at: Date.now() };
       run.actions.push(action);
