@@ -35,10 +35,11 @@ import {
 } from './bench-config';
 import { allAnswered, lagSamples, summarizeLag, type GroupCommit } from './checkpoint-lag';
 import { CheckpointWatcher, GroupCommitter } from './checkpoint-probe';
+import { coordinatorChaos, type ChaosSettings } from './coordinator-chaos';
 import { consumePerf, ensureDistributions, producePerf, startApacheMm2, startSteadyProducer, type Distributions } from './java-tools';
 import { benchAdmin, benchClient, benchConsumer, endOffsets, sumOffsets, waitCaughtUp } from './kafka-helpers';
 import { buildOurApps, bundleDirOf, bundleOurApps, COPY_APPS, OUR_APPS, startOurMirror, type ServiceMode } from './our-services';
-import { checkNotAborted, onCleanup, type Started } from './processes';
+import { checkNotAborted, onCleanup, waitUntil, type Started } from './processes';
 import { cpuBetween, peakRssBetween, ProcessGroupSampler } from './proc-stats';
 import { mbPerSec, percentile, summarize, type BenchResult, type CheckpointLagRun, type Contender, type LatencyRun, type ThroughputRun } from './report';
 
@@ -61,6 +62,8 @@ export interface BenchOptions {
   /** Measure the checkpoint lag (after the copies and latency runs). */
   checkpoints: boolean;
   checkpointPhase: CheckpointPhase;
+  /** `--coordinator-chaos`: only the coordinator failover run, with these sizes. */
+  chaos?: ChaosSettings;
   /** PLAINTEXT bootstraps of running clusters; without them the bench starts its own (full JIT). */
   clusters?: { source: string; target: string };
   services: ServiceMode;
@@ -491,18 +494,6 @@ async function latencyRun(ctx: Context, contender: 'mm2' | 'mirrormaker', rate: 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until `done()` holds; throws on a failure or when `timeoutMs` has passed. */
-async function waitUntil(done: () => boolean, timeoutMs: number, failure: () => string | undefined, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    checkNotAborted();
-    const why = failure();
-    if (why) throw new Error(why);
-    if (Date.now() > deadline) throw new Error(`${what} within ${Math.round(timeoutMs / 1000)} s`);
-    await sleep(100);
-  }
-}
-
 const jsonBigint = (_key: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v);
 
 const checkpointGroupOf = (ctx: Context, c: CheckpointContender) => `bench-group-${ctx.tag}-${c.id}`;
@@ -673,6 +664,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       stallMs: o.stallMs,
       latency: { seconds: o.latencySeconds, warmupSeconds: o.latencyWarmupSeconds, recordBytes: 100, producer: { acks: 'all', ...PRODUCER_TUNING, 'linger.ms': '5' } },
       ...(o.checkpoints ? { checkpointLag: checkpointLagSettings(o) } : {}),
+      ...(o.chaos ? { coordinatorFailover: { ...o.chaos, processes: '3 coordinator replicas, data-mirrors; remote topic created beforehand', producer: 'ProducerPerformance --payload-monotonic, acks=all, batch.size=2048, linger.ms=5' } } : {}),
     },
     workloads,
     throughput: [],
@@ -807,6 +799,12 @@ async function runAll(ctx: Context, result: BenchResult, workloads: Workload[]):
         result.checkpointLag.push(...(await checkpointLagRun(ctx, [c])));
       }
     }
+  }
+  if (o.chaos) {
+    result.coordinatorFailover = await coordinatorChaos(
+      { dists: ctx.dists, source: ctx.source, target: ctx.target, tag: ctx.tag, run: ctx.run, services: o.services, bundleDir: bundleDirOf(o.workDir), workDir: o.workDir, startTimeoutMs: o.startTimeoutMs, log: o.log },
+      o.chaos,
+    );
   }
   result.finishedAt = new Date().toISOString();
   result.machine.loadAvgEnd = loadavg().map((l) => Number(l.toFixed(2)));

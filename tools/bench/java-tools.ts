@@ -100,13 +100,16 @@ export interface ProduceOptions {
   timeoutMs?: number;
 }
 
-/** ProducerPerformance's arguments; a throughput of -1 means as fast as it can. */
-function producerPerfArgs(bootstrap: string, topic: string, records: number, recordBytes: number, throughput: number, settings: Record<string, string>): string[] {
+/**
+ * ProducerPerformance's arguments; a throughput of -1 means as fast as it can. A record size of
+ * 'monotonic' makes each value the record's number (0, 1, 2, ... as text: `--payload-monotonic`).
+ */
+function producerPerfArgs(bootstrap: string, topic: string, records: number, recordBytes: number | 'monotonic', throughput: number, settings: Record<string, string>): string[] {
   return [
     '--bootstrap-server', bootstrap,
     '--topic', topic,
     '--num-records', String(records),
-    '--record-size', String(recordBytes),
+    ...(recordBytes === 'monotonic' ? ['--payload-monotonic'] : ['--record-size', String(recordBytes)]),
     '--throughput', String(throughput),
     '--reporting-interval', '600000',
     '--command-property', ...props(settings),
@@ -131,7 +134,7 @@ export async function producePerf(dist: KafkaDistribution, o: ProduceOptions): P
  */
 export function startSteadyProducer(
   dist: KafkaDistribution,
-  o: { bootstrap: string; topic: string; ratePerSec: number; recordBytes: number; maxSeconds: number; producerProps?: Record<string, string>; logFile: string },
+  o: { bootstrap: string; topic: string; ratePerSec: number; recordBytes: number | 'monotonic'; maxSeconds: number; producerProps?: Record<string, string>; logFile: string },
 ): Started {
   const java = findJava();
   const settings = { acks: 'all', ...PRODUCER_TUNING, ...o.producerProps };

@@ -76,13 +76,38 @@ function entry(app: OurApp, mode: ServiceMode, bundleDir: string): string[] {
   return [main];
 }
 
+export interface ServiceLaunch {
+  app: OurApp;
+  configPath: string;
+  grpcPort: number;
+  metricsPort: number;
+  instanceId: string;
+  /** Coordinator address(es), comma separated; not for the coordinator itself. */
+  coordinator?: string;
+  /** stdout and stderr (JSON log lines), appended. */
+  logFile: string;
+  /** Process name in the registry; default the app. */
+  name?: string;
+  /** Extra Node options (e.g. the CPU profiler). */
+  nodeOptions?: string[];
+}
+
+/** Starts one of our services as its own Node process, the way an operator would. */
+export function launchOurService(mode: ServiceMode, bundleDir: string, l: ServiceLaunch): Started {
+  const args = [...(l.nodeOptions ?? []), ...entry(l.app, mode, bundleDir), '--config', l.configPath, '--host', '127.0.0.1', '--grpc-port', String(l.grpcPort), '--metrics-port', String(l.metricsPort)];
+  args.push('--instance-id', l.instanceId);
+  if (l.coordinator) args.push('--coordinator', l.coordinator);
+  return startProcess(l.name ?? l.app, process.execPath, args, { cwd: repoRoot, logFile: l.logFile });
+}
+
 export interface OurMirror {
   processes: Started[];
   /** Stops the other services first, the coordinator last. */
   stop(): Promise<void>;
 }
 
-async function waitHealthy(name: string, proc: Started, metricsPort: number, timeoutMs: number, logFile: string): Promise<void> {
+/** Resolves once the service answers /healthz on its metrics port; throws if it exits first or after `timeoutMs`. */
+export async function waitHealthy(name: string, proc: Started, metricsPort: number, timeoutMs: number, logFile: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.hasExited()) throw new Error(`${name} exited during start-up; see ${logFile}`);
@@ -126,13 +151,19 @@ export async function startOurMirror(
     for (const [i, app] of apps.entries()) {
       const grpcPort = ports[2 * i] as number;
       const metricsPort = ports[2 * i + 1] as number;
-      const profiling = options.profile && app === 'data-mirror' ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'profiles')}`] : [];
-      const args = [...profiling, ...entry(app, mode, bundleDir), '--config', configPath, '--host', '127.0.0.1', '--grpc-port', String(grpcPort), '--metrics-port', String(metricsPort)];
-      args.push('--instance-id', `bench-${app}`);
+      const nodeOptions = options.profile && app === 'data-mirror' ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'profiles')}`] : [];
       if (app === 'coordinator') coordinatorAddress = `127.0.0.1:${grpcPort}`;
-      else args.push('--coordinator', coordinatorAddress);
       const logFile = join(workDir, `${app}.log`);
-      const proc = startProcess(app, process.execPath, args, { cwd: repoRoot, logFile });
+      const proc = launchOurService(mode, bundleDir, {
+        app,
+        configPath,
+        grpcPort,
+        metricsPort,
+        instanceId: `bench-${app}`,
+        coordinator: app === 'coordinator' ? undefined : coordinatorAddress,
+        logFile,
+        nodeOptions,
+      });
       processes.push(proc);
       onStart(proc);
       // The others need the coordinator; they start together once it answers.

@@ -129,3 +129,15 @@ export async function cleanupEverything(log: (m: string) => void = () => undefin
     await fn().catch((err: Error) => log(`cleanup: ${err.message}`));
   }
 }
+
+/** Waits until `done()` holds; throws on a failure or when `timeoutMs` has passed. */
+export async function waitUntil(done: () => boolean, timeoutMs: number, failure: () => string | undefined, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    checkNotAborted();
+    const why = failure();
+    if (why) throw new Error(why);
+    if (Date.now() > deadline) throw new Error(`${what} within ${Math.round(timeoutMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

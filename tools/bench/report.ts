@@ -1,5 +1,6 @@
 /** Result types of a benchmark invocation, summaries and the printed tables. Pure; unit tested. */
 import { MIB, type CheckpointContender, type Workload } from './bench-config';
+import type { CoordinatorFailoverRun } from './coordinator-chaos';
 
 export type Contender = 'limit' | 'mm2' | 'mirrormaker';
 
@@ -122,6 +123,8 @@ export interface BenchResult {
   throughput: ThroughputRun[];
   latency: LatencyRun[];
   checkpointLag: CheckpointLagRun[];
+  /** `--coordinator-chaos`: one run per delivery mode. */
+  coordinatorFailover?: CoordinatorFailoverRun[];
   notDone: string[];
 }
 
@@ -276,4 +279,32 @@ export function runsTable(runs: readonly ThroughputRun[]): string {
     );
   }
   return rows.join('\n');
+}
+
+const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
+
+/** The coordinator failover runs: one row per delivery mode. */
+export function failoverTable(runs: readonly CoordinatorFailoverRun[]): string {
+  const count = (r: CoordinatorFailoverRun, kind: 'kill' | 'pause') => r.actions.filter((a) => a.kind === kind).length;
+  const rows = runs.map((r) =>
+    [
+      r.mode,
+      `${r.ratePerSec.toLocaleString('en-US')} rec/s`,
+      `${count(r, 'kill')} kills, ${count(r, 'pause')} pauses of ${r.pauseSeconds} s`,
+      r.produced.toLocaleString('en-US'),
+      r.complete ? String(r.lost) : '—',
+      r.complete ? String(r.duplicates) : '—',
+      `${seconds(r.longestGapAfterKillMs)} / ${seconds(r.longestGapAfterPauseMs)} (${seconds(r.baselineGapMs)})`,
+      `${seconds(r.electionP50Ms)} / ${seconds(r.electionMaxMs)}`,
+      String(r.leaderOverlaps.length),
+      String(r.holderOverlaps.length),
+      r.leasesFenced === undefined ? '—' : String(r.leasesFenced),
+      r.note ?? '',
+    ].join(' | '),
+  );
+  return [
+    '| delivery | rate | actions on the leader | records | lost | duplicates | longest gap after kill / pause (before any) | election p50 / max | two leaders | two holders of a unit | leases fenced | note |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r} |`),
+  ].join('\n');
 }

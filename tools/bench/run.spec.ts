@@ -1,3 +1,4 @@
+import { actionOrder, type CoordinatorFailoverRun } from './coordinator-chaos';
 import type { BenchResult } from './report';
 import { formatReport, parseBenchArgs } from './run';
 
@@ -48,5 +49,32 @@ describe('bench command line', () => {
     const copies = formatReport(result({ workloads: [{ name: '100b', records: 10, recordBytes: 100, partitions: 8 }], throughput: [{ workload: '100b', rep: 1, contender: 'mm2', records: 10, bytes: 1000, caughtUp: true }] }));
     expect(copies).toContain('### Throughput');
     expect(copies).not.toContain('### Checkpoint lag');
+  });
+
+  it('runs only the failover measurement with --coordinator-chaos, at full, smoke or given sizes', () => {
+    const full = parseBenchArgs(['--coordinator-chaos'], quiet);
+    expect({ throughput: full.throughput, latency: full.latency, checkpoints: full.checkpoints }).toEqual({ throughput: false, latency: false, checkpoints: false });
+    expect(full.chaos).toMatchObject({ kills: 5, pauses: 5, pauseSeconds: 30, ratePerSec: 20_000, modes: ['at-least-once', 'exactly-once'] });
+    expect(parseBenchArgs(['--smoke', '--coordinator-chaos'], quiet).chaos).toMatchObject({ kills: 1, pauses: 1, modes: ['at-least-once'] });
+    const given = parseBenchArgs(['--coordinator-chaos', '--chaos-kills', '0', '--chaos-pauses', '2', '--chaos-pause-seconds', '8', '--chaos-rate', '1000', '--chaos-modes', 'exactly-once'], quiet);
+    expect(given.chaos).toMatchObject({ kills: 0, pauses: 2, pauseSeconds: 8, ratePerSec: 1000, modes: ['exactly-once'] });
+    expect(() => parseBenchArgs(['--coordinator-chaos', '--chaos-modes', 'twice'], quiet)).toThrow(/--chaos-modes/);
+    expect(parseBenchArgs([], quiet).chaos).toBeUndefined();
+  });
+
+  it('alternates kills and pauses, a kill first', () => {
+    expect(actionOrder(2, 3)).toEqual(['kill', 'pause', 'kill', 'pause', 'pause']);
+    expect(actionOrder(0, 1)).toEqual(['pause']);
+  });
+
+  it('prints the failover table', () => {
+    const run: CoordinatorFailoverRun = {
+      mode: 'exactly-once', ratePerSec: 20_000, partitions: 8, dataMirrors: 2, pauseSeconds: 30, complete: true, produced: 1000, arrived: 1000, lost: 0, duplicates: 0, unexpected: 0,
+      actions: [{ kind: 'kill', replica: 'coord-a', at: 0, electionMs: 3100, longestGapMs: 900 }],
+      electionP50Ms: 3100, electionMaxMs: 3100, longestGapAfterKillMs: 900, baselineGapMs: 200, leaderOverlaps: [], holderOverlaps: [], leaderIntervals: 2, holderIntervals: 8, leasesFenced: 0, dir: '/tmp',
+    };
+    const text = formatReport(result({ coordinatorFailover: [run] }));
+    expect(text).toContain('### Coordinator failover');
+    expect(text).toContain('| exactly-once | 20,000 rec/s | 1 kills, 0 pauses of 30 s | 1,000 | 0 | 0 | 0.90 s / — (0.20 s) | 3.10 s / 3.10 s | 0 | 0 | 0 |  |');
   });
 });

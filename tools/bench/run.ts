@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBench, type BenchOptions } from './bench';
 import { FULL_CHECKPOINT_PHASE, SMOKE_CHECKPOINT_PHASE } from './bench-config';
+import { FULL_CHAOS, SMOKE_CHAOS, type ChaosSettings, type DeliveryMode } from './coordinator-chaos';
 import { repoRoot } from './our-services';
 import { abortAll, cleanupEverything, Interrupted, killAllProcessesNow } from './processes';
-import { CONTENDER_LABEL, checkpointLagTable, latencyTable, runsTable, throughputTable, type BenchResult, type Contender } from './report';
+import { CONTENDER_LABEL, checkpointLagTable, failoverTable, latencyTable, runsTable, throughputTable, type BenchResult, type Contender } from './report';
 
 const HELP = `usage: npm run bench -- [options]
 
@@ -30,6 +31,16 @@ const HELP = `usage: npm run bench -- [options]
                           point of its first half (default 25, smoke 3); at least two
                           checkpoint intervals' worth (MM2's 60 s default: 60)
   --checkpoint-rate <n>   records/s flowing during the checkpoint runs (default 2000, smoke 1000)
+  --coordinator-chaos     only the coordinator failover run: 3 coordinator replicas, 2 data-mirrors,
+                          numbered records at a steady rate, the leader killed (kill -9) and paused
+                          (SIGSTOP/SIGCONT) in turn; prints lost and duplicated records, gaps,
+                          election times and moments with two leaders or two holders of a unit
+  --chaos-kills <n>       kills of the leader (default 5, smoke 1)
+  --chaos-pauses <n>      pauses of the leader (default 5, smoke 1)
+  --chaos-pause-seconds <n>  length of a pause (default 30, smoke 5)
+  --chaos-rate <n>        records/s during the run (default 20000, smoke 500)
+  --chaos-settle-seconds <n>  undisturbed time before the first action and after each (default 10, smoke 3)
+  --chaos-modes <list>    at-least-once,exactly-once (default both; smoke at-least-once)
   --source <host:port>    use running clusters instead of starting two (needs --target too)
   --target <host:port>
   --services <mode>       how mirrormaker runs: dist (dist/apps/<app>/main.js, built with nx first;
@@ -49,6 +60,29 @@ function num(name: string, raw: string | undefined, fallback: number): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got '${raw}'`);
   return n;
+}
+
+function count(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number of at least 0, got '${raw}'`);
+  return n;
+}
+
+function chaosSettings(values: Record<string, string | boolean | string[] | undefined>, smoke: boolean): ChaosSettings {
+  const base = smoke ? SMOKE_CHAOS : FULL_CHAOS;
+  const str = (k: string) => values[k] as string | undefined;
+  const modes = (str('chaos-modes')?.split(',').map((m) => m.trim()) ?? base.modes) as DeliveryMode[];
+  for (const m of modes) if (m !== 'at-least-once' && m !== 'exactly-once') throw new Error(`--chaos-modes: unknown mode '${m}' (at-least-once, exactly-once)`);
+  return {
+    ...base,
+    kills: count('chaos-kills', str('chaos-kills'), base.kills),
+    pauses: count('chaos-pauses', str('chaos-pauses'), base.pauses),
+    pauseSeconds: num('chaos-pause-seconds', str('chaos-pause-seconds'), base.pauseSeconds),
+    ratePerSec: Math.round(num('chaos-rate', str('chaos-rate'), base.ratePerSec)),
+    settleSeconds: num('chaos-settle-seconds', str('chaos-settle-seconds'), base.settleSeconds),
+    modes,
+  };
 }
 
 export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchOptions & { out: string } {
@@ -71,6 +105,13 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
       'no-checkpoints': { type: 'boolean' },
       'checkpoint-commits': { type: 'string' },
       'checkpoint-rate': { type: 'string' },
+      'coordinator-chaos': { type: 'boolean' },
+      'chaos-kills': { type: 'string' },
+      'chaos-pauses': { type: 'string' },
+      'chaos-pause-seconds': { type: 'string' },
+      'chaos-rate': { type: 'string' },
+      'chaos-settle-seconds': { type: 'string' },
+      'chaos-modes': { type: 'string' },
       source: { type: 'string' },
       target: { type: 'string' },
       services: { type: 'string' },
@@ -94,6 +135,7 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
   const services = values.services ?? (smoke ? 'bundle' : 'dist');
   if (services !== 'dist' && services !== 'bundle' && services !== 'source') throw new Error(`--services must be dist, bundle or source, got '${services}'`);
   const phase = smoke ? SMOKE_CHECKPOINT_PHASE : FULL_CHECKPOINT_PHASE;
+  const chaos = values['coordinator-chaos'] ? chaosSettings(values, smoke) : undefined;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const workDir = join(repoRoot, 'tmp/bench', stamp);
   return {
@@ -102,13 +144,14 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
     repeat: Math.round(num('repeat', values.repeat, 1)),
     workloads: values.workload,
     partitions: values.partitions ? Math.round(num('partitions', values.partitions, 8)) : undefined,
-    contenders,
-    throughput: !values['no-throughput'],
-    latency: !values['no-latency'],
+    contenders: chaos ? ['mirrormaker'] : contenders,
+    throughput: !chaos && !values['no-throughput'],
+    latency: !chaos && !values['no-latency'],
     latencyRate: values['latency-rate'] ? Math.round(num('latency-rate', values['latency-rate'], 1)) : undefined,
     latencySeconds: num('latency-seconds', values['latency-seconds'], smoke ? 3 : 30),
     latencyWarmupSeconds: smoke ? 0 : 5,
-    checkpoints: !values['no-checkpoints'],
+    checkpoints: !chaos && !values['no-checkpoints'],
+    chaos,
     checkpointPhase: {
       ...phase,
       commits: Math.round(num('checkpoint-commits', values['checkpoint-commits'], phase.commits)),
@@ -144,6 +187,14 @@ export function formatReport(result: BenchResult): string {
           '### Checkpoint lag (source group commit to the first checkpoint at or past it on the target, per committed partition)',
           '',
           checkpointLagTable(result.checkpointLag),
+          '',
+        ]
+      : []),
+    ...(result.coordinatorFailover?.length
+      ? [
+          '### Coordinator failover (3 replicas; the leader killed with kill -9 and paused with SIGSTOP, in turn, while records flow)',
+          '',
+          failoverTable(result.coordinatorFailover),
           '',
         ]
       : []),
