@@ -91,8 +91,10 @@ describe('coordinator replicas', () => {
       'replication.factor = 1',
       'offset-syncs.topic.replication.factor = 1',
       `coordinator.config.topic = ${uniqueName('mm-config-ha')}`,
-      'lease.ttl.ms = 6000',
-      'lease.renew.interval.ms = 1000',
+      // Leases long enough that a leader change on a loaded 2-core machine (every process of this
+      // and another test file competing) still completes before any held lease could run out.
+      'lease.ttl.ms = 15000',
+      'lease.renew.interval.ms = 2000',
       'lease.grace.ms = 1000',
       '',
     ];

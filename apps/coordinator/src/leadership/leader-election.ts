@@ -72,6 +72,9 @@ export class LeaderElection {
   private endOffsetAtStart: bigint | undefined;
   /** This replica's own leader record of its current term was read back from the topic. */
   private ownRecordSeen = false;
+  /** Leads and has said so (acts); false between a takeover and its first confirmation. */
+  private announced = false;
+  private tookOverAt = 0;
   private persisted: Map<string, number> = new Map();
   private lastEpochsWritten: ReadonlyMap<string, number> | undefined;
   /** Serialises the leader's transactions (heartbeats and config writes share one producer). */
@@ -279,7 +282,13 @@ export class LeaderElection {
     try {
       await run;
       if (epochs !== undefined) this.lastEpochsWritten = epochs;
-      if (this.view.role === 'leader') this.view = { ...this.view, confirmedAt: sentAt };
+      if (this.view.role !== 'leader') return;
+      if (this.announced) {
+        this.view = { ...this.view, confirmedAt: sentAt };
+      } else if (this.ownRecordSeen && sentAt - this.tookOverAt >= this.options.timings.heartbeatMs) {
+        this.view = { ...this.view, confirmedAt: sentAt };
+        await this.announce();
+      }
     } catch (err) {
       // Fenced: another replica leads. Anything else (a slow or unreachable broker) is retried on
       // the next heartbeat; meanwhile the confirmation ages and this replica stops acting by itself.
@@ -308,11 +317,21 @@ export class LeaderElection {
     this.maxTermSeen = Math.max(this.maxTermSeen, term);
     this.leaderRecord = this.record(term);
     this.lastHeartbeatAt = sentAt;
-    this.view = { role: 'leader', confirmedAt: sentAt, lastLeaderSeenAt: this.now(), followingSince: this.view.followingSince };
+    // Leading, but not acting yet: another replica that took over at the same moment was fenced
+    // by us and steps down when it reads our record; give it a heartbeat to do so (see heartbeat()).
+    this.announced = false;
+    this.tookOverAt = this.now();
+    this.view = { role: 'leader', lastLeaderSeenAt: this.now(), followingSince: this.view.followingSince };
+    this.log.info({ term }, 'took the leadership over; acting after the next heartbeat');
+  }
+
+  /** The first confirmation after a takeover: from now on this replica acts as the leader. */
+  private async announce(): Promise<void> {
+    this.announced = true;
     this.changes.inc({ to: 'leader' });
-    this.log.info({ term }, 'this coordinator replica leads');
+    this.log.info({ term: this.term }, 'this coordinator replica leads');
     await this.writeMember();
-    await this.options.onLead(term);
+    await this.options.onLead(this.term);
   }
 
   private stepDown(reason: string): void {
@@ -321,6 +340,11 @@ export class LeaderElection {
     const producer = this.producer;
     this.producer = undefined;
     void producer?.close();
+    if (!this.announced) {
+      this.log.info({ term: this.term, reason }, 'gave the leadership up before acting on it');
+      return;
+    }
+    this.announced = false;
     this.changes.inc({ to: 'follower' });
     this.log.warn({ term: this.term, reason }, 'this coordinator replica no longer leads');
     this.options.onFollow(reason);
