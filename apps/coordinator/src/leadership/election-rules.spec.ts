@@ -11,7 +11,7 @@ describe('election rules', () => {
   });
 
   it('lets a follower take over only after a silence longer than the leader acts on its last confirmation', () => {
-    expect(t.leaderLeaseMs).toBeLessThan(t.takeoverAfterMs);
+    expect(t.takeoverAfterMs).toBeGreaterThan(t.leaderLeaseMs);
     const view = { role: 'follower' as const, lastLeaderSeenAt: 20_000, followingSince: 0 };
     expect(shouldTakeOver(view, 20_000 + t.takeoverAfterMs - 1, t)).toBe(false);
     expect(shouldTakeOver(view, 20_000 + t.takeoverAfterMs, t)).toBe(true);
@@ -23,8 +23,8 @@ describe('election rules', () => {
     expect(10_000 - 1000 - 3000 - t.takeoverAfterMs).toBeGreaterThanOrEqual(3000);
     const fast = electionTimings({ ttlMs: 4000, renewIntervalMs: 500 });
     expect(fast.heartbeatMs).toBe(250);
-    expect(fast.leaderLeaseMs).toBeLessThan(fast.takeoverAfterMs);
-    expect(fast.takeoverAfterMs).toBeLessThanOrEqual(1500);
+    expect(fast.takeoverAfterMs).toBeGreaterThan(fast.leaderLeaseMs);
+    expect(fast).toEqual({ heartbeatMs: 250, leaderLeaseMs: 1000, takeoverAfterMs: 1500 });
   });
 
   it('gives a replica that just started or stepped down a full silence before it tries', () => {
