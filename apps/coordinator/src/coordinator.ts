@@ -85,7 +85,7 @@ export class Coordinator {
       options.logger,
       options.metrics,
       Date.now,
-      () => this.election === undefined || this.election.mayAct(),
+      () => (this.election ? this.election.mayAct() : options.file === undefined),
     );
     this.discovery = new DiscoveryLoop({
       adminFor: (alias) => this.clientFor(alias).admin,
@@ -130,7 +130,7 @@ export class Coordinator {
       healthy: true,
       details: {
         config: this.active ? `revision ${this.active.revision.revision} (${this.active.source})` : `not loaded yet: ${this.startError ?? 'starting'}`,
-        role: this.election === undefined ? 'standalone' : this.election.mayAct() ? 'leader' : 'follower',
+        role: this.election === undefined ? (this.options.file === undefined ? 'standalone' : 'starting') : this.election.mayAct() ? 'leader' : 'follower',
         ...(this.election?.leader ? { leader: this.election.leader.address } : {}),
       },
     };
@@ -138,7 +138,12 @@ export class Coordinator {
 
   /** Lease sessions are served by the leader only; the others name it. */
   readonly leaseGate: LeaseServingGate = () => {
-    if (this.election === undefined || this.election.mayAct()) return { serving: true };
+    // With --config this replica joins an election once the stored config is read: until then it
+    // must neither grant nor renew (another replica may lead).
+    if (this.election === undefined) {
+      return this.options.file === undefined ? { serving: true } : { serving: false, reason: 'this coordinator replica is starting and has not joined the leader election yet' };
+    }
+    if (this.election.mayAct()) return { serving: true };
     if (this.election.role === 'leader') return { serving: false, pausing: true };
     const leader = this.freshLeaderAddress();
     return { serving: false, reason: 'this coordinator replica does not lead', ...(leader ? { leaderAddress: leader } : {}) };
@@ -146,6 +151,9 @@ export class Coordinator {
 
   /** Throws unless this replica leads (or runs alone): changes and lease state live on the leader. */
   requireLeader(): void {
+    if (this.election === undefined && this.options.file !== undefined) {
+      throw new NotLeaderError('this coordinator replica is starting and has not joined the leader election yet', undefined);
+    }
     if (this.election === undefined || this.election.mayAct()) return;
     throw new NotLeaderError('this coordinator replica does not lead: send control calls to the leader', this.freshLeaderAddress());
   }
@@ -273,7 +281,10 @@ export class Coordinator {
     this.followerRefresh.start();
   }
 
-  /** This replica now leads: new lease table (quiet period first), newest revision, pending file. */
+  /**
+   * This replica now leads: a new lease table first (synchronously, before it may act: quiet
+   * period, epochs above those persisted), then the newest revision and the pending file.
+   */
   private async lead(): Promise<void> {
     this.leases.beginLeadership(this.election?.persistedEpochs());
     const stored = await this.store?.latest();

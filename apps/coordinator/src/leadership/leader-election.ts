@@ -286,8 +286,10 @@ export class LeaderElection {
       if (this.announced) {
         this.view = { ...this.view, confirmedAt: sentAt };
       } else if (this.ownRecordSeen && sentAt - this.tookOverAt >= this.options.timings.heartbeatMs) {
+        // onLead's synchronous start (a fresh lease table) runs before this replica may act.
+        const leading = this.announce();
         this.view = { ...this.view, confirmedAt: sentAt };
-        await this.announce();
+        await leading;
       }
     } catch (err) {
       // Fenced: another replica leads. Anything else (a slow or unreachable broker) is retried on
@@ -325,13 +327,17 @@ export class LeaderElection {
     this.log.info({ term }, 'took the leadership over; acting after the next heartbeat');
   }
 
-  /** The first confirmation after a takeover: from now on this replica acts as the leader. */
+  /**
+   * The first confirmation after a takeover: from now on this replica acts as the leader. `onLead`
+   * is called before anything is awaited, so what it does synchronously precedes every act.
+   */
   private async announce(): Promise<void> {
     this.announced = true;
     this.changes.inc({ to: 'leader' });
     this.log.info({ term: this.term }, 'this coordinator replica leads');
+    const led = this.options.onLead(this.term);
     await this.writeMember();
-    await this.options.onLead(this.term);
+    await led;
   }
 
   private stepDown(reason: string): void {
