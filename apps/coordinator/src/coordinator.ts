@@ -149,13 +149,14 @@ export class Coordinator {
     return { serving: false, reason: 'this coordinator replica does not lead', ...(leader ? { leaderAddress: leader } : {}) };
   };
 
-  /** Throws unless this replica leads (or runs alone): changes and lease state live on the leader. */
+  /**
+   * Throws unless this replica leads (or runs alone): changes and lease state live on the leader.
+   * A leader confirming its leadership passes: its config writes wait for the confirmation.
+   */
   requireLeader(): void {
-    if (this.election === undefined && this.options.file !== undefined) {
-      throw new NotLeaderError('this coordinator replica is starting and has not joined the leader election yet', undefined);
-    }
-    if (this.election === undefined || this.election.mayAct()) return;
-    throw new NotLeaderError('this coordinator replica does not lead: send control calls to the leader', this.freshLeaderAddress());
+    const gate = this.leaseGate();
+    if (gate.serving || 'pausing' in gate) return;
+    throw new NotLeaderError(`${gate.reason}: send control calls to the leader`, gate.leaderAddress);
   }
 
   /** The leader's address while it was heard of lately (not this replica's own stale view). */
