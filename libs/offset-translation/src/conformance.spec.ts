@@ -103,7 +103,7 @@ describe('MM2 conformance (reference §13)', () => {
     }
     for (let u = 0n; u <= 100n; u++) {
       const result = syncs.translateDownstream(tp, u);
-      if (result.kind !== 'ok') throw new Error(`offset ${u} should translate`);
+      if (result.kind !== 'ok' || result.method !== 'offset-syncs') throw new Error(`offset ${u} should translate`);
       const truth = positions.find(([up]) => up >= u)?.[1] ?? d;
       expect(result.downstream <= truth).toBe(true);
       if (result.sync.upstreamOffset === u) expect(result.downstream).toBe(result.sync.downstreamOffset);

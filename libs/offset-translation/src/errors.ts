@@ -5,6 +5,7 @@ export const OFFSET_TRANSLATION_ERROR_CODES = [
   'NO_SEND_IN_FLIGHT',
   'INVALID_TOPIC_PARTITION',
   'SYNC_AFTER_OFFSET',
+  'INVALID_SEGMENT_RECORD',
 ] as const;
 export type OffsetTranslationErrorCode = (typeof OFFSET_TRANSLATION_ERROR_CODES)[number];
 

@@ -18,7 +18,12 @@ export {
   type OffsetSyncWriterOptions,
   type QueuedAs,
 } from './offset-sync-writer-state';
-export { OffsetSyncStore, SYNC_SLOTS, type Translation } from './offset-sync-store';
+export { OffsetSyncStore, SYNC_SLOTS, type Translation, type TranslationMethod } from './offset-sync-store';
+export { downstreamEndOf, type OffsetSegment } from './offset-segment';
+export { OffsetSegmentTracker } from './offset-segment-tracker';
+export { OffsetSegmentStore, type SegmentTranslation } from './offset-segment-store';
+export { decodeOffsetSegments, encodeOffsetSegments } from './offset-segment-codec';
+export { ExactTranslator } from './exact-translator';
 export { reReadEstimate } from './re-read-estimate';
 export type { OffsetAndMetadata } from './offset-and-metadata';
 export { CheckpointStore } from './checkpoint-store';

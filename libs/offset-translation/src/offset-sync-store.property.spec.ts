@@ -168,6 +168,7 @@ describe('OffsetSyncStore properties', () => {
           if (result.downstream > truth) {
             throw new Error(`seed ${seed}: T(${target}) = ${result.downstream} overshoots true position ${truth}`);
           }
+          if (result.method !== 'offset-syncs') throw new Error(`seed ${seed}: T(${target}) did not come from a sync`);
           if (target === result.sync.upstreamOffset && result.downstream !== result.sync.downstreamOffset) {
             throw new Error(`seed ${seed}: T(${target}) is not exact at its sync`);
           }

@@ -1,4 +1,5 @@
 import type { OffsetSync } from '@mirrormaker/mm2-formats';
+import { reReadEstimate } from './re-read-estimate';
 import { topicPartitionKey, type TopicPartition, type TopicPartitionKey } from './topic-partition';
 
 /**
@@ -91,7 +92,7 @@ export class OffsetSyncStore {
     }
     if (sync.upstreamOffset > upstreamOffset) return TOO_OLD;
     const downstream = upstreamOffset === sync.upstreamOffset ? sync.downstreamOffset : sync.downstreamOffset + 1n;
-    return { kind: 'ok', downstream, sync };
+    return { kind: 'ok', downstream, method: 'offset-syncs', recordsReread: reReadEstimate(upstreamOffset, sync), sync };
   }
 
   /** The 64 slots of a partition, newest first (references may repeat), or undefined. */
@@ -106,12 +107,27 @@ export class OffsetSyncStore {
   }
 }
 
+/**
+ * How an offset was translated: `exact` from the offset segments (our mapping of every copied
+ * record), `offset-syncs` by MM2's rule from the nearest offset sync below it.
+ */
+export type TranslationMethod = 'exact' | 'offset-syncs';
+
 /** Result of `translateDownstream`. Only `ok` may become a checkpoint. */
 export type Translation =
   | { readonly kind: 'notReady' }
   | { readonly kind: 'noSyncs' }
   | { readonly kind: 'tooOld' }
-  | { readonly kind: 'ok'; readonly downstream: bigint; readonly sync: OffsetSync };
+  | {
+      readonly kind: 'ok';
+      readonly downstream: bigint;
+      readonly method: 'offset-syncs';
+      /** At most this many records are delivered again after resuming at `downstream`. */
+      readonly recordsReread: bigint;
+      /** The offset sync the answer came from. */
+      readonly sync: OffsetSync;
+    }
+  | { readonly kind: 'ok'; readonly downstream: bigint; readonly method: 'exact'; readonly recordsReread: bigint };
 
 /** One slot per bit of a 64-bit offset. */
 export const SYNC_SLOTS = 64;
