@@ -1,6 +1,5 @@
 import {
   parseTopicPartitionKey,
-  reReadEstimate,
   type DownstreamTranslator,
   type OffsetAndMetadata,
   type TopicPartitionKey,
@@ -45,7 +44,7 @@ export function translateGroupOffsets(input: TranslateGroupInput): TranslatedPos
       partition: source.partition,
       downstreamOffset: translation.downstream,
       upstreamOffset: committed.offset,
-      recordsReread: reReadEstimate(committed.offset, translation.sync),
+      recordsReread: translation.recordsReread,
       metadata: committed.metadata,
     });
   }

@@ -113,7 +113,7 @@ export function expectedTranslation(syncs: readonly OffsetSync[], upstream: bigi
   for (const sync of syncs) store.applySync(sync);
   store.completeInitialLoad();
   const result = store.translateDownstream(syncs[0]!, upstream);
-  if (result.kind !== 'ok') throw new Error(`offset ${upstream} does not translate: ${result.kind}`);
+  if (result.kind !== 'ok' || result.method !== 'offset-syncs') throw new Error(`offset ${upstream} does not translate by MM2's rule: ${result.kind}`);
   return { downstream: result.downstream, syncUpstream: result.sync.upstreamOffset };
 }
 
