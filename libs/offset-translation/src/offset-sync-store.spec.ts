@@ -93,6 +93,9 @@ describe('OffsetSyncStore', () => {
     expect(store.translateDownstream(tp, 150n)).toEqual({
       kind: 'ok',
       downstream: 201n,
+      method: 'offset-syncs',
+      // Offsets 101..149 lie between the sync and the group's position.
+      recordsReread: 49n,
       sync: { ...tp, upstreamOffset: 100n, downstreamOffset: 200n },
     });
   });
