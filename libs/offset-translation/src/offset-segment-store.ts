@@ -29,11 +29,14 @@ export interface SegmentTranslation {
  * Translating source offset U (the next record a group would read):
  * - the segment S written last among those starting at or below U answers it;
  * - U inside S's known extent: `S.downstreamStart + (U - S.upstreamStart)`, exact;
- * - U past S's known extent with a later segment N: the same, but at most `N.downstreamStart`.
- *   Offsets between S's last record and N's first that were not copied are holes of the source
- *   (markers, aborted or compacted records), and the group's next record is N's first;
- * - U past the extent of the last segment: right after S's last record, which is exact when U is
- *   its end and otherwise may re-read what was copied since the extent was written.
+ * - U at or past the end of S's known extent: right after S's last known record. When U is a
+ *   hole of the source (markers, aborted or compacted records up to the next segment), that is
+ *   exactly where the group goes on: the target holds nothing between but our own commit
+ *   markers, which a consumer passes without delivering anything. When the extent is stale (it
+ *   is written every second or so, and a crash can lose the last write), the group may read
+ *   again the records between, never more than `U - end`; it never misses one. The next
+ *   segment's start is deliberately not used as a bound: a segment lost in a crash could sit
+ *   between, and answering past it would skip records.
  * No segment at or below U: not translated here (the caller falls back to offset syncs).
  */
 export class OffsetSegmentStore {
@@ -82,10 +85,7 @@ export class OffsetSegmentStore {
     while (i >= 0 && list[i].upstreamStart > upstream) i--;
     if (i < 0) return undefined;
     const segment = list[i];
-    const extrapolated = segment.downstreamStart + (upstream - segment.upstreamStart);
-    if (upstream < segment.upstreamEnd) return { downstream: extrapolated, recordsReread: 0n };
-    const next = list[i + 1];
-    if (next !== undefined) return { downstream: extrapolated < next.downstreamStart ? extrapolated : next.downstreamStart, recordsReread: 0n };
+    if (upstream < segment.upstreamEnd) return { downstream: segment.downstreamStart + (upstream - segment.upstreamStart), recordsReread: 0n };
     return { downstream: downstreamEndOf(segment), recordsReread: upstream - segment.upstreamEnd };
   }
 
