@@ -1,7 +1,7 @@
 import type { KafkaAdmin, KafkaProducer, ProducerRecord } from '@mirrormaker/kafka';
 import { encodeCheckpoint, type Checkpoint } from '@mirrormaker/mm2-formats';
 import type { Logger } from '@mirrormaker/observability';
-import type { CheckpointStore, OffsetSyncStore } from '@mirrormaker/offset-translation';
+import type { CheckpointStore, ExactTranslator } from '@mirrormaker/offset-translation';
 import { shouldCheckpointGroup } from '@mirrormaker/replication-policy';
 import { committedByPartition } from './committed-offsets';
 import type { GroupDiscovery } from './group-discovery';
@@ -15,7 +15,7 @@ export interface CheckpointEmitterOptions {
   /** Producer on the target cluster. */
   readonly producer: KafkaProducer;
   readonly discovery: GroupDiscovery;
-  readonly syncStore: () => OffsetSyncStore | undefined;
+  readonly translator: () => ExactTranslator | undefined;
   readonly checkpointStore: CheckpointStore;
   readonly metrics: OffsetSyncMetrics;
   readonly logger: Logger;
@@ -54,8 +54,8 @@ export class CheckpointEmitter {
 
   async round(signal: AbortSignal): Promise<void> {
     const { plan, checkpointStore, metrics, logger } = this.options;
-    const syncStore = this.options.syncStore();
-    if (syncStore === undefined || !syncStore.initialLoadComplete || !checkpointStore.isInitialized) return;
+    const translator = this.options.translator();
+    if (translator === undefined || !translator.initialLoadComplete || !checkpointStore.isInitialized) return;
     const { topicFilter, groupFilter } = plan.rules;
     const candidates = await this.options.discovery.candidates();
     const selected: string[] = [];
@@ -73,17 +73,18 @@ export class CheckpointEmitter {
       }
       if (!shouldCheckpointGroup({ groupFilter, topicFilter }, group, committed.keys())) continue;
       selected.push(group);
-      const { checkpoints, misses } = groupCheckpoints({
+      const { checkpoints, misses, methods } = groupCheckpoints({
         group,
         committed: committedByPartition(committed),
         shouldCheckpointTopic: (topic) => topicFilter.shouldReplicateTopic(topic),
-        translator: syncStore,
+        translator,
         checkpointStore,
         renameTopic: plan.renameTopic,
       });
       for (const miss of misses) {
         metrics.translationMisses.inc({ ...this.labels, group, topic: miss.topic, partition: String(miss.partition) });
       }
+      for (const [method, count] of methods) metrics.translations.inc({ ...this.labels, method }, count);
       for (const checkpoint of checkpoints) pending.push({ checkpoint, timestamp: startedAt });
     }
     this.selected = selected;

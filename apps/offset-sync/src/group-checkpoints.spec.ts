@@ -40,6 +40,7 @@ describe('groupCheckpoints', () => {
     expect(result.checkpoints).toEqual([{ group: 'g', topic: 'A.t', partition: 0, upstreamOffset: 150n, downstreamOffset: 201n, metadata: 'm' }]);
     // u-0 has no syncs at all: not a miss, just nothing replicated for it.
     expect(result.misses).toEqual([{ topic: 't', partition: 1 }]);
+    expect(result.methods).toEqual(new Map([['offset-syncs', 1]]));
   });
 
   it('emits nothing while the checkpoint store is still loading', () => {
@@ -49,6 +50,6 @@ describe('groupCheckpoints', () => {
       translator: store([['t', 0, 100n, 200n]]),
       checkpointStore: new CheckpointStore(),
     });
-    expect(result).toEqual({ checkpoints: [], misses: [] });
+    expect(result).toEqual({ checkpoints: [], misses: [], methods: new Map() });
   });
 });

@@ -24,6 +24,8 @@ export const GROUPS_UNIT_CAUSES = [
   'CHECKPOINTS_UNREADABLE',
   /** The offset-syncs topic could not be read (e.g. it does not exist yet); retried with backoff. */
   'OFFSET_SYNCS_TOPIC',
+  /** The offset-segments topic exists but cannot be read; translation falls back to the offset syncs. */
+  'OFFSET_SEGMENTS_TOPIC',
   /** A checkpoint round failed; tried again next round. */
   'CHECKPOINT_ROUND',
   /** A round over the target groups (lag, group offset sync) failed; tried again next round. */

@@ -1,7 +1,7 @@
 import { findFlow, flowReplication, type FlowConfig, type FlowReplication, type MirrorConfig } from '@mirrormaker/config';
 import { parseUnitId } from '@mirrormaker/lease';
 import { checkpointTopicRenamer } from '@mirrormaker/offset-translation';
-import { offsetSyncsTopicPlacement, type OffsetSyncsTopicPlacement } from '@mirrormaker/replication-policy';
+import { offsetSegmentsTopicPlacement, offsetSyncsTopicPlacement, type OffsetSyncsTopicPlacement } from '@mirrormaker/replication-policy';
 import type { GroupsUnitCause } from './groups-unit-causes';
 
 /** Shortest pause between two rounds of a loop: an interval of 0 must not spin. */
@@ -15,6 +15,8 @@ export interface GroupsUnitPlan {
   readonly rules: FlowReplication;
   /** Where the flow's offset syncs are read from (`offset-syncs.topic.location`). */
   readonly offsetSyncs: OffsetSyncsTopicPlacement;
+  /** Our exact offset mapping, beside the offset syncs. */
+  readonly offsetSegments: OffsetSyncsTopicPlacement;
   /** `<source>.checkpoints.internal` on the target (separator per the replication policy). */
   readonly checkpointsTopic: string;
   readonly checkpointsTopicReplicationFactor: number;
@@ -85,6 +87,7 @@ export function resolveGroupsUnit(config: MirrorConfig, unitId: string): GroupsU
         { sourceClusterAlias: flow.source, targetClusterAlias: flow.target },
         flow.offsetSyncsTopicLocation,
       ),
+      offsetSegments: offsetSegmentsTopicPlacement({ sourceClusterAlias: flow.source, targetClusterAlias: flow.target }, flow.offsetSyncsTopicLocation),
       checkpointsTopic: rules.policy.checkpointsTopic(flow.source),
       checkpointsTopicReplicationFactor: flow.checkpointsTopicReplicationFactor,
       checkpointIntervalMs,

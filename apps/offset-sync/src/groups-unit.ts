@@ -1,7 +1,8 @@
 import type { MirrorConfig } from '@mirrormaker/config';
 import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type KafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
-import { CheckpointStore, OffsetSyncStore } from '@mirrormaker/offset-translation';
+import { decodeOffsetSync } from '@mirrormaker/mm2-formats';
+import { CheckpointStore, decodeOffsetSegments, ExactTranslator, OffsetSegmentStore, OffsetSyncStore } from '@mirrormaker/offset-translation';
 import type { ErrorReport } from '@mirrormaker/proto';
 import { Backoff, kafkaConnectionFor, PeriodicLoop, UnitStatus, type HeldUnit } from '@mirrormaker/service-kit';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +15,7 @@ import type { GroupsUnitPlan } from './groups-unit-plan';
 import { NotReadyError } from './not-ready-error';
 import { idleGroupOffsetWriter, type GroupOffsetWriter } from './idle-group-offset-writer';
 import type { FlowLabels, OffsetSyncMetrics } from './offset-sync-metrics';
-import { OffsetSyncReader } from './offset-sync-reader';
+import { InternalTopicReader } from './internal-topic-reader';
 import { TargetGroupsRound } from './target-groups-round';
 import { translateGroupOffsets, type TranslatedPosition } from './translated-offsets';
 
@@ -35,8 +36,9 @@ const STOP_BOUND_MS = 5_000;
  *  1. create `<source>.checkpoints.internal` on the target if missing (1 partition, compact);
  *  2. read it once into the checkpoint store, so no checkpoint is ever emitted behind an earlier
  *     one (if it cannot be read, translation is limited to syncs read after start-up instead);
- *  3. read the offset-syncs topic from its start and follow it; nothing is translated before
- *     the first read to its end;
+ *  3. read the offset-syncs topic and our offset-segments topic from their start and follow them;
+ *     nothing is translated before the first read to their end (a missing segments topic counts
+ *     as read, and is looked for again every round);
  *  4. every `emit.checkpoints.interval.seconds`: checkpoints for the selected source groups;
  *  5. every `sync.group.offsets.interval.seconds` (or the checkpoint interval when sync is off):
  *     lag of those groups on the target and, with sync on, their offsets on idle target groups.
@@ -55,8 +57,12 @@ export class GroupsUnit implements HeldUnit {
   private readonly checkpointStore = new CheckpointStore();
   private readonly emitter: CheckpointEmitter;
   private readonly targetRound: TargetGroupsRound;
-  private syncStore: OffsetSyncStore | undefined;
-  private reader: OffsetSyncReader | undefined;
+  private translator: ExactTranslator | undefined;
+  private segmentStore: OffsetSegmentStore | undefined;
+  private syncsReader: InternalTopicReader | undefined;
+  private segmentsReader: InternalTopicReader | undefined;
+  /** retention.ms of the segments topic; the segment store forgets what the topic dropped. */
+  private segmentsRetentionMs: number | undefined;
   private readonly loops: PeriodicLoop[] = [];
   private running: Promise<void> | undefined;
 
@@ -86,7 +92,7 @@ export class GroupsUnit implements HeldUnit {
         plan.rules.groupFilter,
         flow.refreshGroupsEnabled ? flow.refreshGroupsIntervalSeconds * 1000 : null,
       ),
-      syncStore: () => this.syncStore,
+      translator: () => this.translator,
       checkpointStore: this.checkpointStore,
       metrics,
       logger: this.log,
@@ -121,16 +127,16 @@ export class GroupsUnit implements HeldUnit {
 
   /** The group's committed source offsets translated to the target, right now. */
   async translate(group: string): Promise<TranslatedPosition[]> {
-    const store = this.syncStore;
-    if (store === undefined || !store.initialLoadComplete) {
-      throw new NotReadyError(`flow ${this.flowName}: the offset syncs have not been read to the end yet (${this.status.phase}); try again shortly`);
+    const translator = this.translator;
+    if (translator === undefined || !translator.initialLoadComplete) {
+      throw new NotReadyError(`flow ${this.flowName}: the offset syncs and segments have not been read to the end yet (${this.status.phase}); try again shortly`);
     }
     const committed = await this.sourceAdmin.fetchCommittedOffsets(group);
     const { rules, renameTopic } = this.options.plan;
     return translateGroupOffsets({
       committed: committedByPartition(committed),
       shouldTranslateTopic: (topic) => rules.topicFilter.shouldReplicateTopic(topic),
-      translator: store,
+      translator,
       renameTopic,
     });
   }
@@ -144,7 +150,7 @@ export class GroupsUnit implements HeldUnit {
     const began = Date.now();
     this.abort.abort();
     await Promise.all(this.loops.map((loop) => loop.stop(STOP_BOUND_MS)));
-    await this.reader?.close();
+    await Promise.all([this.syncsReader?.close(), this.segmentsReader?.close()]);
     const bound = new AbortController();
     await Promise.race([this.running, sleep(STOP_BOUND_MS, undefined, { signal: bound.signal }).catch(() => undefined)]);
     bound.abort();
@@ -162,29 +168,82 @@ export class GroupsUnit implements HeldUnit {
     await this.retrying('CHECKPOINTS_LOAD', 'loading-checkpoints', () => this.loadCheckpoints());
     if (signal.aborted) return;
 
-    const store = new OffsetSyncStore({ initializationMustReadToEnd: this.checkpointStore.initializationMustReadToEnd });
-    this.syncStore = store;
-    const offsetSyncsClient = plan.offsetSyncs.cluster === 'source' ? this.sourceClient : this.targetClient;
-    const reader = new OffsetSyncReader({
+    const syncStore = new OffsetSyncStore({ initializationMustReadToEnd: this.checkpointStore.initializationMustReadToEnd });
+    const segmentStore = new OffsetSegmentStore();
+    this.segmentStore = segmentStore;
+    this.translator = new ExactTranslator(segmentStore, syncStore);
+    const clientFor = (placement: { cluster: 'source' | 'target' }) => (placement.cluster === 'source' ? this.sourceClient : this.targetClient);
+    const offsetSyncsClient = clientFor(plan.offsetSyncs);
+    const { metrics } = this.options;
+    const syncsReader = new InternalTopicReader({
       client: offsetSyncsClient,
       topic: plan.offsetSyncs.topic,
-      store,
+      apply: (record) => syncStore.applySync(decodeOffsetSync(record.key, record.value)),
+      onLoaded: () => syncStore.completeInitialLoad(),
       logger: this.log,
-      onSyncs: (count) => this.options.metrics.offsetSyncsRead.inc(this.labels, count),
+      onApplied: (count) => metrics.offsetSyncsRead.inc(this.labels, count),
     });
-    this.reader = reader;
+    this.syncsReader = syncsReader;
+    this.segmentsReader = new InternalTopicReader({
+      client: clientFor(plan.offsetSegments),
+      topic: plan.offsetSegments.topic,
+      apply: (record) => {
+        for (const segment of decodeOffsetSegments(record.key, record.value)) segmentStore.apply(segment, Number(record.timestamp));
+      },
+      onLoaded: () => segmentStore.completeInitialLoad(),
+      logger: this.log,
+      onApplied: (count) => metrics.offsetSegmentRecordsRead.inc(this.labels, count),
+    });
     this.startLoops();
-    await this.retrying('OFFSET_SYNCS_TOPIC', 'waiting-for-offset-syncs', () => reader.start(), (err) =>
+    await this.retrying('OFFSET_SYNCS_TOPIC', 'waiting-for-offset-syncs', () => syncsReader.start(), (err) =>
       isKafkaError(err, 'TOPIC_NOT_FOUND')
         ? `${plan.offsetSyncs.topic} does not exist on ${offsetSyncsClient.clusterAlias} yet (the data mirror creates it)`
         : undefined,
     );
     if (signal.aborted) return;
-    this.status.setPhase('reading-offset-syncs', `${plan.offsetSyncs.topic} on ${offsetSyncsClient.clusterAlias}`);
-    await Promise.race([reader.caughtUp, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+    await this.startSegmentsReader();
+    this.status.setPhase('reading-offset-syncs', `${plan.offsetSyncs.topic} and ${plan.offsetSegments.topic} on ${offsetSyncsClient.clusterAlias}`);
+    const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    await Promise.race([Promise.all([syncsReader.caughtUp, this.segmentsReader.caughtUp]), aborted]);
     if (signal.aborted) return;
-    this.options.metrics.offsetSyncStoreReady.set(this.labels, 1);
+    metrics.offsetSyncStoreReady.set(this.labels, 1);
     this.status.setPhase('running');
+  }
+
+  /**
+   * Starts following the offset-segments topic. Without it (a data mirror that does not write it
+   * yet, or positions Apache MM2 reached) translation falls back to MM2's rule; every round looks
+   * for it again. A topic that cannot be read for another reason is retried the same way.
+   */
+  private async startSegmentsReader(): Promise<void> {
+    const reader = this.segmentsReader;
+    const store = this.segmentStore;
+    if (reader === undefined || store === undefined || reader.started || this.abort.signal.aborted) return;
+    const { plan } = this.options;
+    try {
+      await reader.start();
+      this.status.resolve('OFFSET_SEGMENTS_TOPIC');
+      const configs = await this.topicAdminFor(plan.offsetSegments).describeTopicConfigs([plan.offsetSegments.topic]);
+      const retention = Number(configs.get(plan.offsetSegments.topic)?.find((e) => e.name === 'retention.ms')?.value);
+      this.segmentsRetentionMs = Number.isFinite(retention) && retention > 0 ? retention : undefined;
+    } catch (err) {
+      if (!store.initialLoadComplete) {
+        store.completeInitialLoad();
+        this.log.info({ topic: plan.offsetSegments.topic, err: (err as Error).message }, 'offset segments cannot be read; translating by the offset syncs alone until they can');
+      }
+      if (!isKafkaError(err, 'TOPIC_NOT_FOUND')) {
+        this.status.report({
+          cause: 'OFFSET_SEGMENTS_TOPIC',
+          message: `cannot read ${plan.offsetSegments.topic}: ${(err as Error).message}; translating by MM2's rule (groups may read records again after failing over)`,
+          retriable: true,
+          blocking: false,
+        });
+      }
+    }
+  }
+
+  private topicAdminFor(placement: { cluster: 'source' | 'target' }): KafkaAdmin {
+    return placement.cluster === 'source' ? this.sourceAdmin : this.targetAdmin;
   }
 
   private startLoops(): void {
@@ -217,10 +276,17 @@ export class GroupsUnit implements HeldUnit {
 
   /** A reader whose consumer gave up is replaced, continuing after the last record it read. */
   private async keepReaderAlive(): Promise<void> {
-    if (this.reader?.failed && !this.abort.signal.aborted) {
-      this.log.warn('the offset-syncs reader stopped; starting it again');
-      await this.reader.restart();
+    if (this.abort.signal.aborted) return;
+    for (const reader of [this.syncsReader, this.segmentsReader]) {
+      if (!reader?.failed) continue;
+      this.log.warn('reading an internal topic stopped; starting it again');
+      await reader.restart();
     }
+    await this.startSegmentsReader();
+    const store = this.segmentStore;
+    if (store === undefined) return;
+    if (this.segmentsRetentionMs !== undefined) store.prune(Date.now() - this.segmentsRetentionMs);
+    this.options.metrics.offsetSegments.set(this.labels, store.size);
   }
 
   private async ensureCheckpointsTopic(): Promise<void> {

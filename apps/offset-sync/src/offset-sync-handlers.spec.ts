@@ -1,14 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
 import { KafkaError } from '@mirrormaker/kafka';
 import { createLogger } from '@mirrormaker/observability';
-import type { TranslateOffsetsRequest, TranslateOffsetsResponse } from '@mirrormaker/proto';
+import { TranslationMethod, type TranslateOffsetsRequest, type TranslateOffsetsResponse } from '@mirrormaker/proto';
 import { NotReadyError } from './not-ready-error';
 import { offsetSyncHandlers, type TranslationSource } from './offset-sync-handlers';
 import type { TranslatedPosition } from './translated-offsets';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 
-const position: TranslatedPosition = { topic: 'A.t', partition: 0, downstreamOffset: 4243n, upstreamOffset: 4321n, recordsReread: 78n, metadata: '' };
+const position: TranslatedPosition = { topic: 'A.t', partition: 0, downstreamOffset: 4243n, upstreamOffset: 4321n, recordsReread: 78n, metadata: '', method: TranslationMethod.TRANSLATION_METHOD_OFFSET_SYNCS };
 
 function sourceWith(translate: (group: string) => Promise<TranslatedPosition[]>): TranslationSource {
   return {

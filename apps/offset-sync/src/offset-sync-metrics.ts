@@ -23,6 +23,9 @@ export interface OffsetSyncMetrics {
   readonly consumerGroupLag: Gauge<'source' | 'target' | 'group' | 'topic' | 'partition'>;
   readonly translationMisses: Counter<'source' | 'target' | 'group' | 'topic' | 'partition'>;
   readonly offsetSyncsRead: Counter<'source' | 'target'>;
+  readonly offsetSegmentRecordsRead: Counter<'source' | 'target'>;
+  readonly offsetSegments: Gauge<'source' | 'target'>;
+  readonly translations: Counter<'source' | 'target' | 'method'>;
   readonly offsetSyncStoreReady: Gauge<'source' | 'target'>;
   readonly checkpointGroups: Gauge<'source' | 'target'>;
   readonly errors: Counter<'source' | 'target' | 'operation'>;
@@ -68,9 +71,24 @@ export function createOffsetSyncMetrics(registry: Registry): OffsetSyncMetrics {
       'Offset sync records read from the offset-syncs topic.',
       ['source', 'target'],
     ),
+    offsetSegmentRecordsRead: m.counter(
+      'mirrormaker_offset_segment_records_read_total',
+      'Records read from the offset-segments topic (each lists the segments of one partition that changed).',
+      ['source', 'target'],
+    ),
+    offsetSegments: m.gauge(
+      'mirrormaker_offset_segments',
+      'Offset segments held in memory for exact translation, over all partitions of the flow.',
+      ['source', 'target'],
+    ),
+    translations: m.counter(
+      'mirrormaker_offset_translations_total',
+      'Committed offsets translated for checkpoints, by method: "exact" from the offset segments, "offset-syncs" by MM2\'s rule (no segment covers the offset, e.g. positions Apache MM2 reached).',
+      ['source', 'target', 'method'],
+    ),
     offsetSyncStoreReady: m.gauge(
       'mirrormaker_offset_sync_store_ready',
-      '1 once the offset-syncs topic has been read to its end and offsets can be translated, else 0.',
+      '1 once the offset-syncs and offset-segments topics have been read to their end and offsets can be translated, else 0.',
       ['source', 'target'],
     ),
     checkpointGroups: m.gauge(

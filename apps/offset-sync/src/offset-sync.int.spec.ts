@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { KafkaAdmin, type KafkaClient } from '@mirrormaker/kafka';
 import type { Checkpoint, OffsetSync } from '@mirrormaker/mm2-formats';
-import { OffsetSyncServiceClient, type TranslateOffsetsResponse } from '@mirrormaker/proto';
+import { OffsetSyncServiceClient, TranslationMethod, type TranslateOffsetsResponse } from '@mirrormaker/proto';
 import { startService, type ServiceHandle } from '@mirrormaker/service-kit';
 import { startTestCoordinator, type TestCoordinator } from '@mirrormaker/service-kit/testing';
 import { eventually, freePort, sleep, testClusters, uniqueName } from '@mirrormaker/testing';
@@ -175,10 +175,10 @@ describe('offset-sync against real clusters', () => {
     expect(coordinator.manager.addressOf(service!.instance)).toBe(`127.0.0.1:${service!.grpcPort}`);
   });
 
-  it('answers TranslateOffsets with the downstream offset and the re-read bound', async () => {
+  it("answers TranslateOffsets by MM2's rule where no offset segments exist, with the re-read bound", async () => {
     const response = await translate(groups.g);
     expect(response.offsets).toEqual([
-      { topic: remote, partition: 0, downstreamOffset: 4243n, upstreamOffset: G_OFFSET, recordsReread: 78n, metadata: '' },
+      { topic: remote, partition: 0, downstreamOffset: 4243n, upstreamOffset: G_OFFSET, recordsReread: 78n, metadata: '', method: TranslationMethod.TRANSLATION_METHOD_OFFSET_SYNCS },
     ]);
     await expect(translate('')).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
     expect((await translate(`nobody-${tag}`)).offsets).toEqual([]);

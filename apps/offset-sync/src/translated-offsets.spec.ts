@@ -1,4 +1,5 @@
-import { OffsetSyncStore } from '@mirrormaker/offset-translation';
+import { ExactTranslator, OffsetSegmentStore, OffsetSyncStore } from '@mirrormaker/offset-translation';
+import { TranslationMethod } from '@mirrormaker/proto';
 import { translateGroupOffsets } from './translated-offsets';
 
 function storeWith(syncs: Array<[string, number, bigint, bigint]>, loaded = true): OffsetSyncStore {
@@ -7,6 +8,8 @@ function storeWith(syncs: Array<[string, number, bigint, bigint]>, loaded = true
   if (loaded) s.completeInitialLoad();
   return s;
 }
+
+const BY_SYNCS = TranslationMethod.TRANSLATION_METHOD_OFFSET_SYNCS;
 
 const rules = { shouldTranslateTopic: (topic: string) => !topic.startsWith('x'), renameTopic: (topic: string) => `A.${topic}` };
 
@@ -26,9 +29,9 @@ describe('translateGroupOffsets', () => {
       ]),
     });
     expect(positions).toEqual([
-      { topic: 'A.b', partition: 0, downstreamOffset: 1n, upstreamOffset: 7n, recordsReread: 6n, metadata: '' },
-      { topic: 'A.t', partition: 0, downstreamOffset: 201n, upstreamOffset: 150n, recordsReread: 49n, metadata: 'meta' },
-      { topic: 'A.t', partition: 1, downstreamOffset: 90n, upstreamOffset: 100n, recordsReread: 0n, metadata: '' },
+      { topic: 'A.b', partition: 0, downstreamOffset: 1n, upstreamOffset: 7n, recordsReread: 6n, metadata: '', method: BY_SYNCS },
+      { topic: 'A.t', partition: 0, downstreamOffset: 201n, upstreamOffset: 150n, recordsReread: 49n, metadata: 'meta', method: BY_SYNCS },
+      { topic: 'A.t', partition: 1, downstreamOffset: 90n, upstreamOffset: 100n, recordsReread: 0n, metadata: '', method: BY_SYNCS },
     ]);
   });
 
@@ -55,5 +58,19 @@ describe('translateGroupOffsets', () => {
       translator: storeWith([['t', 0, 0n, 0n]], false),
     });
     expect(positions).toEqual([]);
+  });
+
+  it('answers exactly where offset segments cover the offset, and says so', () => {
+    const segments = new OffsetSegmentStore();
+    segments.apply({ topic: 't', partition: 0, upstreamStart: 100n, downstreamStart: 200n, upstreamEnd: 1000n }, 0);
+    segments.completeInitialLoad();
+    const positions = translateGroupOffsets({
+      ...rules,
+      committed: new Map([['t-0', { offset: 590n, metadata: '' }]]),
+      translator: new ExactTranslator(segments, storeWith([['t', 0, 100n, 200n]])),
+    });
+    expect(positions).toEqual([
+      { topic: 'A.t', partition: 0, downstreamOffset: 690n, upstreamOffset: 590n, recordsReread: 0n, metadata: '', method: TranslationMethod.TRANSLATION_METHOD_EXACT },
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { TranslationMethod } from '@mirrormaker/proto';
 import {
   parseTopicPartitionKey,
   type DownstreamTranslator,
@@ -17,6 +18,7 @@ export interface TranslatedPosition {
   /** At most this many records are delivered again after resuming at `downstreamOffset`. */
   readonly recordsReread: bigint;
   readonly metadata: string;
+  readonly method: TranslationMethod;
 }
 
 export interface TranslateGroupInput {
@@ -28,9 +30,9 @@ export interface TranslateGroupInput {
 }
 
 /**
- * A group's current position on the target, partition by partition, as a checkpoint would state
- * it but without the emission rule: partitions that cannot be translated (no syncs, older than
- * every sync, store not loaded) are left out. Sorted by target topic, then partition.
+ * A group's current position on the target, partition by partition, from the same translation a
+ * checkpoint takes but without the emission rule: partitions that cannot be translated (no
+ * segment or sync at or below the offset, stores not loaded) are left out. Sorted by target topic, then partition.
  */
 export function translateGroupOffsets(input: TranslateGroupInput): TranslatedPosition[] {
   const result: TranslatedPosition[] = [];
@@ -46,6 +48,7 @@ export function translateGroupOffsets(input: TranslateGroupInput): TranslatedPos
       upstreamOffset: committed.offset,
       recordsReread: translation.recordsReread,
       metadata: committed.metadata,
+      method: translation.method === 'exact' ? TranslationMethod.TRANSLATION_METHOD_EXACT : TranslationMethod.TRANSLATION_METHOD_OFFSET_SYNCS,
     });
   }
   return result.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));

@@ -21,8 +21,13 @@ export class ExactTranslator implements DownstreamTranslator {
     private readonly syncs: OffsetSyncStore,
   ) {}
 
+  /** Both topics were read to their end once. */
+  get initialLoadComplete(): boolean {
+    return this.segments.initialLoadComplete && this.syncs.initialLoadComplete;
+  }
+
   translateDownstream(tp: TopicPartition, upstreamOffset: bigint): Translation {
-    if (!this.segments.initialLoadComplete || !this.syncs.initialLoadComplete) return NOT_READY;
+    if (!this.initialLoadComplete) return NOT_READY;
     const exact = this.segments.translate(tp, upstreamOffset);
     if (exact === undefined) return this.syncs.translateDownstream(tp, upstreamOffset);
     if (exact.recordsReread > 0n) {

@@ -1,34 +1,35 @@
-import type { KafkaClient } from '@mirrormaker/kafka';
-import { decodeOffsetSync } from '@mirrormaker/mm2-formats';
+import type { ConsumedRecord, KafkaClient } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
-import type { OffsetSyncStore } from '@mirrormaker/offset-translation';
 import { PartitionFollower } from './partition-follower';
 
-export interface OffsetSyncReaderOptions {
+export interface InternalTopicReaderOptions {
   readonly client: KafkaClient;
-  /** The flow's offset-syncs topic, on `client`'s cluster. */
+  /** A single-partition internal topic on `client`'s cluster (offset syncs, offset segments). */
   readonly topic: string;
-  readonly store: OffsetSyncStore;
+  /** Applies one record with a key and a value; throws when it does not decode (it is skipped). */
+  readonly apply: (record: ConsumedRecord & { key: Buffer; value: Buffer }) => void;
+  /** Called once, when the end offset seen at the first start has been applied. */
+  readonly onLoaded: () => void;
   readonly logger: Logger;
-  /** Called with the number of syncs applied, after each batch. */
-  readonly onSyncs?: (count: number) => void;
+  /** Called with the number of records applied, after each batch. */
+  readonly onApplied?: (count: number) => void;
 }
 
 /**
- * Feeds the offset-syncs topic into an OffsetSyncStore: from the first offset, then following the
- * topic. The store's initial load completes once the end offset seen at start has been applied;
- * nothing is translated before that.
+ * Feeds an internal topic into an in-memory store: from the first offset, then following the
+ * topic. `onLoaded` marks the first read to the end; nothing is translated before that.
  */
-export class OffsetSyncReader {
+export class InternalTopicReader {
   private follower: PartitionFollower | undefined;
   private nextOffset: bigint | undefined;
   private closed = false;
+  private loaded = false;
 
-  constructor(private readonly options: OffsetSyncReaderOptions) {}
+  constructor(private readonly options: InternalTopicReaderOptions) {}
 
   /** Starts reading; throws TOPIC_NOT_FOUND while the topic does not exist. */
   async start(): Promise<void> {
-    const { store, logger, topic } = this.options;
+    const { logger, topic } = this.options;
     const follower = await PartitionFollower.start({
       client: this.options.client,
       topic,
@@ -40,13 +41,13 @@ export class OffsetSyncReader {
           this.nextOffset = record.offset + 1n;
           if (record.key === null || record.value === null) continue;
           try {
-            store.applySync(decodeOffsetSync(record.key, record.value));
+            this.options.apply(record as ConsumedRecord & { key: Buffer; value: Buffer });
             applied += 1;
           } catch (err) {
-            logger.warn({ topic, offset: record.offset.toString(), err: (err as Error).message }, 'skipping a record of the offset-syncs topic that does not decode');
+            logger.warn({ topic, offset: record.offset.toString(), err: (err as Error).message }, 'skipping a record that does not decode');
           }
         }
-        if (applied > 0) this.options.onSyncs?.(applied);
+        if (applied > 0) this.options.onApplied?.(applied);
       },
     });
     if (this.closed) {
@@ -55,15 +56,20 @@ export class OffsetSyncReader {
     }
     this.follower = follower;
     void follower.caughtUp.then(() => {
-      if (!store.initialLoadComplete) {
-        store.completeInitialLoad();
-        logger.info({ topic }, 'offset syncs read to the end; translating from now on');
-      }
+      if (this.loaded) return;
+      this.loaded = true;
+      this.options.onLoaded();
+      logger.info({ topic }, 'read to the end; translating from now on');
     });
   }
 
   get caughtUp(): Promise<void> | undefined {
     return this.follower?.caughtUp;
+  }
+
+  /** True once `start` succeeded (and until closed). */
+  get started(): boolean {
+    return this.follower !== undefined;
   }
 
   /** True when reading stopped for good; `restart` picks up after the last record read. */
