@@ -1,12 +1,62 @@
 import { downstreamEndOf, type OffsetSegment } from './offset-segment';
 import { topicPartitionKey, type TopicPartition, type TopicPartitionKey } from './topic-partition';
 
-interface StoredSegment {
-  readonly upstreamStart: bigint;
-  readonly downstreamStart: bigint;
-  upstreamEnd: bigint;
+/**
+ * The segments of one partition in target-offset order, as columns: 32 bytes per segment instead
+ * of about 150 for an object of bigints, which matters for transactional sources and
+ * exactly-once mode, where every transaction starts a segment.
+ */
+class SegmentColumns {
+  length = 0;
+  upstreamStart = new BigInt64Array(4);
+  downstreamStart = new BigInt64Array(4);
+  upstreamEnd = new BigInt64Array(4);
   /** Time of the last record that mentioned the segment (ms since the epoch). */
-  seenAt: number;
+  seenAt = new Float64Array(4);
+
+  insert(at: number, segment: OffsetSegment, seenAt: number): void {
+    if (this.length === this.upstreamStart.length) this.grow();
+    if (at < this.length) {
+      this.upstreamStart.copyWithin(at + 1, at, this.length);
+      this.downstreamStart.copyWithin(at + 1, at, this.length);
+      this.upstreamEnd.copyWithin(at + 1, at, this.length);
+      this.seenAt.copyWithin(at + 1, at, this.length);
+    }
+    this.upstreamStart[at] = segment.upstreamStart;
+    this.downstreamStart[at] = segment.downstreamStart;
+    this.upstreamEnd[at] = segment.upstreamEnd;
+    this.seenAt[at] = seenAt;
+    this.length += 1;
+  }
+
+  /** Keeps the segments `keep` accepts, in order; returns how many were dropped. */
+  retain(keep: (i: number) => boolean): number {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (!keep(i)) continue;
+      this.upstreamStart[kept] = this.upstreamStart[i];
+      this.downstreamStart[kept] = this.downstreamStart[i];
+      this.upstreamEnd[kept] = this.upstreamEnd[i];
+      this.seenAt[kept] = this.seenAt[i];
+      kept += 1;
+    }
+    const dropped = this.length - kept;
+    this.length = kept;
+    return dropped;
+  }
+
+  private grow(): void {
+    const size = this.upstreamStart.length * 2;
+    const grown = <T extends BigInt64Array | Float64Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old as never);
+      return next;
+    };
+    this.upstreamStart = grown(this.upstreamStart, (n) => new BigInt64Array(n));
+    this.downstreamStart = grown(this.downstreamStart, (n) => new BigInt64Array(n));
+    this.upstreamEnd = grown(this.upstreamEnd, (n) => new BigInt64Array(n));
+    this.seenAt = grown(this.seenAt, (n) => new Float64Array(n));
+  }
 }
 
 /** Where a committed source offset resumes on the target, from segments. */
@@ -40,7 +90,7 @@ export interface SegmentTranslation {
  * No segment at or below U: not translated here (the caller falls back to offset syncs).
  */
 export class OffsetSegmentStore {
-  private readonly partitions = new Map<TopicPartitionKey, StoredSegment[]>();
+  private readonly partitions = new Map<TopicPartitionKey, SegmentColumns>();
   private loaded = false;
   private count = 0;
 
@@ -61,43 +111,47 @@ export class OffsetSegmentStore {
   /** Applies one segment as read (`seenAt`: the record's timestamp). */
   apply(segment: OffsetSegment, seenAt: number): void {
     const key = topicPartitionKey(segment);
-    let list = this.partitions.get(key);
-    if (list === undefined) {
-      list = [];
-      this.partitions.set(key, list);
+    let columns = this.partitions.get(key);
+    if (columns === undefined) {
+      columns = new SegmentColumns();
+      this.partitions.set(key, columns);
     }
-    const at = lowerBound(list, segment.downstreamStart);
-    const existing = list[at];
-    if (existing !== undefined && existing.downstreamStart === segment.downstreamStart) {
-      if (segment.upstreamEnd > existing.upstreamEnd) existing.upstreamEnd = segment.upstreamEnd;
-      if (seenAt > existing.seenAt) existing.seenAt = seenAt;
+    const at = lowerBound(columns, segment.downstreamStart);
+    if (at < columns.length && columns.downstreamStart[at] === segment.downstreamStart) {
+      if (segment.upstreamEnd > columns.upstreamEnd[at]) columns.upstreamEnd[at] = segment.upstreamEnd;
+      if (seenAt > columns.seenAt[at]) columns.seenAt[at] = seenAt;
       return;
     }
-    list.splice(at, 0, { upstreamStart: segment.upstreamStart, downstreamStart: segment.downstreamStart, upstreamEnd: segment.upstreamEnd, seenAt });
+    columns.insert(at, segment, seenAt);
     this.count += 1;
   }
 
   /** undefined when no segment starts at or below `upstream` (or none is known for the partition). */
   translate(tp: TopicPartition, upstream: bigint): SegmentTranslation | undefined {
-    const list = this.partitions.get(topicPartitionKey(tp));
-    if (list === undefined) return undefined;
-    let i = list.length - 1;
-    while (i >= 0 && list[i].upstreamStart > upstream) i--;
+    const columns = this.partitions.get(topicPartitionKey(tp));
+    if (columns === undefined) return undefined;
+    let i = columns.length - 1;
+    while (i >= 0 && columns.upstreamStart[i] > upstream) i--;
     if (i < 0) return undefined;
-    const segment = list[i];
+    const segment = { upstreamStart: columns.upstreamStart[i], downstreamStart: columns.downstreamStart[i], upstreamEnd: columns.upstreamEnd[i] };
     if (upstream < segment.upstreamEnd) return { downstream: segment.downstreamStart + (upstream - segment.upstreamStart), recordsReread: 0n };
     return { downstream: downstreamEndOf(segment), recordsReread: upstream - segment.upstreamEnd };
   }
 
   /** The segments of a partition in target-offset order (copies). */
   segments(tp: TopicPartition): OffsetSegment[] {
-    return (this.partitions.get(topicPartitionKey(tp)) ?? []).map((s) => ({
-      topic: tp.topic,
-      partition: tp.partition,
-      upstreamStart: s.upstreamStart,
-      downstreamStart: s.downstreamStart,
-      upstreamEnd: s.upstreamEnd,
-    }));
+    const columns = this.partitions.get(topicPartitionKey(tp));
+    const result: OffsetSegment[] = [];
+    for (let i = 0; i < (columns?.length ?? 0); i++) {
+      result.push({
+        topic: tp.topic,
+        partition: tp.partition,
+        upstreamStart: columns!.upstreamStart[i],
+        downstreamStart: columns!.downstreamStart[i],
+        upstreamEnd: columns!.upstreamEnd[i],
+      });
+    }
+    return result;
   }
 
   /**
@@ -107,11 +161,9 @@ export class OffsetSegmentStore {
    */
   prune(before: number): number {
     let dropped = 0;
-    for (const list of this.partitions.values()) {
-      const last = list[list.length - 1];
-      const kept = list.filter((s) => s === last || s.seenAt >= before);
-      dropped += list.length - kept.length;
-      list.splice(0, list.length, ...kept);
+    for (const columns of this.partitions.values()) {
+      const last = columns.length - 1;
+      dropped += columns.retain((i) => i === last || columns.seenAt[i] >= before);
     }
     this.count -= dropped;
     return dropped;
@@ -119,14 +171,15 @@ export class OffsetSegmentStore {
 }
 
 /** First index whose downstreamStart is >= `downstream`. */
-function lowerBound(list: readonly StoredSegment[], downstream: bigint): number {
+function lowerBound(columns: SegmentColumns, downstream: bigint): number {
   // Segments arrive in target order almost always: check the end first.
-  if (list.length === 0 || list[list.length - 1].downstreamStart < downstream) return list.length;
+  const { length } = columns;
+  if (length === 0 || columns.downstreamStart[length - 1] < downstream) return length;
   let lo = 0;
-  let hi = list.length;
+  let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid].downstreamStart < downstream) lo = mid + 1;
+    if (columns.downstreamStart[mid] < downstream) lo = mid + 1;
     else hi = mid;
   }
   return lo;
