@@ -17,7 +17,7 @@ export interface DataMirrorTimings {
    * A new segment (a lease start, a hole on either side) is written at once, unless the partition's
    * previous segments record went out less than this long ago; then it waits for the next flush.
    * Bounds the records of sources (or exactly-once copies) with a new segment in every round to a
-   * few per second. @default 200
+   * few per second. @default 500
    */
   offsetSegmentsMinGapMs: number;
   /** Source end offsets (lag) and source topic existence are checked this often. @default 5000 */
@@ -37,7 +37,7 @@ export interface DataMirrorTimings {
 export const DEFAULT_TIMINGS: DataMirrorTimings = Object.freeze({
   offsetSyncFlushMs: 5000,
   offsetSegmentsFlushMs: 1000,
-  offsetSegmentsMinGapMs: 200,
+  offsetSegmentsMinGapMs: 500,
   sourceRefreshMs: 5000,
   remoteTopicRecheckMs: 1000,
   stalledRetryMs: 30_000,
