@@ -66,6 +66,13 @@ function emitterWith(producer: Pick<KafkaProducer, 'send'>, extra: Partial<Offse
 /** Lets the emitter's promise chain reach the producer. */
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** The timer fires, and the record it sends is acknowledged. */
+async function flushAndAck(emitter: OffsetSegmentEmitter, fake: ReturnType<typeof heldProducer>): Promise<void> {
+  emitter.flush();
+  await tick();
+  await fake.settleNext();
+}
+
 describe('OffsetSegmentEmitter', () => {
   it('writes a new segment at once, keeps one record in flight, and puts what changed meanwhile into the next one', async () => {
     const fake = heldProducer();
@@ -112,9 +119,7 @@ describe('OffsetSegmentEmitter', () => {
     await tick();
     expect(fake.waiting).toHaveLength(0);
 
-    emitter.flush();
-    await tick();
-    await fake.settleNext();
+    await flushAndAck(emitter, fake);
     expect(fake.written[1]).toEqual([
       [0n, 0n, 5n],
       [5n, 7n, 6n],
@@ -139,9 +144,7 @@ describe('OffsetSegmentEmitter', () => {
     await tick();
     expect(fake.waiting).toHaveLength(0);
 
-    emitter.flush();
-    await tick();
-    await fake.settleNext();
+    await flushAndAck(emitter, fake);
     expect(fake.written).toEqual([
       [
         [0n, 10n, 5n],
@@ -162,9 +165,7 @@ describe('OffsetSegmentEmitter', () => {
     for (let i = 1n; i <= 4n; i++) ack(i * 10n, 1, i * 100n); // four more segments, none written
     expect(dropped).toEqual([1, 1]);
     clock.now += 1000;
-    emitter.flush();
-    await tick();
-    await fake.settleNext();
+    await flushAndAck(emitter, fake);
     expect(fake.written).toEqual([
       [
         [20n, 200n, 21n],

@@ -1,10 +1,10 @@
 import { KafkaProducer, type ConsumedRecord, type ProducerRecord } from '@mirrormaker/kafka';
 import { unitId } from '@mirrormaker/lease';
 import { decodeOffsetSegments, OffsetSegmentStore } from '@mirrormaker/offset-translation';
-import { startTestCoordinator, type TestCoordinator } from '@mirrormaker/service-kit/testing';
+import { startTestCoordinator } from '@mirrormaker/service-kit/testing';
 import { eventually, testClusters, uniqueName } from '@mirrormaker/testing';
 import { ensureTopic, TopicSettingsError } from './ensure-topic';
-import { Clusters, FLOW, flowProperties, mm2Properties, readUntil, startMirror, testLogger, type InProcessMirror } from './testing/mirror-harness';
+import { Clusters, FLOW, flowProperties, mm2Properties, readUntil, startMirror, testLogger, TestRun } from './testing/mirror-harness';
 
 jest.setTimeout(90_000);
 
@@ -17,19 +17,10 @@ const PARTITIONS = [0, 1];
  */
 describe('data-mirror writes the exact offset mapping of what it copies', () => {
   const clusters = new Clusters();
-  let coordinator: TestCoordinator | undefined;
-  let mirror: InProcessMirror | undefined;
+  const run = new TestRun();
 
-  afterEach(async () => {
-    await mirror?.stop();
-    await coordinator?.stop();
-    mirror = undefined;
-    coordinator = undefined;
-  });
-
-  afterAll(async () => {
-    await clusters.close();
-  });
+  afterEach(() => run.stop());
+  afterAll(() => clusters.close());
 
   const records = (tag: string, count: number): ProducerRecord[] =>
     PARTITIONS.flatMap((partition) => Array.from({ length: count }, (_, i) => ({ partition, key: Buffer.from(`${tag}-k${i}`), value: Buffer.from(`${tag}-p${partition}-${i}`) })));
@@ -64,10 +55,10 @@ describe('data-mirror writes the exact offset mapping of what it copies', () => 
     const source = await readUntil(clusters.source, topic, PARTITIONS, (got) => PARTITIONS.every((p) => got.get(p)!.length >= expectedPerPartition));
 
     const units = PARTITIONS.map((partition) => unitId({ kind: 'partition', flow: FLOW, topic, partition }));
-    coordinator = await startTestCoordinator(units);
-    mirror = await startMirror({ coordinator: coordinator.address, configText: mm2Properties(extra), instanceId, timings: { offsetSegmentsFlushMs: 200 } });
+    const coordinator = (run.coordinator = await startTestCoordinator(units));
+    run.mirror = await startMirror({ coordinator: coordinator.address, configText: mm2Properties(extra), instanceId, timings: { offsetSegmentsFlushMs: 200 } });
     const last = (p: number) => source.get(p)![expectedPerPartition - 1].offset;
-    await eventually('every record copied', () => PARTITIONS.every((p, i) => coordinator!.manager.reportOf(instanceId)?.progress.get(units[i])?.position === last(p)));
+    await eventually('every record copied', () => PARTITIONS.every((p, i) => coordinator.manager.reportOf(instanceId)?.progress.get(units[i])?.position === last(p)));
     const target = await readUntil(clusters.target, remote, PARTITIONS, (got) => PARTITIONS.every((p) => got.get(p)!.length >= expectedPerPartition));
 
     const store = new OffsetSegmentStore();
@@ -114,12 +105,12 @@ describe('data-mirror writes the exact offset mapping of what it copies', () => 
     await clusters.createTopic('target', `A.${topic}`, 1);
     await clusters.produce('source', topic, [{ partition: 0, key: null, value: Buffer.from('v') }]);
     const unit = unitId({ kind: 'partition', flow, topic, partition: 0 });
-    coordinator = await startTestCoordinator([unit]);
+    const coordinator = (run.coordinator = await startTestCoordinator([unit]));
     const { source, target } = testClusters();
     const configText = flowProperties({ alias: 'A', bootstrap: source.bootstrap }, { alias: targetAlias, bootstrap: target.bootstrap });
-    mirror = await startMirror({ coordinator: coordinator.address, configText, instanceId: 'dm-seg-compact-1', timings: { offsetSegmentsFlushMs: 200 } });
+    run.mirror = await startMirror({ coordinator: coordinator.address, configText, instanceId: 'dm-seg-compact-1', timings: { offsetSegmentsFlushMs: 200 } });
 
-    const report = () => coordinator!.manager.reportOf('dm-seg-compact-1');
+    const report = () => coordinator.manager.reportOf('dm-seg-compact-1');
     const refusal = () => report()?.errors.find((e) => e.cause === 'OFFSET_SEGMENTS_FAILED' && e.message.includes('cleanup.policy=compact'));
     await eventually('the unit reports the compacting topic', () => refusal() !== undefined);
     expect(refusal()!.message).toContain(`${segmentsTopic} on A`);
