@@ -34,8 +34,9 @@ const CONNECTIVITY_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'AUTHENTICATION_FA
 /**
  * What the units of one flow share on this instance, each created on first use: the clients of the
  * source and the target, the plain target producer (records in at-least-once mode, positions,
- * heartbeats), the offset-syncs producer (offset syncs and offset segments), the positions store, the remote-topic cache, the source
- * consumer, and a timer that reads the end offsets of the source topics being copied.
+ * heartbeats), the offset-syncs producer (offset syncs and offset segments), the positions store,
+ * the remote-topic cache, the source consumer, and a timer that reads the end offsets of the source
+ * topics being copied.
  */
 export class FlowRuntime {
   readonly plan: FlowPlan;
