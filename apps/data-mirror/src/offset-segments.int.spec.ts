@@ -42,23 +42,36 @@ describe('data-mirror writes the exact offset mapping of what it copies', () => 
     } finally {
       await transactional.close();
     }
+    // A commit returns before its markers are written: wait until they are, so that the records
+    // below follow the last marker (a hole there would coincide with the later round).
+    await readUntil(clusters.source, topic, PARTITIONS, (got) => PARTITIONS.every((p) => got.get(p)!.length >= 40));
     await clusters.produce('source', topic, records('after', 20));
   }
 
-  /** Copies `topic` with the given flow keys and checks the mapping of every record a read_committed reader sees. */
-  async function copyAndCheckMapping(topic: string, instanceId: string, extra: string[]): Promise<void> {
+  /**
+   * Copies `topic` with the given flow keys in two rounds and checks the mapping of every record a
+   * read_committed reader sees; `markersOnTarget`: whether our commit marker splits the rounds.
+   */
+  async function copyAndCheckMapping(topic: string, instanceId: string, extra: string[], markersOnTarget: boolean): Promise<void> {
     const remote = `A.${topic}`;
     await clusters.createTopic('source', topic, PARTITIONS.length);
     await clusters.createTopic('target', remote, PARTITIONS.length);
     await writeSource(topic);
-    const expectedPerPartition = 30 + 5 + 5 + 20;
-    const source = await readUntil(clusters.source, topic, PARTITIONS, (got) => PARTITIONS.every((p) => got.get(p)!.length >= expectedPerPartition));
 
     const units = PARTITIONS.map((partition) => unitId({ kind: 'partition', flow: FLOW, topic, partition }));
     const coordinator = (run.coordinator = await startTestCoordinator(units));
     run.mirror = await startMirror({ coordinator: coordinator.address, configText: mm2Properties(extra), instanceId, timings: { offsetSegmentsFlushMs: 200 } });
-    const last = (p: number) => source.get(p)![expectedPerPartition - 1].offset;
-    await eventually('every record copied', () => PARTITIONS.every((p, i) => coordinator.manager.reportOf(instanceId)?.progress.get(units[i])?.position === last(p)));
+    const copiedUpTo = async (count: number) => {
+      const source = await readUntil(clusters.source, topic, PARTITIONS, (got) => PARTITIONS.every((p) => got.get(p)!.length >= count));
+      const last = (p: number) => source.get(p)![count - 1].offset;
+      await eventually(`${count} records copied`, () => PARTITIONS.every((p, i) => coordinator.manager.reportOf(instanceId)?.progress.get(units[i])?.position === last(p)));
+      return { source, last };
+    };
+    await copiedUpTo(60);
+    // A later round: in exactly-once mode our commit marker now sits between the two rounds' records.
+    await clusters.produce('source', topic, records('later', 10));
+    const expectedPerPartition = 70;
+    const { source, last } = await copiedUpTo(expectedPerPartition);
     const target = await readUntil(clusters.target, remote, PARTITIONS, (got) => PARTITIONS.every((p) => got.get(p)!.length >= expectedPerPartition));
 
     const store = new OffsetSegmentStore();
@@ -78,16 +91,19 @@ describe('data-mirror writes the exact offset mapping of what it copies', () => 
       });
       expect(mapped.filter((m) => !m.exact || !m.same)).toEqual([]);
       // The aborted transaction and the markers are holes in the source: more than one segment.
-      expect(store.segments({ topic, partition: p }).length).toBeGreaterThan(1);
+      const segments = store.segments({ topic, partition: p });
+      expect(segments.length).toBeGreaterThan(1);
+      const secondRound = source.get(p)![60].offset;
+      expect(segments.some((segment) => segment.upstreamStart === secondRound)).toBe(markersOnTarget);
     }
   }
 
   it('maps every copied record exactly, across the holes of a transactional source (at least once, read_committed)', async () => {
-    await copyAndCheckMapping(uniqueName('dm-seg'), 'dm-seg-1', [`${FLOW}.consumer.isolation.level = read_committed`]);
+    await copyAndCheckMapping(uniqueName('dm-seg'), 'dm-seg-1', [`${FLOW}.consumer.isolation.level = read_committed`], false);
   });
 
   it('maps every copied record exactly in exactly-once mode, where our commit markers move the target offsets', async () => {
-    await copyAndCheckMapping(uniqueName('dm-seg-eos'), 'dm-seg-eos-1', [`${FLOW}.exactly.once.enabled = true`]);
+    await copyAndCheckMapping(uniqueName('dm-seg-eos'), 'dm-seg-eos-1', [`${FLOW}.exactly.once.enabled = true`], true);
   });
 
   it('refuses a compacting offset-segments topic in the unit status, leaves it as it is, and copies on', async () => {
@@ -119,5 +135,7 @@ describe('data-mirror writes the exact offset mapping of what it copies', () => 
     expect(report()!.progress.get(unit)!.stalledReason).toBe('');
     const configs = (await clusters.sourceAdmin.describeTopicConfigs([segmentsTopic])).get(segmentsTopic)!;
     expect(configs.find((e) => e.name === 'cleanup.policy')?.value).toBe('compact');
+    await run.stop();
+    await clusters.sourceAdmin.deleteTopics([segmentsTopic]);
   });
 });
