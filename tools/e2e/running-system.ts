@@ -58,6 +58,11 @@ export interface RunningSystem {
   onRevision(revision: bigint): Promise<InstanceView[]>;
   /** The pid of every process and whether it still runs: unchanged when nothing was restarted. */
   processes(): Array<[number | undefined, number | null]>;
+  /**
+   * Stops every process of `app` with `signal`, runs `meanwhile` (while none of them runs), and
+   * starts them again with the same flags.
+   */
+  restart(app: WorkerSpec['app'], signal: NodeJS.Signals, meanwhile?: () => Promise<void>): Promise<void>;
   /** Stops every process with SIGTERM; resolves with their exit codes. */
   stop(): Promise<Array<number | null>>;
 }
@@ -71,13 +76,8 @@ export async function startSystem(properties: string[], workers: WorkerSpec[]): 
   const common = ['--host', '127.0.0.1', '--metrics-port', '0'];
   const services = [await spawnService('coordinator', ['--config', config, ...common, '--grpc-port', String(controlPort)])];
   const ports = await freePorts(workers.length);
-  services.push(
-    ...(await Promise.all(
-      workers.map((w, i) =>
-        spawnService(w.app, [...(w.ownConfig ? ['--config', config] : []), ...common, '--grpc-port', String(ports[i]), '--coordinator', `127.0.0.1:${controlPort}`]),
-      ),
-    )),
-  );
+  const argsOf = workers.map((w, i) => [...(w.ownConfig ? ['--config', config] : []), ...common, '--grpc-port', String(ports[i]), '--coordinator', `127.0.0.1:${controlPort}`]);
+  services.push(...(await Promise.all(workers.map((w, i) => spawnService(w.app, argsOf[i])))));
   const control = new ControlServiceClient(`127.0.0.1:${controlPort}`, grpc.credentials.createInsecure());
   return {
     services,
@@ -92,6 +92,12 @@ export async function startSystem(properties: string[], workers: WorkerSpec[]): 
         patiently,
       ),
     processes: () => services.map((s) => [s.process.pid, s.process.exitCode]),
+    async restart(app, signal, meanwhile) {
+      const which = [...workers.keys()].filter((i) => workers[i].app === app);
+      for (const i of which) await services[i + 1].stop(signal);
+      await meanwhile?.();
+      for (const i of which) services[i + 1] = await spawnService(app, argsOf[i]);
+    },
     async stop() {
       control.close();
       const exits = await Promise.all(services.map((s) => (s.process.exitCode === null ? s.stop('SIGTERM') : Promise.resolve({ code: s.process.exitCode }))));

@@ -1,11 +1,11 @@
 import { KafkaProducer } from '@mirrormaker/kafka';
 import { unitId } from '@mirrormaker/lease';
 import { encodeSourceOffsetKey, encodeSourceOffsetValue } from '@mirrormaker/mm2-formats';
-import { startTestCoordinator, type TestCoordinator } from '@mirrormaker/service-kit/testing';
+import { startTestCoordinator } from '@mirrormaker/service-kit/testing';
 import { eventually, uniqueName } from '@mirrormaker/testing';
 import { ensureTopic } from './ensure-topic';
 import { defaultPartitionFor } from './murmur2';
-import { Clusters, FLOW, SOURCE_ALIAS, mm2Properties, readUntil, startMirror, testLogger, type InProcessMirror } from './testing/mirror-harness';
+import { Clusters, FLOW, SOURCE_ALIAS, mm2Properties, readUntil, startMirror, testLogger, TestRun } from './testing/mirror-harness';
 
 jest.setTimeout(90_000);
 
@@ -13,23 +13,16 @@ const INSTANCE = 'dm-eos-1';
 
 describe('data-mirror in exactly-once mode', () => {
   const clusters = new Clusters();
-  let coordinator: TestCoordinator | undefined;
-  let mirror: InProcessMirror | undefined;
+  const run = new TestRun();
   let zombieMaker: KafkaProducer | undefined;
 
   afterAll(async () => {
     await zombieMaker?.close();
-    await mirror?.stop();
-    await coordinator?.stop();
+    await run.stop();
     await clusters.close();
   });
 
-  afterEach(async () => {
-    await mirror?.stop();
-    await coordinator?.stop();
-    mirror = undefined;
-    coordinator = undefined;
-  });
+  afterEach(() => run.stop());
 
   it('commits records and positions together, once, and stops when a newer holder fences its transactional id', async () => {
     const topic = uniqueName('dm-eos');
@@ -45,9 +38,9 @@ describe('data-mirror in exactly-once mode', () => {
     await write(0, 100);
 
     const units = [0, 1].map((p) => unitId({ kind: 'partition', flow: FLOW, topic, partition: p }));
-    coordinator = await startTestCoordinator(units);
-    mirror = await startMirror({ coordinator: coordinator.address, configText: mm2Properties([`${FLOW}.exactly.once.enabled = true`]), instanceId: INSTANCE });
-    const reported = (unit: string) => coordinator!.manager.reportOf(INSTANCE)?.progress.get(unit);
+    const coordinator = (run.coordinator = await startTestCoordinator(units));
+    run.mirror = await startMirror({ coordinator: coordinator.address, configText: mm2Properties([`${FLOW}.exactly.once.enabled = true`]), instanceId: INSTANCE });
+    const reported = (unit: string) => coordinator.manager.reportOf(INSTANCE)?.progress.get(unit);
 
     await eventually('positions 99 reported', () => units.every((u) => reported(u)?.position === 99n));
     const copied = await readUntil(clusters.target, remote, [0, 1], (got) => [0, 1].every((p) => got.get(p)!.length >= 100));
@@ -98,9 +91,9 @@ describe('data-mirror in exactly-once mode', () => {
     // Partition 0 is taken over first: its fence aborts that transaction, and the positions reader
     // waits at the start of partition 1's, still open. Then partition 1 is taken over.
     const units = [0, 1].map((p) => unitId({ kind: 'partition', flow: FLOW, topic, partition: p }));
-    coordinator = await startTestCoordinator([units[0]]);
-    mirror = await startMirror({ coordinator: coordinator.address, configText: mm2Properties([`${FLOW}.exactly.once.enabled = true`]), instanceId: INSTANCE });
-    const reported = (unit: string) => coordinator!.manager.reportOf(INSTANCE)?.progress.get(unit);
+    const coordinator = (run.coordinator = await startTestCoordinator([units[0]]));
+    run.mirror = await startMirror({ coordinator: coordinator.address, configText: mm2Properties([`${FLOW}.exactly.once.enabled = true`]), instanceId: INSTANCE });
+    const reported = (unit: string) => coordinator.manager.reportOf(INSTANCE)?.progress.get(unit);
     await eventually('partition 0 copied', () => reported(units[0])?.position === 19n);
     coordinator.manager.setUnits(units);
     await eventually('partition 1 copied', () => reported(units[1])?.position === 19n);

@@ -17,6 +17,17 @@ describe('planFlow', () => {
       cluster: 'source',
       topic: { name: 'mm2-offset-syncs.B.internal', partitions: 1, replicationFactor: 3, configs: { 'cleanup.policy': 'compact' } },
     });
+    expect(p.offsetSegments).toEqual({
+      enabled: true,
+      cluster: 'source',
+      topic: {
+        name: 'mirrormaker-offset-segments.B.internal',
+        partitions: 1,
+        replicationFactor: 3,
+        configs: { 'cleanup.policy': 'delete', 'retention.ms': '604800000' },
+        keepsHistory: true,
+      },
+    });
     expect(p.exactlyOnce).toBe(false);
     expect(p.isolationLevel).toBe('read_uncommitted');
     expect(p.offsetReset).toBe('earliest');
@@ -41,8 +52,15 @@ describe('planFlow', () => {
       'B.producer.compression.type = lz4',
       'A->B.consumer.fetch.max.bytes = 4194304',
       'A.consumer.max.partition.fetch.bytes = 262144',
+      'A->B.offset.segments.retention.ms = -1',
+      'offset-syncs.topic.replication.factor = 2',
     ]);
     expect(p.offsetSyncs).toMatchObject({ enabled: false, cluster: 'target', topic: { name: 'mm2-offset-syncs_A_internal' } });
+    expect(p.offsetSegments).toMatchObject({
+      enabled: false,
+      cluster: 'target',
+      topic: { name: 'mirrormaker-offset-segments.A.internal', replicationFactor: 2, configs: { 'cleanup.policy': 'delete', 'retention.ms': '-1' } },
+    });
     expect(p.exactlyOnce).toBe(true);
     expect(p.isolationLevel).toBe('read_committed');
     expect(p.offsetLagMax).toBe(7n);

@@ -9,7 +9,7 @@ import {
   type MirrorProducerSettings,
 } from '@mirrormaker/config';
 import type { IsolationLevel } from '@mirrormaker/kafka';
-import { createReplicationPolicy, offsetSyncsTopicPlacement, type ReplicationPolicy } from '@mirrormaker/replication-policy';
+import { createReplicationPolicy, offsetSegmentsTopicPlacement, offsetSyncsTopicPlacement, type ReplicationPolicy } from '@mirrormaker/replication-policy';
 import { offsetResetOf, type OffsetReset } from './start-position';
 
 /** A topic this service creates when it is missing (creation is idempotent: existing topics are left alone). */
@@ -19,6 +19,11 @@ export interface TopicSpec {
   /** -1 = the broker's default.replication.factor. */
   readonly replicationFactor: number;
   readonly configs: Readonly<Record<string, string>>;
+  /**
+   * Its records must stay until retention drops them: an existing topic that compacts is refused
+   * (an error naming the fix), never altered.
+   */
+  readonly keepsHistory?: boolean;
 }
 
 /** Kafka Connect's default partition count of its offsets topic (`offset.storage.partitions`). */
@@ -43,6 +48,12 @@ export interface FlowPlan {
   readonly emitHeartbeats: boolean;
   readonly offsetSyncs: { readonly enabled: boolean; readonly cluster: 'source' | 'target'; readonly topic: TopicSpec };
   readonly offsetLagMax: bigint;
+  /**
+   * Our exact offset mapping (`mirrormaker-offset-segments.<alias>.internal`), on the cluster of the
+   * offset-syncs topic and written with its producer; on exactly when offset syncs are, since the
+   * offset-sync service translates only for flows that emit offset syncs.
+   */
+  readonly offsetSegments: { readonly enabled: boolean; readonly cluster: 'source' | 'target'; readonly topic: TopicSpec };
   /** The source consumer's keys we apply: fetch sizes and waits, client id, rack, records per round. */
   readonly consumer: MirrorConsumerSettings;
   /** The target producer's keys we apply to copied records: acks, request size, codec, client id. */
@@ -77,7 +88,9 @@ export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
   const reset = offsetResetOf(flow.consumerAutoOffsetReset);
   if (reset.warning) warnings.push(reset.warning);
 
-  const placement = offsetSyncsTopicPlacement(policy, { sourceClusterAlias: flow.source, targetClusterAlias: flow.target }, flow.offsetSyncsTopicLocation);
+  const aliases = { sourceClusterAlias: flow.source, targetClusterAlias: flow.target };
+  const placement = offsetSyncsTopicPlacement(policy, aliases, flow.offsetSyncsTopicLocation);
+  const segments = offsetSegmentsTopicPlacement(aliases, flow.offsetSyncsTopicLocation);
   return {
     flow,
     name: flow.name,
@@ -103,6 +116,20 @@ export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
       enabled: flow.emitOffsetSyncsEnabled,
       cluster: placement.cluster,
       topic: { name: placement.topic, partitions: 1, replicationFactor: flow.offsetSyncsTopicReplicationFactor, configs: COMPACT },
+    },
+    offsetSegments: {
+      enabled: flow.emitOffsetSyncsEnabled,
+      cluster: segments.cluster,
+      topic: {
+        name: segments.topic,
+        // One partition, like the offset-syncs topic: readers follow partition 0 only.
+        partitions: 1,
+        replicationFactor: flow.offsetSyncsTopicReplicationFactor,
+        // Delete, not compact: every record holds different segments, and compaction (one record
+        // per source partition) would drop all but the latest.
+        configs: { 'cleanup.policy': 'delete', 'retention.ms': String(flow.offsetSegmentsRetentionMs) },
+        keepsHistory: true,
+      },
     },
     offsetLagMax: BigInt(flow.offsetLagMax),
     consumer: mirrorConsumerSettings(flow),

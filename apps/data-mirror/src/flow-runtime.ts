@@ -4,7 +4,7 @@ import type { Logger } from '@mirrormaker/observability';
 import { kafkaConnectionFor } from '@mirrormaker/service-kit';
 import { ensureTopic } from './ensure-topic';
 import { FlowConsumer, flowConsumerSettings } from './flow-consumer';
-import type { FlowPlan } from './flow-plan';
+import type { FlowPlan, TopicSpec } from './flow-plan';
 import type { MirrorMetrics } from './mirror-metrics';
 import { PositionStore } from './position-store';
 import { PositionWriter } from './position-writer';
@@ -34,8 +34,9 @@ const CONNECTIVITY_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'AUTHENTICATION_FA
 /**
  * What the units of one flow share on this instance, each created on first use: the clients of the
  * source and the target, the plain target producer (records in at-least-once mode, positions,
- * heartbeats), the offset-syncs producer, the positions store, the remote-topic cache, the source
- * consumer, and a timer that reads the end offsets of the source topics being copied.
+ * heartbeats), the offset-syncs producer (offset syncs and offset segments), the positions store,
+ * the remote-topic cache, the source consumer, and a timer that reads the end offsets of the source
+ * topics being copied.
  */
 export class FlowRuntime {
   readonly plan: FlowPlan;
@@ -48,8 +49,8 @@ export class FlowRuntime {
   private positionWriterOfFlow: PositionWriter | undefined;
   private remote: RemoteTopics | undefined;
   private sourceConsumer: FlowConsumer | undefined;
-  private syncTopic: Promise<string> | undefined;
-  private heartbeatTopic: Promise<string> | undefined;
+  /** Internal topics by name: created (or found) once; a failure is answered for a while, then tried again. */
+  private readonly ensured = new Map<string, Promise<string>>();
   private readonly transactional = new Set<KafkaProducer>();
   private readonly watchers = new Map<string, Set<SourceWatcher>>();
   private readonly missingCount = new Map<string, number>();
@@ -145,28 +146,21 @@ export class FlowRuntime {
 
   /** The offset-syncs topic, created on first use if missing. */
   offsetSyncsTopic(): Promise<string> {
-    const spec = this.plan.offsetSyncs.topic;
-    this.syncTopic ??= ensureTopic(this.admin(this.plan.offsetSyncs.cluster), spec, this.logger).then(
-      () => spec.name,
-      (err: unknown) => {
-        this.syncTopic = undefined;
-        throw err;
-      },
-    );
-    return this.syncTopic;
+    return this.ensure(this.plan.offsetSyncs.cluster, this.plan.offsetSyncs.topic, 0);
+  }
+
+  /**
+   * The offset-segments topic (on the offset-syncs cluster), created on first use if missing. Every
+   * partition unit flushes segments each second, so a failure (a compacting topic, a denied ACL) is
+   * answered from memory for a few flushes instead of asking the cluster for each of them.
+   */
+  offsetSegmentsTopic(): Promise<string> {
+    return this.ensure(this.plan.offsetSegments.cluster, this.plan.offsetSegments.topic, this.options.timings.offsetSegmentsFlushMs * 5);
   }
 
   /** The target's heartbeats topic, created on first use if missing. */
   heartbeatsTopic(): Promise<string> {
-    const spec = this.plan.heartbeatsTopic;
-    this.heartbeatTopic ??= ensureTopic(this.admin('target'), spec, this.logger).then(
-      () => spec.name,
-      (err: unknown) => {
-        this.heartbeatTopic = undefined;
-        throw err;
-      },
-    );
-    return this.heartbeatTopic;
+    return this.ensure('target', this.plan.heartbeatsTopic, 0);
   }
 
   /** Earliest and latest offsets of every partition of a source topic. */
@@ -222,6 +216,25 @@ export class FlowRuntime {
       ...[...this.transactional].map((p) => p.close()),
       ...[...this.admins.values()].map((a) => a.close()),
     ]);
+  }
+
+  private ensure(side: 'source' | 'target', spec: TopicSpec, holdFailureMs: number): Promise<string> {
+    let ensured = this.ensured.get(spec.name);
+    if (!ensured) {
+      ensured = ensureTopic(this.admin(side), spec, this.logger).then(
+        () => spec.name,
+        (err: unknown) => {
+          const forget = () => {
+            if (this.ensured.get(spec.name) === ensured) this.ensured.delete(spec.name);
+          };
+          if (holdFailureMs > 0) setTimeout(forget, holdFailureMs).unref();
+          else forget();
+          throw err;
+        },
+      );
+      this.ensured.set(spec.name, ensured);
+    }
+    return ensured;
   }
 
   private refreshSources(): void {

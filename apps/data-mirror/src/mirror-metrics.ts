@@ -61,6 +61,9 @@ export class MirrorMetrics {
   private readonly errors: Counter<string>;
   private readonly heartbeats: Counter<string>;
   private readonly offsetSyncs: Counter<string>;
+  private readonly segmentRecords: Counter<string>;
+  private readonly segments: Counter<string>;
+  private readonly segmentsDropped: Counter<string>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -88,6 +91,19 @@ export class MirrorMetrics {
     this.errors = new Counter({ name: 'mirrormaker_data_mirror_errors_total', help: 'Failures while mirroring, by cause.', labelNames: ['flow', 'cause'], registers });
     this.heartbeats = new Counter({ name: 'mirrormaker_heartbeats_sent_total', help: 'Heartbeats written to the target.', labelNames: ['flow', 'source', 'target'], registers });
     this.offsetSyncs = new Counter({ name: 'mirrormaker_offset_syncs_sent_total', help: 'Offset syncs written.', labelNames: ['flow'], registers });
+    this.segmentRecords = new Counter({ name: 'mirrormaker_offset_segment_records_written_total', help: 'Records written to the offset-segments topic.', labelNames: ['flow'], registers });
+    this.segments = new Counter({
+      name: 'mirrormaker_offset_segments_written_total',
+      help: 'Offset segments written (new or grown; a segment that grows is counted at every write).',
+      labelNames: ['flow'],
+      registers,
+    });
+    this.segmentsDropped = new Counter({
+      name: 'mirrormaker_offset_segments_dropped_total',
+      help: 'Offset segments dropped unwritten because too many piled up while the offset-segments topic refused them.',
+      labelNames: ['flow'],
+      registers,
+    });
   }
 
   error(flow: string, cause: ErrorCause): void {
@@ -100,6 +116,16 @@ export class MirrorMetrics {
 
   offsetSyncSent(flow: string): void {
     this.offsetSyncs.inc({ flow });
+  }
+
+  /** One record holding `segments` segments reached the offset-segments topic. */
+  offsetSegmentsWritten(flow: string, segments: number): void {
+    this.segmentRecords.inc({ flow });
+    this.segments.inc({ flow }, segments);
+  }
+
+  offsetSegmentsDropped(flow: string, segments: number): void {
+    this.segmentsDropped.inc({ flow }, segments);
   }
 
   /**

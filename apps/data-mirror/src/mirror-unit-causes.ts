@@ -22,6 +22,11 @@ export const MIRROR_UNIT_CAUSES = [
   'UNKNOWN_FLOW',
   /** Heartbeats could not be written. */
   'HEARTBEAT_FAILED',
+  /**
+   * The offset segments of the partition could not be written (kept and retried); copying goes on.
+   * Reported apart from the copy's problems: it does not stall the partition.
+   */
+  'OFFSET_SEGMENTS_FAILED',
 ] as const;
 
 export type MirrorUnitCause = (typeof MIRROR_UNIT_CAUSES)[number];

@@ -2,7 +2,7 @@ import { isKafkaError, type ConsumedBatch, type ConsumedRecord, type KafkaError,
 import type { MirrorSourcePartition } from '@mirrormaker/mm2-formats';
 import type { Logger } from '@mirrormaker/observability';
 import type { ErrorReport, UnitProgress } from '@mirrormaker/proto';
-import { Backoff, UnitStatus, type UnitMetrics } from '@mirrormaker/service-kit';
+import { Backoff, UnitStatus, type UnitMetrics, type UnitProblem } from '@mirrormaker/service-kit';
 import { copyAtLeastOnce, copyExactlyOnce, type CopyFailure, type CopyOutcome, type CopyTarget } from './batch-copier';
 import type { ConsumerRoute } from './flow-consumer';
 import { remoteTopicOf, transactionalIdOf } from './flow-plan';
@@ -10,6 +10,7 @@ import type { FlowRuntime } from './flow-runtime';
 import type { MirrorMetrics, PartitionMetrics } from './mirror-metrics';
 import type { MirrorUnit } from './mirror-unit';
 import { isRetriableCause, type MirrorUnitCause } from './mirror-unit-causes';
+import { OffsetSegmentEmitter } from './offset-segment-emitter';
 import { OffsetSyncEmitter } from './offset-sync-emitter';
 import type { PositionListener } from './position-writer';
 import { RateMeter } from './rate-meter';
@@ -28,6 +29,9 @@ export interface PartitionUnitOptions {
   timings: DataMirrorTimings;
 }
 
+/** Status task of the offset segments' problems, kept apart from the copy's (the default task). */
+const SEGMENTS_TASK = 'offset-segments';
+
 /** Thrown from a batch handler to have the same records delivered again later. */
 class RetryLater extends Error {
   override readonly name = 'RetryLater';
@@ -43,14 +47,16 @@ class RetryLater extends Error {
  * Each batch: skip records at or below `lastCopied` (already written by this holder) → check the
  * remote topic exists → write (at-least-once: requests awaited, then the position handed to the
  * flow's PositionWriter, which stores it in the background; exactly-once: records and position in
- * one transaction) → feed offset syncs → metrics. A failure makes the consumer deliver the
- * remaining records again later; nothing is ever skipped.
+ * one transaction) → feed offset syncs and offset segments → metrics. A failure makes the consumer
+ * deliver the remaining records again later; nothing is ever skipped.
  *
  * Invariants:
  * - `lastCopied` only grows, and every record up to it is on the target.
  * - The stored position never exceeds `lastCopied`.
  * - After `stop()` resolves no produce request for this partition is started; one already sent is
  *   awaited up to `stopWaitMs`, and so is the last position.
+ * - The offset segments of a start begin with its first copied record (a fresh emitter per start);
+ *   their failures are reported under their own task and never stall the partition.
  */
 export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   readonly unitId: string;
@@ -83,6 +89,8 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   private transactional: KafkaProducer | undefined;
   private syncs: OffsetSyncEmitter | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
+  private segments: OffsetSegmentEmitter | undefined;
+  private segmentTimer: NodeJS.Timeout | undefined;
   private readonly positionKey: string;
   private readonly positionListener: PositionListener;
   private unwatch: (() => void) | undefined;
@@ -137,7 +145,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
       await run;
     } finally {
       if (this.inFlight === run) this.inFlight = undefined;
-      this.partitionMetrics.stalled(this.status.problems.length > 0);
+      this.partitionMetrics.stalled(this.copyProblems().length > 0);
     }
   }
 
@@ -153,6 +161,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.stopping = true;
     this.wake?.();
     clearInterval(this.syncTimer);
+    clearInterval(this.segmentTimer);
     this.unwatch?.();
     const began = Date.now();
     if (!(await within(Promise.allSettled([this.inFlight]), this.timings.stopWaitMs))) {
@@ -169,9 +178,10 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
       }
       this.flow.positionWriter().forget(this.positionKey);
     }
-    if (this.syncs) {
-      this.syncs.flush();
-      await this.syncs.settle(1000);
+    this.syncs?.flush();
+    const [, unwritten] = await Promise.all([this.syncs?.settle(1000), this.segments?.finish(1000)]);
+    if (unwritten) {
+      this.logger.warn({ segments: unwritten }, 'offset segments were not written before the unit stopped; the next holder maps its copies from its own start');
     }
     if (this.transactional) await this.flow.closeTransactional(this.transactional);
     this.partitionMetrics.remove();
@@ -186,7 +196,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
       sourceEndOffset: this.sourceEnd ?? -1n,
       recordsPerSecond,
       bytesPerSecond,
-      stalledReason: this.status.phase === 'starting' && this.status.problems.length === 0 ? 'STARTING: reading the stored position' : this.status.problemSummary(),
+      stalledReason: this.status.phase === 'starting' && this.status.problems.length === 0 ? 'STARTING: reading the stored position' : this.copyProblemSummary(),
     };
   }
 
@@ -250,6 +260,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     }
 
     clearInterval(this.syncTimer); // from an earlier attempt that failed after this point
+    clearInterval(this.segmentTimer);
     this.unwatch?.();
     if (plan.offsetSyncs.enabled) {
       this.syncs = new OffsetSyncEmitter({
@@ -262,6 +273,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
       });
       this.syncTimer = setInterval(() => this.syncs?.flush(), this.timings.offsetSyncFlushMs);
     }
+    if (plan.offsetSegments.enabled) this.startSegments();
     this.unwatch = this.flow.watchSource(this.topic, {
       endOffsets: (offsets) => {
         const o = offsets.get(this.partition);
@@ -278,6 +290,30 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.flow.consumer().attach(this);
   }
 
+  private startSegments(): void {
+    const plan = this.flow.plan;
+    const where = `${plan.offsetSegments.topic.name} on ${plan.offsetSegments.cluster === 'source' ? plan.source : plan.target}`;
+    this.segments = new OffsetSegmentEmitter({
+      producer: this.flow.offsetSyncProducer(),
+      topic: () => this.flow.offsetSegmentsTopic(),
+      partition: { topic: this.topic, partition: this.partition },
+      logger: this.logger,
+      minGapMs: this.timings.offsetSegmentsMinGapMs,
+      onWritten: (segments) => {
+        this.metrics.offsetSegmentsWritten(plan.name, segments);
+        this.status.resolve('OFFSET_SEGMENTS_FAILED');
+      },
+      onFailed: (err) => {
+        this.metrics.error(plan.name, 'OFFSET_SEGMENTS_FAILED');
+        const retriable = (err as { retriable?: boolean }).retriable !== false;
+        const message = `cannot write the offset segments of ${this.topic}-${this.partition} to ${where}: ${err.message}${retriable ? ' (kept and retried; copying goes on)' : ''}`;
+        this.status.report({ cause: 'OFFSET_SEGMENTS_FAILED', message, retriable, blocking: false }, SEGMENTS_TASK);
+      },
+      onDropped: (segments) => this.metrics.offsetSegmentsDropped(plan.name, segments),
+    });
+    this.segmentTimer = setInterval(() => this.segments?.flush(), this.timings.offsetSegmentsFlushMs);
+  }
+
   // ---- copy -----------------------------------------------------------------------------------
 
   private async copy(batch: ConsumedBatch): Promise<void> {
@@ -288,7 +324,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
       return;
     }
     const now = Date.now();
-    if (now < this.retryAfter) throw new RetryLater(this.status.problemSummary());
+    if (now < this.retryAfter) throw new RetryLater(this.copyProblemSummary());
     this.countPolled(records, now);
 
     let partitions: number | undefined;
@@ -298,11 +334,11 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
       this.metrics.error(this.flow.plan.name, 'PRODUCE_FAILED');
       this.flow.noteFailure('target', err);
       this.problem('PRODUCE_FAILED', `cannot look up remote topic ${this.remoteTopic} on ${this.flow.plan.target}: ${(err as Error).message}`, 'warn');
-      throw new RetryLater(this.status.problemSummary());
+      throw new RetryLater(this.copyProblemSummary());
     }
     if (partitions === undefined || this.partition >= partitions) {
       this.waitForRemoteTopic(partitions);
-      throw new RetryLater(this.status.problemSummary());
+      throw new RetryLater(this.copyProblemSummary());
     }
     if (this.status.resolve('REMOTE_TOPIC_MISSING').length > 0) {
       this.logger.info({ remoteTopic: this.remoteTopic }, 'remote topic exists now; copying');
@@ -334,7 +370,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     if (outcome.failure) return this.copyFailed(outcome.failure);
     if (this.stopping) return;
     this.flow.noteSuccess('target');
-    const [cleared] = this.status.resolve();
+    const [cleared] = this.resolveCopyProblems();
     if (cleared) this.logger.info({ was: cleared.cause }, 'partition copying again');
   }
 
@@ -354,12 +390,10 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     const tp = { topic: this.topic, partition: this.partition };
     // As MM2's commitRecord, record by record: a due sync is sent before the next record can
     // replace it in the pending map.
-    this.syncs?.recordsAcked(
-      tp,
-      records.length,
-      (i) => records[i].offset,
-      (i) => downstream[i],
-    );
+    const upstreamAt = (i: number) => records[i].offset;
+    const downstreamAt = (i: number) => downstream[i];
+    this.syncs?.recordsAcked(tp, records.length, upstreamAt, downstreamAt);
+    this.segments?.recordsAcked(records.length, upstreamAt, downstreamAt);
     this.lastCopied = records[records.length - 1].offset;
     this.positionDirty = true;
     let bytes = 0;
@@ -390,7 +424,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
       case 'remote-topic-missing':
         this.flow.remoteTopics().invalidate(this.remoteTopic);
         this.waitForRemoteTopic(undefined);
-        throw new RetryLater(this.status.problemSummary());
+        throw new RetryLater(this.copyProblemSummary());
       case 'rejected':
         this.metrics.error(plan.name, 'RECORD_REJECTED');
         this.retryAfter = Date.now() + this.timings.stalledRetryMs;
@@ -399,7 +433,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
           `the target refused the record at ${where}: ${failure.error.message} The partition stays at this record (retried every ${Math.round(this.timings.stalledRetryMs / 1000)} s); other partitions continue.`,
           'error',
         );
-        throw new RetryLater(this.status.problemSummary());
+        throw new RetryLater(this.copyProblemSummary());
       case 'fenced':
         this.metrics.error(plan.name, 'FENCED');
         this.problem(
@@ -413,7 +447,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
         this.metrics.error(plan.name, 'PRODUCE_FAILED');
         this.flow.noteFailure('target', failure.error);
         this.problem('PRODUCE_FAILED', `producing to ${where} failed: ${failure.error.message}`, 'warn');
-        throw new RetryLater(this.status.problemSummary());
+        throw new RetryLater(this.copyProblemSummary());
     }
   }
 
@@ -440,6 +474,8 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.stopping = true;
     this.status.setPhase('stopped', 'stopped copying for good; the lease is still held');
     clearInterval(this.syncTimer);
+    clearInterval(this.segmentTimer);
+    this.segments?.flush(); // what was copied until now is on the target: its mapping still counts
     this.unwatch?.();
     this.detach();
     this.partitionMetrics.stalled(true);
@@ -449,6 +485,22 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     if (!this.attached) return;
     this.attached = false;
     this.flow.consumer().detach(this);
+  }
+
+  /** The problems of copying (the default task): those that stall the partition. */
+  private copyProblems(): Array<UnitProblem<MirrorUnitCause>> {
+    return this.status.problems.filter((p) => p.task !== SEGMENTS_TASK);
+  }
+
+  /** `<CAUSE>: <message>` of the first problem of copying, empty without one (UnitProgress.stalled_reason). */
+  private copyProblemSummary(): string {
+    const first = this.copyProblems()[0];
+    return first ? `${first.cause}: ${first.message}` : '';
+  }
+
+  /** Clears the problems of copying; a failing offset-segments topic is not fixed by a copied batch. */
+  private resolveCopyProblems(): Array<UnitProblem<MirrorUnitCause>> {
+    return [...new Set(this.copyProblems().map((p) => p.cause))].flatMap((cause) => this.status.resolve(cause));
   }
 
   private problem(cause: MirrorUnitCause, message: string, level: 'warn' | 'error'): void {

@@ -6,6 +6,20 @@ export interface DataMirrorTimings {
    * the end for a small cost (at most one record per partition per interval). @default 5000
    */
   offsetSyncFlushMs: number;
+  /**
+   * Each partition unit writes the offset segments that changed this often. Readers (the
+   * offset-sync service) translate group offsets every second by default
+   * (emit.checkpoints.interval.seconds = 1), so a second keeps the exact mapping about as fresh as
+   * they can use it, for one small record per copying partition per second. @default 1000
+   */
+  offsetSegmentsFlushMs: number;
+  /**
+   * A new segment (a lease start, a hole on either side) is written at once, unless the partition's
+   * previous segments record went out less than this long ago; then it waits for the next flush.
+   * Bounds the records of sources (or exactly-once copies) with a new segment in every round to a
+   * few per second. @default 500
+   */
+  offsetSegmentsMinGapMs: number;
   /** Source end offsets (lag) and source topic existence are checked this often. @default 5000 */
   sourceRefreshMs: number;
   /** A missing remote topic is looked up again after this long. @default 1000 */
@@ -22,6 +36,8 @@ export interface DataMirrorTimings {
 
 export const DEFAULT_TIMINGS: DataMirrorTimings = Object.freeze({
   offsetSyncFlushMs: 5000,
+  offsetSegmentsFlushMs: 1000,
+  offsetSegmentsMinGapMs: 500,
   sourceRefreshMs: 5000,
   remoteTopicRecheckMs: 1000,
   stalledRetryMs: 30_000,

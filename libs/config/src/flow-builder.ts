@@ -141,6 +141,7 @@ export function buildFlow(inputs: FlowInputs): FlowConfig {
     exactlyOnceEnabled: values.exactlyOnceEnabled,
     metricsPartitionLabelEnabled: values.metricsPartitionLabelEnabled,
     syncGroupAclsEnabled: values.syncGroupAclsEnabled,
+    offsetSegmentsRetentionMs: values.offsetSegmentsRetentionMs,
     consumerAutoOffsetReset: clients.source.consumer['auto.offset.reset']!,
     extra: sortKeys(extra),
     clients,

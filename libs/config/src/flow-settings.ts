@@ -65,6 +65,7 @@ export interface FlowSettings {
   readonly exactlyOnceEnabled: boolean;
   readonly metricsPartitionLabelEnabled: boolean;
   readonly syncGroupAclsEnabled: boolean;
+  readonly offsetSegmentsRetentionMs: number;
 }
 
 export type FlowSettingSpecs = { readonly [F in keyof FlowSettings]: SettingSpec<FlowSettings[F]> };
@@ -461,6 +462,18 @@ export const FLOW_SETTINGS: FlowSettingSpecs = {
     ours: true,
     topLevel: true,
     doc: 'Also copy READ and DESCRIBE ACLs of the consumer groups that pass the group filter, so consumers that fail over find their group usable on the target.',
+  },
+  offsetSegmentsRetentionMs: {
+    key: 'offset.segments.retention.ms',
+    parse: integerParser({ min: 1, max: JAVA_LONG_MAX, what: 'a retention in milliseconds', code: 'invalid-interval', alsoAllowed: [-1] }),
+    format: formatNumber,
+    defaultValue: 604_800_000,
+    ours: true,
+    topLevel: true,
+    doc:
+      'retention.ms of the offset-segments topic when the data mirror creates it (-1: kept forever; default 7 days, Kafka\'s log retention). ' +
+      'Keep it at least the retention.ms of the source topics: an offset still in a source topic then still has its exact mapping. ' +
+      'Written only while emit.offset-syncs.enabled is true.',
   },
 };
 

@@ -212,6 +212,17 @@ describe('loadMirrorConfig: typed flow settings', () => {
     expect(problems.map((p) => [p.severity, p.line, p.key])).toEqual([['error', 4, 'A->B.sync.group.acls.enabled']]);
   });
 
+  it('reads offset.segments.retention.ms per flow, then top-level: 7 days unless set, -1 for forever, nothing below', () => {
+    expect(flow(load(), 'A->B').offsetSegmentsRetentionMs).toBe(604_800_000);
+    const config = load('offset.segments.retention.ms = -1', 'A->B.offset.segments.retention.ms = 86400000');
+    expect(flow(config, 'A->B').offsetSegmentsRetentionMs).toBe(86_400_000);
+    expect(flow(config, 'B->A').offsetSegmentsRetentionMs).toBe(-1);
+    for (const bad of ['0', '-2', 'week']) {
+      const { problems } = loadMirrorConfig([...BASE, `A->B.offset.segments.retention.ms = ${bad}`].join('\n'));
+      expect(problems.map((p) => [p.severity, p.key])).toEqual([['error', 'A->B.offset.segments.retention.ms']]);
+    }
+  });
+
   it('keeps flow keys without a typed field in extra', () => {
     const config = load('A->B.producer.override.compression.type = zstd', 'A->B.tasks.max = 4', 'A->B.consumer.fetch.min.bytes = 1');
     expect(flow(config, 'A->B').extra).toEqual({ 'consumer.fetch.min.bytes': '1', 'producer.override.compression.type': 'zstd' });

@@ -20,3 +20,15 @@ export function offsetSyncsTopicPlacement(
     ? { cluster: 'source', topic: policy.offsetSyncsTopic(flow.targetClusterAlias) }
     : { cluster: 'target', topic: policy.offsetSyncsTopic(flow.sourceClusterAlias) };
 }
+
+/**
+ * Our offset-segments topic (the exact offset mapping; MM2 has none): on the same cluster as the
+ * flow's offset-syncs topic and named after the other cluster the same way, so a reader of one
+ * finds the other next to it. Always with dots, whatever the replication separator (as MM2's Connect
+ * worker topics), so the name ends in `.internal` and every policy treats it as internal: no flow
+ * mirrors it, Java MM2's included.
+ */
+export function offsetSegmentsTopicPlacement(flow: ReplicationFlow, location: OffsetSyncsTopicLocation = 'source'): OffsetSyncsTopicPlacement {
+  const alias = location === 'source' ? flow.targetClusterAlias : flow.sourceClusterAlias;
+  return { cluster: location, topic: `mirrormaker-offset-segments.${alias}.internal` };
+}

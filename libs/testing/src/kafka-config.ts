@@ -59,6 +59,8 @@ export const SINGLE_NODE_DEFAULTS: Properties = {
   'background.threads': 2,
   'log.cleaner.threads': 1,
   'log.cleaner.dedupe.buffer.size': 16 * 1024 * 1024,
+  // Compaction within a second or two of a segment rolling, for tests of compacted sources.
+  'log.cleaner.backoff.ms': 1000,
   'log.retention.check.interval.ms': 60_000,
 };
 

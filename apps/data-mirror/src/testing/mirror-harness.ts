@@ -6,6 +6,7 @@
 import { createKafkaClient, KafkaAdmin, KafkaProducer, type Compression, type KafkaClient, type ProducerRecord } from '@mirrormaker/kafka';
 import { createLogger, createMetricsRegistry, type Logger, type Registry } from '@mirrormaker/observability';
 import type { RunningService, ServiceFlags } from '@mirrormaker/service-kit';
+import type { TestCoordinator } from '@mirrormaker/service-kit/testing';
 import { testClusters } from '@mirrormaker/testing';
 import { createDataMirrorService } from '../data-mirror-service';
 import type { DataMirrorTimings } from '../timings';
@@ -82,6 +83,19 @@ export async function startMirror(options: { coordinator: string; configText: st
   const service = await spec.start({ flags, configText: options.configText, logger: testLogger.child({ instance: options.instanceId }), metrics: registry });
   let stopped: Promise<void> | undefined;
   return { instanceId: options.instanceId, registry, service, stop: () => (stopped ??= service.stop()) };
+}
+
+/** The coordinator and the mirror one test starts; `afterEach(() => run.stop())` stops them. */
+export class TestRun {
+  coordinator: TestCoordinator | undefined;
+  mirror: InProcessMirror | undefined;
+
+  async stop(): Promise<void> {
+    await this.mirror?.stop();
+    await this.coordinator?.stop();
+    this.mirror = undefined;
+    this.coordinator = undefined;
+  }
 }
 
 /** Source/target admin and producers for a test file; `close()` in afterAll. */
