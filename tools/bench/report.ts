@@ -1,6 +1,7 @@
 /** Result types of a benchmark invocation, summaries and the printed tables. Pure; unit tested. */
 import { MIB, type CheckpointContender, type Workload } from './bench-config';
 import type { CoordinatorFailoverRun } from './coordinator-chaos';
+import type { FailoverFidelityRun } from './failover-fidelity';
 
 export type Contender = 'limit' | 'mm2' | 'mirrormaker';
 
@@ -125,6 +126,8 @@ export interface BenchResult {
   checkpointLag: CheckpointLagRun[];
   /** `--coordinator-chaos`: one run per delivery mode. */
   coordinatorFailover?: CoordinatorFailoverRun[];
+  /** `--failover-fidelity`: one run per mirror. */
+  failoverFidelity?: FailoverFidelityRun[];
   notDone: string[];
 }
 
@@ -305,6 +308,28 @@ export function failoverTable(runs: readonly CoordinatorFailoverRun[]): string {
   return [
     '| delivery | rate | actions on the leader | records | lost | duplicates | longest gap after kill / pause (before any) | election p50 / max | two leaders | two holders of a unit | leases fenced | note |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r} |`),
+  ].join('\n');
+}
+
+/** The failover-fidelity runs: re-reads and misses per failover, one row per mirror. */
+export function fidelityTable(runs: readonly FailoverFidelityRun[]): string {
+  const rows = runs.map((r) =>
+    [
+      CONTENDER_LABEL[r.contender],
+      `${r.ratePerSec.toLocaleString('en-US')} rec/s`,
+      `${r.measured} / ${r.failovers.length}`,
+      `${fmtInt(r.rereadsP50)} / ${fmtInt(r.rereadsMax)}`,
+      fmtInt(r.rereadsTotal),
+      fmtInt(r.missedTotal),
+      `${r.exact} / ${r.measured}`,
+      `${seconds(r.settledP50Ms)} / ${seconds(r.settledMaxMs)}`,
+      r.note ?? '',
+    ].join(' | '),
+  );
+  return [
+    '| mirror | group reads at | failovers measured | re-reads per failover p50 / max | re-reads total | misses total | failovers with 0 / 0 | target offsets final after p50 / max | note |',
+    '|---|---|--:|--:|--:|--:|--:|--:|---|',
     ...rows.map((r) => `| ${r} |`),
   ].join('\n');
 }
