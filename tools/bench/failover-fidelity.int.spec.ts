@@ -3,27 +3,16 @@
 // twice at a random moment and read again on the target from the offsets mirrormaker translated.
 // No record copied at or past the group's position may be missed, every failover must report its
 // re-reads, and no process the bench started may be left behind.
-import { rmSync } from 'node:fs';
-import { testClusters } from '@mirrormaker/testing';
-import { runBench } from './bench';
-import { cleanupEverything, runningProcesses } from './processes';
-import { formatReport, parseBenchArgs } from './run';
-import type { BenchResult } from './report';
+import { runningProcesses } from './processes';
+import { formatReport } from './run';
+import { BenchSmoke } from './smoke-harness';
 
 describe('bench --failover-fidelity (smoke size)', () => {
-  const lines: string[] = [];
-  let result: BenchResult | undefined;
-  let passed = false;
-
-  afterAll(async () => {
-    await cleanupEverything();
-    if (!passed) process.stdout.write(lines.join('\n') + '\n');
-  });
+  const smoke = new BenchSmoke();
+  afterAll(() => smoke.finish());
 
   it('moves a group to the target twice through mirrormaker without missing a record, and reports its re-reads', async () => {
-    const { source, target } = testClusters();
-    const options = parseBenchArgs(['--smoke', '--failover-fidelity', '--only', 'mirrormaker', '--source', source.bootstrap, '--target', target.bootstrap], (m) => lines.push(m));
-    result = await runBench(options);
+    const result = await smoke.run(['--smoke', '--failover-fidelity', '--only', 'mirrormaker']);
 
     const [run, ...more] = result.failoverFidelity ?? [];
     expect(more).toEqual([]);
@@ -40,7 +29,6 @@ describe('bench --failover-fidelity (smoke size)', () => {
     expect(run?.missedTotal).toBe(0);
     expect(formatReport(result)).toContain('### Failover fidelity');
     expect(runningProcesses()).toEqual([]);
-    passed = true;
-    rmSync(options.workDir, { recursive: true, force: true });
+    smoke.pass();
   }, 300_000);
 });
