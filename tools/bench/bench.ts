@@ -41,7 +41,7 @@ import { failoverFidelity, fidelityCheckpoints, type FidelitySettings } from './
 import { consumePerf, ensureDistributions, producePerf, startApacheMm2, startSteadyProducer, type Distributions } from './java-tools';
 import { benchAdmin, benchClient, benchConsumer, endOffsets, sumOffsets, waitCaughtUp } from './kafka-helpers';
 import { buildOurApps, bundleDirOf, bundleOurApps, COPY_APPS, OUR_APPS, startOurMirror, type ServiceMode } from './our-services';
-import { checkNotAborted, onCleanup, waitUntil, type Started } from './processes';
+import { checkNotAborted, exitedProcess, onCleanup, waitUntil, type Started } from './processes';
 import { cpuBetween, peakRssBetween, ProcessGroupSampler } from './proc-stats';
 import { mbPerSec, percentile, summarize, type BenchResult, type CheckpointLagRun, type Contender, type LatencyRun, type ThroughputRun } from './report';
 
@@ -193,11 +193,6 @@ async function startMirror(
     profile: ctx.o.profile === true,
     apps: checkpoints ? OUR_APPS : COPY_APPS,
   });
-}
-
-function exitedProcess(processes: Started[]): string | undefined {
-  const gone = processes.find((p) => p.hasExited());
-  return gone ? `${gone.name} exited (see its log)` : undefined;
 }
 
 async function measureLimit(ctx: Context, w: Workload, rep: number, topic: string): Promise<ThroughputRun> {
@@ -669,7 +664,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       latency: { seconds: o.latencySeconds, warmupSeconds: o.latencyWarmupSeconds, recordBytes: 100, producer: { acks: 'all', ...PRODUCER_TUNING, 'linger.ms': '5' } },
       ...(o.checkpoints ? { checkpointLag: checkpointLagSettings(o) } : {}),
       ...(o.chaos ? { coordinatorFailover: { ...o.chaos, processes: '3 coordinator replicas, data-mirrors; remote topic created beforehand', producer: 'ProducerPerformance --payload-monotonic, acks=all, batch.size=2048, linger.ms=5' } } : {}),
-      ...(o.fidelity ? { failoverFidelity: fidelitySettings(o.fidelity) } : {}),
+      ...(o.fidelity ? { failoverFidelity: describeFidelity(o.fidelity) } : {}),
     },
     workloads,
     throughput: [],
@@ -734,7 +729,7 @@ function checkpointLagSettings(o: BenchOptions): Record<string, unknown> {
 }
 
 /** What the printed settings say about the failover-fidelity run. */
-function fidelitySettings(f: FidelitySettings): Record<string, unknown> {
+function describeFidelity(f: FidelitySettings): Record<string, unknown> {
   const c = fidelityCheckpoints('bench-fidelity-<tag>-<mirror>', f);
   return {
     ...f,
@@ -826,6 +821,7 @@ async function runAll(ctx: Context, result: BenchResult, workloads: Workload[]):
       }
     }
   }
+  if (o.fidelity && mirrors.length === 0) result.notDone.push('failover fidelity: --only names no mirror (mm2, mirrormaker)');
   if (o.fidelity && mirrors.length > 0) {
     result.failoverFidelity = await failoverFidelity(
       {

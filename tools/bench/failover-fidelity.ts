@@ -27,7 +27,7 @@ import {
   type PartitionOutcome,
 } from './fidelity-measures';
 import { benchAdmin, benchClient, benchConsumer, endOffsets, sumOffsets, waitForTopic } from './kafka-helpers';
-import { checkNotAborted, Interrupted, waitUntil, type Started } from './processes';
+import { checkNotAborted, exitedProcess, Interrupted, waitUntil, type Started } from './processes';
 
 export interface FidelitySettings {
   failovers: number;
@@ -235,9 +235,9 @@ class IdentityProducer {
 /**
  * The group on the source: reads from `start` at most `ratePerSec` records/s (the records of a
  * fetched batch are processed a few at a time, paced), commits the position it processed to every
- * `commitEveryMs` (as auto-commit does), and on stop() commits its final position and leaves.
- * The commits go through IdleGroupOffsets: the reading consumer is not a member of the group, so
- * the group stays memberless, which both mirrors' group offset sync needs on the source side too.
+ * `commitEveryMs` (as auto-commit does), and on end() commits its final position and leaves.
+ * As in the checkpoint-lag runs, the reading consumer is not a member of the group and the
+ * commits go through IdleGroupOffsets: the mirrors see the committed offsets a member would commit.
  */
 class PacedGroup {
   /** Per partition: the next offset to process. */
@@ -387,11 +387,6 @@ async function targetGroupOffsets(admin: KafkaAdmin, group: string, topic: strin
   return new Map([...(committed.get(topic) ?? new Map())].map(([p, c]) => [p, c.offset]));
 }
 
-const exited = (processes: readonly Started[]) => {
-  const gone = processes.find((p) => p.hasExited());
-  return gone ? `${gone.name} exited (see its log)` : undefined;
-};
-
 /** The run for each mirror in turn, each on its own topic and groups. */
 export async function failoverFidelity(ctx: FidelityContext, s: FidelitySettings, mirrors: readonly ('mm2' | 'mirrormaker')[]): Promise<FailoverFidelityRun[]> {
   const runs: FailoverFidelityRun[] = [];
@@ -437,7 +432,7 @@ async function fidelityRun(ctx: FidelityContext, s: FidelitySettings, contender:
     const m = await ctx.launch(contender, topic, fidelityCheckpoints(groupPrefix, s));
     mirror = m;
     run.dir = m.dir;
-    const failure = () => exited(m.processes) ?? p.failure;
+    const failure = () => exitedProcess(m.processes) ?? p.failure;
     await waitForTopic('target', ctx.target, m.names.remoteTopic, ctx.startTimeoutMs, failure);
     const r = new CopyReader(ctx.target, m.names.remoteTopic, s.partitions);
     reader = r;
