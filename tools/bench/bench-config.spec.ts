@@ -85,6 +85,20 @@ describe('bench config', () => {
     expect(() => apacheMm2Properties({ ...input(), checkpoints: { ...checkpoints, group: 'a.b' } })).toThrow(/checkpoint group/);
   });
 
+  it('turns the group offset sync on for a family of groups when asked to', () => {
+    const checkpoints = { group: 'bench-fidelity-ab12-mm2-.*', intervalSeconds: 1, refreshGroupsSeconds: 5, syncGroupOffsetsSeconds: 1 };
+    for (const text of [apacheMm2Properties({ ...input(), checkpoints }), mirrormakerProperties({ ...input(), checkpoints })]) {
+      expect(propertiesOf(text)).toMatchObject({
+        'emit.checkpoints.enabled': 'true',
+        'emit.checkpoints.interval.seconds': '1',
+        'sab12r3->tab12r3.groups': 'bench-fidelity-ab12-mm2-.*',
+        'sync.group.offsets.enabled': 'true',
+        'sync.group.offsets.interval.seconds': '1',
+      });
+    }
+    expect(() => apacheMm2Properties({ ...input(), checkpoints: { ...checkpoints, group: 'a|b.*' } })).toThrow(/checkpoint group/);
+  });
+
   it('measures MM2 at its default and at 1 s, and mirrormaker at its default; the smoke run skips the 60 s one', () => {
     expect(checkpointContenders(['mm2', 'mirrormaker'], false).map((c) => [c.id, c.intervalSeconds])).toEqual([
       ['mm2-default', 60],

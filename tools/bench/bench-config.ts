@@ -92,14 +92,22 @@ export function runNames(tag: string, run: number, topic: string): RunNames {
   };
 }
 
-/** Checkpoints of one source group, for the checkpoint-lag phase. */
+/** Checkpoints of the bench's source groups (checkpoint-lag phase, failover-fidelity run). */
 export interface CheckpointSettings {
-  /** The only group checkpointed (`groups`); it goes into a regular expression unescaped. */
+  /**
+   * The groups checkpointed (`groups`): one group, or a name prefix followed by `.*` for a family
+   * of groups. It goes into a regular expression as it is.
+   */
   group: string;
   /** `emit.checkpoints.interval.seconds`; left out to get the mirror's default. */
   intervalSeconds?: number;
   /** `refresh.groups.interval.seconds`. */
   refreshGroupsSeconds: number;
+  /**
+   * `sync.group.offsets.interval.seconds`: given, the group offset sync is on (the translated
+   * offsets are committed to the groups on the target); left out, it is off.
+   */
+  syncGroupOffsetsSeconds?: number;
 }
 
 export interface MirrorConfigInput {
@@ -112,17 +120,23 @@ export interface MirrorConfigInput {
   checkpoints?: CheckpointSettings;
 }
 
+/** A group name, or a name prefix followed by `.*`. */
+const GROUPS = /^[a-zA-Z0-9_-]+(\.\*)?$/;
+
 function checkpointLines(input: MirrorConfigInput): string[] {
   const c = input.checkpoints;
-  if (!c) return ['# Consumer groups are not part of the copy and latency runs.', 'emit.checkpoints.enabled = false'];
-  if (!NAME.test(c.group)) throw new Error(`checkpoint group '${c.group}' must be letters, digits, '-' or '_'`);
+  if (!c) return ['# Consumer groups are not part of the copy and latency runs.', 'emit.checkpoints.enabled = false', 'sync.group.offsets.enabled = false'];
+  if (!GROUPS.test(c.group)) throw new Error(`checkpoint group '${c.group}' must be letters, digits, '-' or '_' (optionally followed by '.*')`);
   const { sourceAlias: s, targetAlias: t } = input.names;
   return [
-    '# Checkpoint-lag phase: checkpoints for the bench group only.',
+    '# Checkpoints for the bench groups only.',
     'emit.checkpoints.enabled = true',
     `${s}->${t}.groups = ${c.group}`,
     `refresh.groups.interval.seconds = ${c.refreshGroupsSeconds}`,
     c.intervalSeconds === undefined ? "# emit.checkpoints.interval.seconds: the mirror's default" : `emit.checkpoints.interval.seconds = ${c.intervalSeconds}`,
+    ...(c.syncGroupOffsetsSeconds === undefined
+      ? ['sync.group.offsets.enabled = false']
+      : ['# The translated offsets are committed to the groups on the target.', 'sync.group.offsets.enabled = true', `sync.group.offsets.interval.seconds = ${c.syncGroupOffsetsSeconds}`]),
   ];
 }
 
@@ -139,8 +153,7 @@ function commonLines(input: MirrorConfigInput): string[] {
     `${t}->${s}.emit.heartbeats.enabled = false`,
     `tasks.max = ${input.tasks}`,
     ...checkpointLines(input),
-    '# No group offset sync and no ACL sync: not measured.',
-    'sync.group.offsets.enabled = false',
+    '# No ACL sync: not measured.',
     'sync.topic.acls.enabled = false',
     '# Single-broker clusters.',
     'replication.factor = 1',

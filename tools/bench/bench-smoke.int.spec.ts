@@ -2,27 +2,16 @@
 // clusters: the physical limit, Apache MM2 and mirrormaker must each finish with numbers, the latency
 // check must measure both mirrors, a few group commits must each get a checkpoint from both mirrors,
 // and no process the bench started may be left behind.
-import { rmSync } from 'node:fs';
-import { testClusters } from '@mirrormaker/testing';
-import { runBench } from './bench';
-import { cleanupEverything, runningProcesses } from './processes';
-import { formatReport, parseBenchArgs } from './run';
-import type { BenchResult } from './report';
+import { runningProcesses } from './processes';
+import { formatReport } from './run';
+import { BenchSmoke } from './smoke-harness';
 
 describe('bench --smoke', () => {
-  const lines: string[] = [];
-  let result: BenchResult | undefined;
-
-  afterAll(async () => {
-    await cleanupEverything();
-    // On failure the bench's own log says where it stopped.
-    if (!result) process.stdout.write(lines.join('\n') + '\n');
-  });
+  const smoke = new BenchSmoke();
+  afterAll(() => smoke.finish());
 
   it('copies the backlog with every contender, measures latency and checkpoint lag, and stops everything', async () => {
-    const { source, target } = testClusters();
-    const options = parseBenchArgs(['--smoke', '--source', source.bootstrap, '--target', target.bootstrap], (m) => lines.push(m));
-    result = await runBench(options);
+    const result = await smoke.run(['--smoke']);
 
     const runs = result.throughput;
     expect(runs.map((r) => r.contender).sort()).toEqual(['limit', 'mirrormaker', 'mm2']);
@@ -60,7 +49,6 @@ describe('bench --smoke', () => {
     expect(report).toContain('### Checkpoint lag');
     expect(report).toContain('Apache MM2 4.3.1');
     expect(runningProcesses()).toEqual([]);
-    // Passed: the logs of this run are not needed.
-    rmSync(options.workDir, { recursive: true, force: true });
+    smoke.pass();
   }, 300_000);
 });

@@ -3,7 +3,8 @@
  * the physical limit (Kafka's perf tools), Apache MM2 (dedicated mode) and mirrormaker copying it
  * from earliest until the target's end offsets equal the source's; optionally the end-to-end
  * latency of both mirrors at a fixed rate, and the checkpoint lag (source group commit to the
- * checkpoint on the target). Every process it starts is stopped at the end.
+ * checkpoint on the target). `--coordinator-chaos` and `--failover-fidelity` run on their own
+ * (coordinator-chaos.ts, failover-fidelity.ts). Every process it starts is stopped at the end.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -36,10 +37,11 @@ import {
 import { allAnswered, lagSamples, summarizeLag, type GroupCommit } from './checkpoint-lag';
 import { CheckpointWatcher, GroupCommitter } from './checkpoint-probe';
 import { coordinatorChaos, type ChaosSettings } from './coordinator-chaos';
+import { failoverFidelity, fidelityCheckpoints, type FidelitySettings } from './failover-fidelity';
 import { consumePerf, ensureDistributions, producePerf, startApacheMm2, startSteadyProducer, type Distributions } from './java-tools';
 import { benchAdmin, benchClient, benchConsumer, endOffsets, sumOffsets, waitCaughtUp } from './kafka-helpers';
 import { buildOurApps, bundleDirOf, bundleOurApps, COPY_APPS, OUR_APPS, startOurMirror, type ServiceMode } from './our-services';
-import { checkNotAborted, onCleanup, waitUntil, type Started } from './processes';
+import { checkNotAborted, exitedProcess, onCleanup, waitUntil, type Started } from './processes';
 import { cpuBetween, peakRssBetween, ProcessGroupSampler } from './proc-stats';
 import { mbPerSec, percentile, summarize, type BenchResult, type CheckpointLagRun, type Contender, type LatencyRun, type ThroughputRun } from './report';
 
@@ -64,6 +66,8 @@ export interface BenchOptions {
   checkpointPhase: CheckpointPhase;
   /** `--coordinator-chaos`: only the coordinator failover run, with these sizes. */
   chaos?: ChaosSettings;
+  /** `--failover-fidelity`: only the failover-fidelity run of the chosen mirrors, with these sizes. */
+  fidelity?: FidelitySettings;
   /** PLAINTEXT bootstraps of running clusters; without them the bench starts its own (full JIT). */
   clusters?: { source: string; target: string };
   services: ServiceMode;
@@ -189,11 +193,6 @@ async function startMirror(
     profile: ctx.o.profile === true,
     apps: checkpoints ? OUR_APPS : COPY_APPS,
   });
-}
-
-function exitedProcess(processes: Started[]): string | undefined {
-  const gone = processes.find((p) => p.hasExited());
-  return gone ? `${gone.name} exited (see its log)` : undefined;
 }
 
 async function measureLimit(ctx: Context, w: Workload, rep: number, topic: string): Promise<ThroughputRun> {
@@ -665,6 +664,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       latency: { seconds: o.latencySeconds, warmupSeconds: o.latencyWarmupSeconds, recordBytes: 100, producer: { acks: 'all', ...PRODUCER_TUNING, 'linger.ms': '5' } },
       ...(o.checkpoints ? { checkpointLag: checkpointLagSettings(o) } : {}),
       ...(o.chaos ? { coordinatorFailover: { ...o.chaos, processes: '3 coordinator replicas, data-mirrors; remote topic created beforehand', producer: 'ProducerPerformance --payload-monotonic, acks=all, batch.size=2048, linger.ms=5' } } : {}),
+      ...(o.fidelity ? { failoverFidelity: describeFidelity(o.fidelity) } : {}),
     },
     workloads,
     throughput: [],
@@ -725,6 +725,27 @@ function checkpointLagSettings(o: BenchOptions): Record<string, unknown> {
     mm2Properties: { 'emit.checkpoints.enabled': true, groups: 'the bench group only', 'refresh.groups.interval.seconds': p.refreshGroupsSeconds, 'sync.group.offsets.enabled': false },
     mirrormakerProcesses: [...OUR_APPS],
     lag: 'per committed partition: commit answered -> first checkpoint with upstreamOffset >= the committed offset arrives at a consumer on the target',
+  };
+}
+
+/** What the printed settings say about the failover-fidelity run. */
+function describeFidelity(f: FidelitySettings): Record<string, unknown> {
+  const c = fidelityCheckpoints('bench-fidelity-<tag>-<mirror>', f);
+  return {
+    ...f,
+    producer: 'our idempotent producer, round-robin over the partitions, one send at a time; each value names its source partition and offset (100 B)',
+    group: `reads from the end of the topic at most ratePerSec records/s, commits every ${f.commitEveryMs} ms without joining the group (IdleGroupOffsets), one fresh group per failover`,
+    mirrorProperties: {
+      'emit.checkpoints.enabled': true,
+      'emit.checkpoints.interval.seconds': c.intervalSeconds,
+      'sync.group.offsets.enabled': true,
+      'sync.group.offsets.interval.seconds': c.syncGroupOffsetsSeconds,
+      'refresh.groups.interval.seconds': c.refreshGroupsSeconds,
+      groups: c.group,
+      'offset.lag.max': 'default (100)',
+    },
+    mirrormakerProcesses: [...OUR_APPS],
+    consumerOnTarget: "starts at the group's committed offsets on the target (at the end where it has none), reads to the end of the copy",
   };
 }
 
@@ -799,6 +820,23 @@ async function runAll(ctx: Context, result: BenchResult, workloads: Workload[]):
         result.checkpointLag.push(...(await checkpointLagRun(ctx, [c])));
       }
     }
+  }
+  if (o.fidelity && mirrors.length === 0) result.notDone.push('failover fidelity: --only names no mirror (mm2, mirrormaker)');
+  if (o.fidelity && mirrors.length > 0) {
+    result.failoverFidelity = await failoverFidelity(
+      {
+        source: ctx.source,
+        target: ctx.target,
+        tag: ctx.tag,
+        startTimeoutMs: o.startTimeoutMs,
+        log: o.log,
+        createSourceTopic: (name, partitions) => createTopic('source', ctx.source, name, partitions),
+        dropSourceTopic: (name) => dropTopics('source', ctx.source, [name]),
+        launch: (contender, topic, checkpoints) => launchMirror(ctx, contender, topic, 'fidelity', checkpoints),
+      },
+      o.fidelity,
+      mirrors,
+    );
   }
   if (o.chaos) {
     result.coordinatorFailover = await coordinatorChaos(

@@ -5,7 +5,7 @@
  */
 import { IdleGroupOffsets, type KafkaAdmin, type PartitionConsumer } from '@mirrormaker/kafka';
 import { seenCheckpoint, type GroupCommit, type SeenCheckpoint } from './checkpoint-lag';
-import { benchAdmin, benchClient, benchConsumer, endOffsets } from './kafka-helpers';
+import { benchAdmin, benchClient, benchConsumer, endOffsets, waitForTopic } from './kafka-helpers';
 
 /** Commits the group's offsets at the topic's current end offsets. */
 export class GroupCommitter {
@@ -72,20 +72,7 @@ export class CheckpointWatcher {
 
   /** Waits for the mirror to create the topic, then starts reading it. */
   async attach(timeoutMs: number, failure: () => string | undefined): Promise<void> {
-    const admin = benchAdmin('target', this.bootstrap);
-    try {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const described = await admin.describeTopics([this.checkpointsTopic]).catch(() => undefined);
-        if (described?.has(this.checkpointsTopic)) break;
-        const why = failure();
-        if (why) throw new Error(why);
-        if (Date.now() > deadline) throw new Error(`the mirror did not create ${this.checkpointsTopic} within ${Math.round(timeoutMs / 1000)} s`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    } finally {
-      await admin.close();
-    }
+    await waitForTopic('target', this.bootstrap, this.checkpointsTopic, timeoutMs, failure);
     await this.consumer.addPartitions([{ topic: this.checkpointsTopic, partition: 0, offset: 'earliest' }]);
   }
 

@@ -3,27 +3,16 @@
 // Every record must arrive, another replica must lead each time, no unit may have two holders at
 // once, no two replicas may act as leader at once, and no process the bench started may be left
 // behind.
-import { rmSync } from 'node:fs';
-import { testClusters } from '@mirrormaker/testing';
-import { runBench } from './bench';
-import { cleanupEverything, runningProcesses } from './processes';
-import { formatReport, parseBenchArgs } from './run';
-import type { BenchResult } from './report';
+import { runningProcesses } from './processes';
+import { formatReport } from './run';
+import { BenchSmoke } from './smoke-harness';
 
 describe('bench --coordinator-chaos (smoke size)', () => {
-  const lines: string[] = [];
-  let result: BenchResult | undefined;
-  let passed = false;
-
-  afterAll(async () => {
-    await cleanupEverything();
-    if (!passed) process.stdout.write(lines.join('\n') + '\n');
-  });
+  const smoke = new BenchSmoke();
+  afterAll(() => smoke.finish());
 
   it('loses no record through a killed and a paused leader, elects a new leader each time, and never has two leaders or two holders of a unit', async () => {
-    const { source, target } = testClusters();
-    const options = parseBenchArgs(['--smoke', '--coordinator-chaos', '--source', source.bootstrap, '--target', target.bootstrap], (m) => lines.push(m));
-    result = await runBench(options);
+    const result = await smoke.run(['--smoke', '--coordinator-chaos']);
 
     const [run, ...more] = result.coordinatorFailover ?? [];
     expect(more).toEqual([]);
@@ -41,7 +30,6 @@ describe('bench --coordinator-chaos (smoke size)', () => {
     expect(run?.leaderOverlaps).toEqual([]);
     expect(formatReport(result)).toContain('### Coordinator failover');
     expect(runningProcesses()).toEqual([]);
-    passed = true;
-    rmSync(options.workDir, { recursive: true, force: true });
+    smoke.pass();
   }, 240_000);
 });

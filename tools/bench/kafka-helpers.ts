@@ -30,6 +30,27 @@ export async function endOffsets(admin: KafkaAdmin, topic: string): Promise<Map<
   return result;
 }
 
+/**
+ * Waits until `topic` exists on the cluster (a mirror creates its remote and internal topics
+ * itself); throws when `failure()` names a reason or after `timeoutMs`.
+ */
+export async function waitForTopic(alias: string, bootstrap: string, topic: string, timeoutMs: number, failure: () => string | undefined): Promise<void> {
+  const admin = benchAdmin(alias, bootstrap);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const described = await admin.describeTopics([topic]).catch(() => undefined);
+      if (described?.has(topic)) return;
+      const why = failure();
+      if (why) throw new Error(why);
+      if (Date.now() > deadline) throw new Error(`the mirror did not create ${topic} within ${Math.round(timeoutMs / 1000)} s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await admin.close();
+  }
+}
+
 export function sumOffsets(offsets: ReadonlyMap<number, bigint>): number {
   let total = 0n;
   for (const v of offsets.values()) total += v;

@@ -108,6 +108,12 @@ export function killAllProcessesNow(): void {
   }
 }
 
+/** "<name> exited (see its log)" for the first of `processes` that has exited; undefined while all run. */
+export function exitedProcess(processes: readonly Started[]): string | undefined {
+  const gone = processes.find((p) => p.hasExited());
+  return gone ? `${gone.name} exited (see its log)` : undefined;
+}
+
 /** Names and pids of the registered processes still running (for diagnostics and tests). */
 export function runningProcesses(): { name: string; pid: number }[] {
   return [...running].map((p) => ({ name: p.name, pid: p.pid }));

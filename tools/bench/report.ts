@@ -1,6 +1,7 @@
 /** Result types of a benchmark invocation, summaries and the printed tables. Pure; unit tested. */
 import { MIB, type CheckpointContender, type Workload } from './bench-config';
 import type { CoordinatorFailoverRun } from './coordinator-chaos';
+import type { FailoverFidelityRun } from './failover-fidelity';
 
 export type Contender = 'limit' | 'mm2' | 'mirrormaker';
 
@@ -125,6 +126,8 @@ export interface BenchResult {
   checkpointLag: CheckpointLagRun[];
   /** `--coordinator-chaos`: one run per delivery mode. */
   coordinatorFailover?: CoordinatorFailoverRun[];
+  /** `--failover-fidelity`: one run per mirror. */
+  failoverFidelity?: FailoverFidelityRun[];
   notDone: string[];
 }
 
@@ -283,6 +286,11 @@ export function runsTable(runs: readonly ThroughputRun[]): string {
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
 
+/** A markdown table: the header line, its alignment line (e.g. `|---|--:|`) and one row per cell list. */
+function markdownTable(header: string, alignment: string, rows: readonly string[][]): string {
+  return [header, alignment, ...rows.map((cells) => `| ${cells.join(' | ')} |`)].join('\n');
+}
+
 /** The coordinator failover runs: one row per delivery mode. */
 export function failoverTable(runs: readonly CoordinatorFailoverRun[]): string {
   const count = (r: CoordinatorFailoverRun, kind: 'kill' | 'pause') => r.actions.filter((a) => a.kind === kind).length;
@@ -300,11 +308,30 @@ export function failoverTable(runs: readonly CoordinatorFailoverRun[]): string {
       String(r.holderOverlaps.length),
       r.leasesFenced === undefined ? '—' : String(r.leasesFenced),
       r.note ?? '',
-    ].join(' | '),
+    ],
   );
-  return [
+  return markdownTable(
     '| delivery | rate | actions on the leader | records | lost | duplicates | longest gap after kill / pause (before any) | election p50 / max | two leaders | two holders of a unit | leases fenced | note |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r} |`),
-  ].join('\n');
+    rows,
+  );
+}
+
+/** The failover-fidelity runs: re-reads and misses per failover, one row per mirror. */
+export function fidelityTable(runs: readonly FailoverFidelityRun[]): string {
+  return markdownTable(
+    '| mirror | group reads at | failovers measured | re-reads per failover p50 / max | re-reads total | misses total | failovers with 0 / 0 | target offsets final after p50 / max | note |',
+    '|---|---|--:|--:|--:|--:|--:|--:|---|',
+    runs.map((r) => [
+      CONTENDER_LABEL[r.contender],
+      `${r.ratePerSec.toLocaleString('en-US')} rec/s`,
+      `${r.measured} / ${r.failovers.length}`,
+      `${fmtInt(r.rereadsP50)} / ${fmtInt(r.rereadsMax)}`,
+      fmtInt(r.rereadsTotal),
+      fmtInt(r.missedTotal),
+      `${r.exact} / ${r.measured}`,
+      `${seconds(r.settledP50Ms)} / ${seconds(r.settledMaxMs)}`,
+      r.note ?? '',
+    ]),
+  );
 }

@@ -1,4 +1,5 @@
 import { actionOrder, type CoordinatorFailoverRun } from './coordinator-chaos';
+import type { FailoverFidelityRun } from './failover-fidelity';
 import type { BenchResult } from './report';
 import { formatReport, parseBenchArgs } from './run';
 
@@ -60,6 +61,29 @@ describe('bench command line', () => {
     expect(given.chaos).toMatchObject({ kills: 0, pauses: 2, pauseSeconds: 8, ratePerSec: 1000, modes: ['exactly-once'] });
     expect(() => parseBenchArgs(['--coordinator-chaos', '--chaos-modes', 'twice'], quiet)).toThrow(/--chaos-modes/);
     expect(parseBenchArgs([], quiet).chaos).toBeUndefined();
+  });
+
+  it('runs only the failover-fidelity measurement with --failover-fidelity, at full, smoke or given sizes', () => {
+    const full = parseBenchArgs(['--failover-fidelity'], quiet);
+    expect({ throughput: full.throughput, latency: full.latency, checkpoints: full.checkpoints, chaos: full.chaos }).toEqual({ throughput: false, latency: false, checkpoints: false, chaos: undefined });
+    expect(full.fidelity).toMatchObject({ failovers: 20, ratePerSec: 5000, partitions: 8 });
+    expect(full.contenders).toEqual(['limit', 'mm2', 'mirrormaker']);
+    expect(parseBenchArgs(['--smoke', '--failover-fidelity'], quiet).fidelity).toMatchObject({ failovers: 2, ratePerSec: 1000 });
+    const given = parseBenchArgs(['--failover-fidelity', '--only', 'mirrormaker', '--fidelity-failovers', '5', '--fidelity-rate', '2000'], quiet);
+    expect(given.fidelity).toMatchObject({ failovers: 5, ratePerSec: 2000 });
+    expect(given.contenders).toEqual(['mirrormaker']);
+    expect(() => parseBenchArgs(['--failover-fidelity', '--coordinator-chaos'], quiet)).toThrow(/on their own/);
+    expect(parseBenchArgs([], quiet).fidelity).toBeUndefined();
+  });
+
+  it('prints the failover-fidelity table', () => {
+    const run: FailoverFidelityRun = {
+      contender: 'mm2', ratePerSec: 5000, partitions: 8, complete: true, produced: 100_000, foreign: 0, mismatched: 0, failovers: [],
+      measured: 20, rereadsP50: 412, rereadsMax: 790, rereadsTotal: 8350, missedTotal: 0, missedMax: 0, exact: 0, settledP50Ms: 1400, settledMaxMs: 2600,
+    };
+    const text = formatReport(result({ failoverFidelity: [run] }));
+    expect(text).toContain('### Failover fidelity');
+    expect(text).toContain('| Apache MM2 4.3.1 | 5,000 rec/s | 20 / 0 | 412 / 790 | 8,350 | 0 | 0 / 20 | 1.40 s / 2.60 s |  |');
   });
 
   it('alternates kills and pauses, a kill first', () => {

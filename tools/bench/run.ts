@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util';
 import { runBench, type BenchOptions } from './bench';
 import { FULL_CHECKPOINT_PHASE, SMOKE_CHECKPOINT_PHASE } from './bench-config';
 import { FULL_CHAOS, SMOKE_CHAOS, type ChaosSettings, type DeliveryMode } from './coordinator-chaos';
+import { FULL_FIDELITY, SMOKE_FIDELITY, type FidelitySettings } from './failover-fidelity';
 import { repoRoot } from './our-services';
 import { abortAll, cleanupEverything, Interrupted, killAllProcessesNow } from './processes';
-import { CONTENDER_LABEL, checkpointLagTable, failoverTable, latencyTable, runsTable, throughputTable, type BenchResult, type Contender } from './report';
+import { CONTENDER_LABEL, checkpointLagTable, failoverTable, fidelityTable, latencyTable, runsTable, throughputTable, type BenchResult, type Contender } from './report';
 
 const HELP = `usage: npm run bench -- [options]
 
@@ -41,6 +42,12 @@ const HELP = `usage: npm run bench -- [options]
   --chaos-rate <n>        records/s during the run (default 20000, smoke 500)
   --chaos-settle-seconds <n>  undisturbed time before the first action and after each (default 10, smoke 3)
   --chaos-modes <list>    at-least-once,exactly-once (default both; smoke at-least-once)
+  --failover-fidelity     only the failover-fidelity run, for Apache MM2 and then mirrormaker (or the
+                          mirrors of --only): a group reads on the source while the mirror copies, is
+                          stopped at a random moment and read again on the target from its translated
+                          offsets; prints re-reads and misses per failover
+  --fidelity-failovers <n>  failovers per mirror, a fresh group each (default 20, smoke 2)
+  --fidelity-rate <n>     records/s written, and the most the group reads (default 5000, smoke 1000)
   --source <host:port>    use running clusters instead of starting two (needs --target too)
   --target <host:port>
   --services <mode>       how mirrormaker runs: dist (dist/apps/<app>/main.js, built with nx first;
@@ -67,6 +74,16 @@ function count(name: string, raw: string | undefined, fallback: number): number 
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number of at least 0, got '${raw}'`);
   return n;
+}
+
+function fidelitySettings(values: Record<string, string | boolean | string[] | undefined>, smoke: boolean): FidelitySettings {
+  const base = smoke ? SMOKE_FIDELITY : FULL_FIDELITY;
+  const str = (k: string) => values[k] as string | undefined;
+  return {
+    ...base,
+    failovers: Math.round(num('fidelity-failovers', str('fidelity-failovers'), base.failovers)),
+    ratePerSec: Math.round(num('fidelity-rate', str('fidelity-rate'), base.ratePerSec)),
+  };
 }
 
 function chaosSettings(values: Record<string, string | boolean | string[] | undefined>, smoke: boolean): ChaosSettings {
@@ -112,6 +129,9 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
       'chaos-rate': { type: 'string' },
       'chaos-settle-seconds': { type: 'string' },
       'chaos-modes': { type: 'string' },
+      'failover-fidelity': { type: 'boolean' },
+      'fidelity-failovers': { type: 'string' },
+      'fidelity-rate': { type: 'string' },
       source: { type: 'string' },
       target: { type: 'string' },
       services: { type: 'string' },
@@ -136,6 +156,9 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
   if (services !== 'dist' && services !== 'bundle' && services !== 'source') throw new Error(`--services must be dist, bundle or source, got '${services}'`);
   const phase = smoke ? SMOKE_CHECKPOINT_PHASE : FULL_CHECKPOINT_PHASE;
   const chaos = values['coordinator-chaos'] ? chaosSettings(values, smoke) : undefined;
+  const fidelity = values['failover-fidelity'] ? fidelitySettings(values, smoke) : undefined;
+  if (chaos && fidelity) throw new Error('--coordinator-chaos and --failover-fidelity each run on their own: give one of them');
+  const only = chaos !== undefined || fidelity !== undefined;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const workDir = join(repoRoot, 'tmp/bench', stamp);
   return {
@@ -145,13 +168,14 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
     workloads: values.workload,
     partitions: values.partitions ? Math.round(num('partitions', values.partitions, 8)) : undefined,
     contenders: chaos ? ['mirrormaker'] : contenders,
-    throughput: !chaos && !values['no-throughput'],
-    latency: !chaos && !values['no-latency'],
+    throughput: !only && !values['no-throughput'],
+    latency: !only && !values['no-latency'],
     latencyRate: values['latency-rate'] ? Math.round(num('latency-rate', values['latency-rate'], 1)) : undefined,
     latencySeconds: num('latency-seconds', values['latency-seconds'], smoke ? 3 : 30),
     latencyWarmupSeconds: smoke ? 0 : 5,
-    checkpoints: !chaos && !values['no-checkpoints'],
+    checkpoints: !only && !values['no-checkpoints'],
     chaos,
+    fidelity,
     checkpointPhase: {
       ...phase,
       commits: Math.round(num('checkpoint-commits', values['checkpoint-commits'], phase.commits)),
@@ -187,6 +211,14 @@ export function formatReport(result: BenchResult): string {
           '### Checkpoint lag (source group commit to the first checkpoint at or past it on the target, per committed partition)',
           '',
           checkpointLagTable(result.checkpointLag),
+          '',
+        ]
+      : []),
+    ...(result.failoverFidelity?.length
+      ? [
+          '### Failover fidelity (a group stopped on the source at a random moment, then read on the target from its translated offsets)',
+          '',
+          fidelityTable(result.failoverFidelity),
           '',
         ]
       : []),
