@@ -197,4 +197,25 @@ describe('OffsetSegmentEmitter', () => {
     await expect(left).resolves.toBe(1);
     expect(failing.waiting).toHaveLength(0);
   });
+
+  it('says up to which source offset the mapping is on the topic, which holds back the stored position', async () => {
+    const fake = heldProducer();
+    const { emitter, ack, clock } = emitterWith(fake.producer);
+    expect(emitter.writtenUpTo).toBeUndefined();
+    ack(0n, 10, 100n);
+    await tick();
+    expect(emitter.writtenUpTo).toBeUndefined(); // sent, not acknowledged
+    await fake.settleNext();
+    expect(emitter.writtenUpTo).toBe(10n);
+    ack(10n, 5, 110n);
+    clock.now += 1000;
+    emitter.flush();
+    await tick();
+    await fake.settleNext(new Error('topic unavailable'));
+    expect({ upTo: emitter.writtenUpTo, failing: emitter.isFailing }).toEqual({ upTo: 10n, failing: true });
+    emitter.flush();
+    await tick();
+    await fake.settleNext();
+    expect({ upTo: emitter.writtenUpTo, failing: emitter.isFailing }).toEqual({ upTo: 15n, failing: false });
+  });
 });

@@ -59,6 +59,8 @@ export class OffsetSegmentEmitter {
   private again = false;
   private failing = false;
   private lastSentAt = Number.NEGATIVE_INFINITY;
+  /** One past the highest source offset whose mapping this emitter got onto the topic. */
+  private written: bigint | undefined;
 
   constructor(private readonly options: OffsetSegmentEmitterOptions) {
     this.tracker = new OffsetSegmentTracker(options.partition);
@@ -81,6 +83,20 @@ export class OffsetSegmentEmitter {
   flush(): void {
     if (this.inFlight) this.again = true;
     else this.send();
+  }
+
+  /**
+   * One past the highest source offset of this lease whose segment is on the topic (undefined
+   * before the first write). Copies of one lease go up in source order, so everything below it
+   * that was copied is mapped.
+   */
+  get writtenUpTo(): bigint | undefined {
+    return this.written;
+  }
+
+  /** The last write failed (the topic refuses them for now). */
+  get isFailing(): boolean {
+    return this.failing;
   }
 
   /** Segments not written yet (for tests and the stop log). */
@@ -125,6 +141,7 @@ export class OffsetSegmentEmitter {
       .then(
         () => {
           this.failing = false;
+          for (const segment of segments) if (this.written === undefined || segment.upstreamEnd > this.written) this.written = segment.upstreamEnd;
           this.options.onWritten?.(segments.length);
         },
         (err: Error) => {

@@ -81,6 +81,10 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   private positionDirty = false;
   /** At-least-once: a position was handed to the flow's position writer. */
   private positionHandedOver = false;
+  /** At-least-once: the position handed over is behind `lastCopied`, waiting for offset segments. */
+  private positionBehind = false;
+  /** First source offset of this start. */
+  private startedAt = 0n;
   private polledUpTo = -1n;
   private sourceEnd: bigint | undefined;
   private retryAfter = 0;
@@ -171,17 +175,18 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     await within(Promise.allSettled([this.starting]), Math.min(2000, this.timings.stopWaitMs));
     this.detach();
     this.status.setStopped(reason);
+    // Segments first: the last position may only pass copies whose mapping is written.
+    this.syncs?.flush();
+    const [, unwritten] = await Promise.all([this.syncs?.settle(1000), this.segments?.finish(1000)]);
+    if (unwritten) {
+      this.logger.warn({ segments: unwritten }, 'offset segments were not written before the unit stopped; the next holder maps its copies from its own start');
+    }
     // The last position on the target, so the next holder starts right after what this one copied.
     if (this.positionHandedOver || this.positionDirty) {
       if (!(await within(this.storePosition(true), this.timings.stopWaitMs))) {
         this.logger.warn({ position: this.lastCopied.toString() }, 'the last position was not stored in time; the next holder copies some records again');
       }
       this.flow.positionWriter().forget(this.positionKey);
-    }
-    this.syncs?.flush();
-    const [, unwritten] = await Promise.all([this.syncs?.settle(1000), this.segments?.finish(1000)]);
-    if (unwritten) {
-      this.logger.warn({ segments: unwritten }, 'offset segments were not written before the unit stopped; the next holder maps its copies from its own start');
     }
     if (this.transactional) await this.flow.closeTransactional(this.transactional);
     this.partitionMetrics.remove();
@@ -250,6 +255,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     const stored = store.get(this.sourcePartition);
     const start = startPosition(stored, plan.offsetReset, range);
     this.lastCopied = start.offset - 1n;
+    this.startedAt = start.offset;
     this.polledUpTo = this.lastCopied;
     this.sourceEnd = range.latest;
     const logFields = { stored: stored?.toString(), start: start.offset.toString(), reason: start.reason, remoteTopic: this.remoteTopic };
@@ -302,6 +308,11 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
       onWritten: (segments) => {
         this.metrics.offsetSegmentsWritten(plan.name, segments);
         this.status.resolve('OFFSET_SEGMENTS_FAILED');
+        // A position held back for the mapping can move on now.
+        if (this.positionBehind) {
+          this.positionDirty = true;
+          void this.storePosition();
+        }
       },
       onFailed: (err) => {
         this.metrics.error(plan.name, 'OFFSET_SEGMENTS_FAILED');
@@ -412,9 +423,23 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     if (this.transactional || !(this.positionDirty || evenIfHandedOver)) return Promise.resolve();
     this.positionDirty = false;
     this.positionHandedOver = true;
-    const upTo = this.lastCopied;
+    const upTo = this.storablePosition();
+    this.positionBehind = upTo < this.lastCopied;
     const record = this.flow.positionStore().recordFor(this.sourcePartition, upTo);
     return this.flow.positionWriter().write(this.positionKey, upTo, record, this.positionListener);
+  }
+
+  /**
+   * At-least-once: the stored position does not pass the copies whose offset segments are on the
+   * topic, so after a crash the next holder sends again every copy whose mapping was lost, and
+   * groups keep translating exactly. While the segments topic refuses writes the position goes on
+   * alone (copying must not wait for the mapping; translations there are then less exact).
+   */
+  private storablePosition(): bigint {
+    const segments = this.segments;
+    if (segments === undefined || segments.isFailing) return this.lastCopied;
+    const mapped = (segments.writtenUpTo ?? this.startedAt) - 1n;
+    return mapped < this.lastCopied ? mapped : this.lastCopied;
   }
 
   private copyFailed(failure: CopyFailure): never | void {
