@@ -9,7 +9,7 @@ import {
   type MirrorProducerSettings,
 } from '@mirrormaker/config';
 import type { IsolationLevel } from '@mirrormaker/kafka';
-import { createReplicationPolicy, offsetSegmentsTopicPlacement, offsetSyncsTopicPlacement, type ReplicationPolicy } from '@mirrormaker/replication-policy';
+import { createReplicationPolicy, offsetSegmentsTopicConfigs, offsetSegmentsTopicPlacement, offsetSyncsTopicPlacement, type ReplicationPolicy } from '@mirrormaker/replication-policy';
 import { offsetResetOf, type OffsetReset } from './start-position';
 
 /** A topic this service creates when it is missing (creation is idempotent: existing topics are left alone). */
@@ -125,9 +125,7 @@ export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
         // One partition, like the offset-syncs topic: readers follow partition 0 only.
         partitions: 1,
         replicationFactor: flow.offsetSyncsTopicReplicationFactor,
-        // Delete, not compact: every record holds different segments, and compaction (one record
-        // per source partition) would drop all but the latest.
-        configs: { 'cleanup.policy': 'delete', 'retention.ms': String(flow.offsetSegmentsRetentionMs) },
+        configs: offsetSegmentsTopicConfigs(flow.offsetSegmentsRetentionMs),
         keepsHistory: true,
       },
     },

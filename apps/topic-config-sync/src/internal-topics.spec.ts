@@ -16,6 +16,14 @@ describe('internalTopicSpecs', () => {
       { role: 'heartbeats', cluster: 'target', name: 'heartbeats', partitions: 1, replicationFactor: 3, configs: compact },
       { role: 'checkpoints', cluster: 'target', name: 'A.checkpoints.internal', partitions: 1, replicationFactor: 3, configs: compact },
       { role: 'offset-syncs', cluster: 'source', name: 'mm2-offset-syncs.B.internal', partitions: 1, replicationFactor: 3, configs: compact },
+      {
+        role: 'offset-segments',
+        cluster: 'source',
+        name: 'mirrormaker-offset-segments.B.internal',
+        partitions: 1,
+        replicationFactor: 3,
+        configs: { 'cleanup.policy': 'delete', 'retention.ms': '604800000' },
+      },
       { role: 'offsets', cluster: 'target', name: 'mm2-offsets.A.internal', partitions: 25, replicationFactor: 3, configs: compact },
       { role: 'coordinator-config', cluster: 'target', name: 'mirrormaker-config.internal', partitions: 1, replicationFactor: -1, configs: compact },
     ]);
@@ -37,6 +45,8 @@ describe('internalTopicSpecs', () => {
       ['target', 'heartbeats', 1, 1],
       ['target', 'A_checkpoints_internal', 1, 2],
       ['target', 'mm2-offset-syncs_A_internal', 1, -1],
+      // Ours: always with dots, so it ends in .internal whatever the separator.
+      ['target', 'mirrormaker-offset-segments.A.internal', 1, -1],
       ['target', 'mm2-offsets.A.internal', 7, 1],
     ]);
   });

@@ -1,7 +1,7 @@
 import { offsetStorageTopic, workerConfig, type FlowConfig, type FlowSide, type MirrorConfig } from '@mirrormaker/config';
-import { offsetSyncsTopicPlacement, type ReplicationPolicy } from '@mirrormaker/replication-policy';
+import { offsetSegmentsTopicConfigs, offsetSegmentsTopicPlacement, offsetSyncsTopicPlacement, type ReplicationPolicy } from '@mirrormaker/replication-policy';
 
-export type InternalTopicRole = 'heartbeats' | 'checkpoints' | 'offset-syncs' | 'offsets' | 'coordinator-config';
+export type InternalTopicRole = 'heartbeats' | 'checkpoints' | 'offset-syncs' | 'offset-segments' | 'offsets' | 'coordinator-config';
 
 /** A topic the services of a flow keep their own data in; created when missing, never altered. */
 export interface InternalTopicSpec {
@@ -30,11 +30,12 @@ function intOr(text: string | undefined, fallback: number, valid: (n: number) =>
  * The internal topics of one flow, on the cluster each belongs to (mm2.md §1):
  * - `heartbeats` on the target, when heartbeats are emitted;
  * - `<source>.checkpoints.internal` on the target, when checkpoints are emitted;
- * - the offset-syncs topic where `offset-syncs.topic.location` puts it, when syncs are emitted;
+ * - the offset-syncs topic where `offset-syncs.topic.location` puts it, when syncs are emitted, and
+ *   beside it our offset-segments topic (deleted by `offset.segments.retention.ms`, not compacted);
  * - the data mirror's positions, `mm2-offsets.<source>.internal` on the target, laid out as Kafka
  *   Connect's offsets topic (`offset.storage.partitions`, default 25);
  * - the coordinator's config topic, when the flow's target is the coordinator's home cluster.
- * All compacted; single-partition except the offsets topic.
+ * All compacted but the offset segments; single-partition except the offsets topic.
  */
 export function internalTopicSpecs(config: MirrorConfig, flow: FlowConfig, policy: ReplicationPolicy): InternalTopicSpec[] {
   const specs: InternalTopicSpec[] = [];
@@ -57,6 +58,11 @@ export function internalTopicSpecs(config: MirrorConfig, flow: FlowConfig, polic
       flow.offsetSyncsTopicLocation,
     );
     specs.push(single('offset-syncs', placement.cluster, placement.topic, flow.offsetSyncsTopicReplicationFactor));
+    const segments = offsetSegmentsTopicPlacement({ sourceClusterAlias: flow.source, targetClusterAlias: flow.target }, flow.offsetSyncsTopicLocation);
+    specs.push({
+      ...single('offset-segments', segments.cluster, segments.topic, flow.offsetSyncsTopicReplicationFactor),
+      configs: offsetSegmentsTopicConfigs(flow.offsetSegmentsRetentionMs),
+    });
   }
   const worker = workerConfig(config, flow);
   specs.push({

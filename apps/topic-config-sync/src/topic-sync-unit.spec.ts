@@ -67,12 +67,16 @@ describe('TopicSyncUnit', () => {
     expect(target.topics.get('mm2-offsets.A.internal')).toMatchObject({ partitions: 25, replicationFactor: 1, overrides: { 'cleanup.policy': 'compact' } });
     expect(target.topics.get('mirrormaker-config.internal')).toMatchObject({ partitions: 1, replicationFactor: -1 });
     expect(source.topics.get('mm2-offset-syncs.B.internal')).toMatchObject({ partitions: 1, replicationFactor: 3, overrides: { 'cleanup.policy': 'compact' } });
+    expect(source.topics.get('mirrormaker-offset-segments.B.internal')).toMatchObject({
+      partitions: 1,
+      overrides: { 'cleanup.policy': 'delete', 'retention.ms': '604800000' },
+    });
 
     await eventually('a few refreshes', () => target.count('listTopics') >= 3, quickly);
     expect(target.count('createTopics')).toBe(5); // each once, never again
-    expect(source.count('createTopics')).toBe(1);
+    expect(source.count('createTopics')).toBe(2);
     expect(unit.status.total('topic_created')).toBe(1);
-    expect(unit.status.total('internal_topic_created')).toBe(5);
+    expect(unit.status.total('internal_topic_created')).toBe(6);
     expect(unit.status.state).toBe('in-sync');
     const text = await registry.metrics();
     expect(text).toContain('mirrormaker_topic_sync_operations_total{flow="A->B",operation="topic_created"} 1');

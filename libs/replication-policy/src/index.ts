@@ -12,7 +12,7 @@ export type { ReplicationPolicyConfig } from './create-replication-policy';
 export type { ReplicationFlow } from './replication-flow';
 export { connectWorkerTopics } from './connect-worker-topics';
 export type { ConnectWorkerTopics } from './connect-worker-topics';
-export { offsetSegmentsTopicPlacement, offsetSyncsTopicPlacement } from './offset-syncs-topic';
+export { offsetSegmentsTopicConfigs, offsetSegmentsTopicPlacement, offsetSyncsTopicPlacement } from './offset-syncs-topic';
 export type { OffsetSyncsTopicLocation, OffsetSyncsTopicPlacement } from './offset-syncs-topic';
 
 export { isCycle, shouldReplicateTopic } from './topic-replication';

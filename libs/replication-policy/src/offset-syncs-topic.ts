@@ -32,3 +32,11 @@ export function offsetSegmentsTopicPlacement(flow: ReplicationFlow, location: Of
   const alias = location === 'source' ? flow.targetClusterAlias : flow.sourceClusterAlias;
   return { cluster: location, topic: `mirrormaker-offset-segments.${alias}.internal` };
 }
+
+/**
+ * Topic configs of the offset-segments topic: deleted by time, never compacted (every record
+ * holds different segments; compaction would keep only the latest per source partition).
+ */
+export function offsetSegmentsTopicConfigs(retentionMs: number): Readonly<Record<string, string>> {
+  return { 'cleanup.policy': 'delete', 'retention.ms': String(retentionMs) };
+}
