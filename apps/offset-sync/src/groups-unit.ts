@@ -223,9 +223,7 @@ export class GroupsUnit implements HeldUnit {
     try {
       await reader.start();
       this.status.resolve('OFFSET_SEGMENTS_TOPIC');
-      const configs = await this.topicAdminFor(plan.offsetSegments).describeTopicConfigs([plan.offsetSegments.topic]);
-      const retention = Number(configs.get(plan.offsetSegments.topic)?.find((e) => e.name === 'retention.ms')?.value);
-      this.segmentsRetentionMs = Number.isFinite(retention) && retention > 0 ? retention : undefined;
+      await this.readSegmentsRetention();
     } catch (err) {
       if (!store.initialLoadComplete) {
         store.completeInitialLoad();
@@ -242,8 +240,17 @@ export class GroupsUnit implements HeldUnit {
     }
   }
 
-  private topicAdminFor(placement: { cluster: 'source' | 'target' }): KafkaAdmin {
-    return placement.cluster === 'source' ? this.sourceAdmin : this.targetAdmin;
+  /** The segments topic's retention.ms, after which the store forgets segments too (kept all when unknown). */
+  private async readSegmentsRetention(): Promise<void> {
+    const { plan } = this.options;
+    const admin = plan.offsetSegments.cluster === 'source' ? this.sourceAdmin : this.targetAdmin;
+    try {
+      const configs = await admin.describeTopicConfigs([plan.offsetSegments.topic]);
+      const retention = Number(configs.get(plan.offsetSegments.topic)?.find((e) => e.name === 'retention.ms')?.value);
+      this.segmentsRetentionMs = Number.isFinite(retention) && retention > 0 ? retention : undefined;
+    } catch (err) {
+      this.log.warn({ topic: plan.offsetSegments.topic, err: (err as Error).message }, "cannot read the offset-segments topic's retention; keeping every segment read");
+    }
   }
 
   private startLoops(): void {
