@@ -1,7 +1,6 @@
 /** Admin access to the benchmark clusters, and "has the mirror caught up?". */
-import { createKafkaClient, isKafkaError, KafkaAdmin, PartitionConsumer, type ConsumedBatch, type KafkaClient, type PartitionOffsets } from '@mirrormaker/kafka';
+import { createKafkaClient, KafkaAdmin, PartitionConsumer, type ConsumedBatch, type KafkaClient } from '@mirrormaker/kafka';
 import { createLogger } from '@mirrormaker/observability';
-import { Backoff } from '@mirrormaker/service-kit';
 
 const logger = createLogger({ service: 'bench', level: 'silent' });
 
@@ -23,25 +22,11 @@ export function benchConsumer(client: KafkaClient, handler: (batch: ConsumedBatc
   });
 }
 
-/**
- * End offset of every partition (empty map when the topic does not exist yet). A topic just
- * created may have no leader for a moment (NOT_LEADER_FOR_PARTITION): retried a few times.
- */
+/** End offset of every partition (empty map when the topic does not exist yet). */
 export async function endOffsets(admin: KafkaAdmin, topic: string): Promise<Map<number, bigint>> {
   const result = new Map<number, bigint>();
   if (!(await admin.describeTopics([topic])).has(topic)) return result;
-  const backoff = new Backoff({ initialMs: 100, maxMs: 2000 });
-  let offsets: Map<number, PartitionOffsets>;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      offsets = await admin.listOffsets(topic);
-      break;
-    } catch (err) {
-      if (attempt >= 8 || !(isKafkaError(err) && err.retriable)) throw err;
-      await new Promise((resolve) => setTimeout(resolve, backoff.next()));
-    }
-  }
-  for (const [p, o] of offsets) result.set(p, o.latest);
+  for (const [p, o] of await admin.listOffsets(topic)) result.set(p, o.latest);
   return result;
 }
 
