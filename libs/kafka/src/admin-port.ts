@@ -14,6 +14,10 @@ import { kafkaJsOf, type KafkaClient } from './connection';
 import { KafkaError, isKafkaError, toKafkaError, type KafkaErrorContext } from './errors';
 import { configSourceFromId, type ConfigEntry } from './topic-config';
 
+/** Protocol errors that mean the client's idea of a partition's leader is out of date. */
+const STALE_LEADER_ERRORS: ReadonlySet<string> = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE']);
+const LEADER_ATTEMPTS = 5;
+
 export interface NewTopic {
   name: string;
   partitions: number;
@@ -364,7 +368,19 @@ export class KafkaAdmin {
     if (!described.has(topic)) {
       throw new KafkaError('TOPIC_NOT_FOUND', `list offsets, topic '${topic}' on cluster '${this.client.clusterAlias}': the topic does not exist`);
     }
-    const offsets = await this.call({ operation: 'list offsets', topic }, (admin) => admin.fetchTopicOffsets(topic));
+    // A topic created a moment ago may have no leader in the metadata kafkajs cached, and kafkajs
+    // does not refresh it on NOT_LEADER: start from a fresh client and ask again, a few times.
+    let offsets: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        offsets = await this.call({ operation: 'list offsets', topic }, (admin) => admin.fetchTopicOffsets(topic));
+        break;
+      } catch (err) {
+        if (attempt >= LEADER_ATTEMPTS || !isKafkaError(err) || !STALE_LEADER_ERRORS.has(err.protocolError ?? '')) throw err;
+        await this.dropConnection();
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
     const result = new Map<number, PartitionOffsets>();
     for (const o of offsets) result.set(o.partition, { earliest: BigInt(o.low), latest: BigInt(o.high) });
     return result;
