@@ -149,17 +149,22 @@ export class LeaderElection {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    if (this.mayAct()) {
+    const acting = this.mayAct();
+    const producer = this.producer;
+    // Stop acting before resigning: a follower that reads the resignation takes over at once and
+    // acts a heartbeat later, while this replica's own confirmation would still be fresh.
+    if (this.view.role === 'leader') this.follow('this coordinator replica is stopping', 'info');
+    if (acting && producer) {
       // Hand over at once: a resigned record lets a follower (or this replica restarted) lead without waiting.
       const epochs = this.options.highestEpochs?.();
       const records = [{ key: Buffer.from(LEADER_KEY), value: encodeRecord({ ...this.record(this.term), resigned: true }) }];
       if (epochs !== undefined) records.push({ key: Buffer.from(EPOCHS_KEY), value: encodeEpochs(epochs) });
-      await this.writeAsLeader(this.options.topic, records).catch((err: Error) =>
-        this.log.warn({ err: err.message }, 'could not resign; followers take over after the usual silence'),
-      );
+      const run = this.transactions.then(() => this.inTransaction(producer, this.options.topic, records));
+      this.transactions = run.catch(() => undefined);
+      await run.catch((err: Error) => this.log.warn({ err: err.message }, 'could not resign; followers take over after the usual silence'));
     }
     await this.transactions.catch(() => undefined);
-    await Promise.allSettled([this.producer?.close(), this.memberProducer?.close(), this.consumer?.close(), this.admin.close()]);
+    await Promise.allSettled([producer?.close(), this.memberProducer?.close(), this.consumer?.close(), this.admin.close()]);
   }
 
   /** True while this replica leads and its leadership was confirmed recently enough to act on. */
@@ -342,17 +347,22 @@ export class LeaderElection {
 
   private stepDown(reason: string): void {
     if (this.view.role !== 'leader') return;
-    this.view = { role: 'follower', lastLeaderSeenAt: this.view.lastLeaderSeenAt, followingSince: this.now() };
     const producer = this.producer;
-    this.producer = undefined;
+    this.follow(reason, 'warn');
     void producer?.close();
+  }
+
+  /** Leader to follower: from here on mayAct() is false. The producer is the caller's to close. */
+  private follow(reason: string, level: 'info' | 'warn'): void {
+    this.view = { role: 'follower', lastLeaderSeenAt: this.view.lastLeaderSeenAt, followingSince: this.now() };
+    this.producer = undefined;
     if (!this.announced) {
       this.log.info({ term: this.term, reason }, 'gave the leadership up before acting on it');
       return;
     }
     this.announced = false;
     this.changes.inc({ to: 'follower' });
-    this.log.warn({ term: this.term, reason }, 'this coordinator replica no longer leads');
+    this.log[level]({ term: this.term, reason }, 'this coordinator replica no longer leads');
     this.options.onFollow(reason);
   }
 
