@@ -3,7 +3,7 @@ import { isKafkaError, KafkaAdmin, KafkaProducer, PartitionConsumer, type KafkaC
 import type { Logger, Registry } from '@mirrormaker/observability';
 import { Counter, Gauge } from 'prom-client';
 import { NotLeaderError } from './not-leader-error';
-import { mayAct, shouldTakeOver, type ElectionTimings, type LeadershipView } from './election-rules';
+import { mayAct, mayStartActing, rivalConfirmationSeenAt, shouldTakeOver, type ElectionTimings, type LeadershipView, type TakeoverProgress } from './election-rules';
 import {
   decodeEpochs,
   decodeLeader,
@@ -75,6 +75,8 @@ export class LeaderElection {
   /** Leads and has said so (acts); false between a takeover and its first confirmation. */
   private announced = false;
   private tookOverAt = 0;
+  /** When this replica last read another replica's record that may have confirmed it (see election-rules). */
+  private rivalConfirmationSeenAt = -Infinity;
   private persisted: Map<string, number> = new Map();
   private lastEpochsWritten: ReadonlyMap<string, number> | undefined;
   /** Serialises the leader's transactions (heartbeats and config writes share one producer). */
@@ -228,6 +230,7 @@ export class LeaderElection {
     if (this.leaderRecord === undefined || record.term >= this.leaderRecord.term) this.leaderRecord = record;
     // A resignation counts as a long silence: followers take over on their next round.
     this.view = { ...this.view, lastLeaderSeenAt: record.resigned ? -Infinity : this.now() };
+    this.rivalConfirmationSeenAt = rivalConfirmationSeenAt(this.rivalConfirmationSeenAt, record, this.options.instanceId, this.now());
     if (record.resigned && this.view.role === 'follower') this.view = { ...this.view, followingSince: -Infinity };
     if (record.leaderId === this.options.instanceId) {
       // Our own record (possibly read back before the takeover's commit returned here).
@@ -290,7 +293,7 @@ export class LeaderElection {
       if (this.view.role !== 'leader') return;
       if (this.announced) {
         this.view = { ...this.view, confirmedAt: sentAt };
-      } else if (this.ownRecordSeen && sentAt - this.tookOverAt >= this.options.timings.heartbeatMs) {
+      } else if (mayStartActing(this.takeoverProgress(), sentAt, this.now(), this.options.timings)) {
         // onLead's synchronous start (a fresh lease table) runs before this replica may act.
         const leading = this.announce();
         this.view = { ...this.view, confirmedAt: sentAt };
@@ -312,7 +315,7 @@ export class LeaderElection {
     const sentAt = this.now();
     try {
       // Registering the shared transactional id fences whoever held it before.
-      await this.inTransaction(producer, this.options.topic, [{ key: Buffer.from(LEADER_KEY), value: encodeRecord(this.record(term)) }]);
+      await this.inTransaction(producer, this.options.topic, [{ key: Buffer.from(LEADER_KEY), value: encodeRecord({ ...this.record(term), takeover: true }) }]);
     } catch (err) {
       await producer.close();
       this.view = { ...this.view, followingSince: this.now() };
@@ -325,11 +328,16 @@ export class LeaderElection {
     this.leaderRecord = this.record(term);
     this.lastHeartbeatAt = sentAt;
     // Leading, but not acting yet: another replica that took over at the same moment was fenced
-    // by us and steps down when it reads our record; give it a heartbeat to do so (see heartbeat()).
+    // by us and steps down when it reads our record, and a leader we fenced may still act on its
+    // last confirmation until it learns of the fence (see mayStartActing, checked in heartbeat()).
     this.announced = false;
     this.tookOverAt = this.now();
     this.view = { role: 'leader', lastLeaderSeenAt: this.now(), followingSince: this.view.followingSince };
-    this.log.info({ term }, 'took the leadership over; acting after the next heartbeat');
+    this.log.info({ term }, 'took the leadership over; acting once no other replica can');
+  }
+
+  private takeoverProgress(): TakeoverProgress {
+    return { tookOverAt: this.tookOverAt, ownRecordSeen: this.ownRecordSeen, rivalConfirmationSeenAt: this.rivalConfirmationSeenAt };
   }
 
   /**
