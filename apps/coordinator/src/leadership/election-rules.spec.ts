@@ -1,4 +1,4 @@
-import { electionTimings, mayAct, mayStartActing, rivalConfirmationSeenAt, shouldTakeOver } from './election-rules';
+import { electionTimings, isOwnTakeoverRecord, mayAct, mayStartActing, rivalConfirmationSeenAt, shouldTakeOver } from './election-rules';
 
 const t = electionTimings({ ttlMs: 10_000, renewIntervalMs: 3000 });
 
@@ -66,6 +66,13 @@ describe('election rules', () => {
     // A dead leader's last record was read a takeover silence before the takeover.
     const afterDeadLeader = { tookOverAt: 20_000, ownRecordSeen: true, rivalConfirmationSeenAt: 20_000 - t.takeoverAfterMs };
     expect(mayStartActing(afterDeadLeader, 20_000 + t.heartbeatMs, 20_000 + t.heartbeatMs + 10, t)).toBe(true);
+  });
+
+  it('takes only its own record of the term it claimed for its takeover read back, not an older one still on its way', () => {
+    // b led with term 3, stepped down, and now claims term 5; its term-3 record arrives late.
+    expect(isOwnTakeoverRecord({ leaderId: 'b', term: 3 }, 'b', 5)).toBe(false);
+    expect(isOwnTakeoverRecord({ leaderId: 'b', term: 5 }, 'b', 5)).toBe(true);
+    expect(isOwnTakeoverRecord({ leaderId: 'a', term: 5 }, 'b', 5)).toBe(false);
   });
 
   it('starts acting only after reading its own takeover record back and one heartbeat after the takeover', () => {

@@ -81,6 +81,15 @@ export function rivalConfirmationSeenAt(previous: number, record: LeaderRecordVi
   return now;
 }
 
+/**
+ * Whether a record is this replica's takeover record read back: its own, of the term it claimed
+ * (or later). An older record of its own (an earlier leadership, or its process before a restart)
+ * may still be on its way and does not count: reading it proves nothing about what came after it.
+ */
+export function isOwnTakeoverRecord(record: { leaderId: string; term: number }, selfId: string, claimedTerm: number): boolean {
+  return record.leaderId === selfId && record.term >= claimedTerm;
+}
+
 export interface TakeoverProgress {
   /** When the takeover's commit returned. */
   tookOverAt: number;

@@ -3,7 +3,7 @@ import { isKafkaError, KafkaAdmin, KafkaProducer, PartitionConsumer, type KafkaC
 import type { Logger, Registry } from '@mirrormaker/observability';
 import { Counter, Gauge } from 'prom-client';
 import { NotLeaderError } from './not-leader-error';
-import { mayAct, mayStartActing, rivalConfirmationSeenAt, shouldTakeOver, type ElectionTimings, type LeadershipView, type TakeoverProgress } from './election-rules';
+import { isOwnTakeoverRecord, mayAct, mayStartActing, rivalConfirmationSeenAt, shouldTakeOver, type ElectionTimings, type LeadershipView, type TakeoverProgress } from './election-rules';
 import {
   decodeEpochs,
   decodeLeader,
@@ -72,6 +72,8 @@ export class LeaderElection {
   private endOffsetAtStart: bigint | undefined;
   /** This replica's own leader record of its current term was read back from the topic. */
   private ownRecordSeen = false;
+  /** Term of this replica's latest takeover, set before its commit (see isOwnTakeoverRecord). */
+  private claimedTerm = 0;
   /** Leads and has said so (acts); false between a takeover and its first confirmation. */
   private announced = false;
   private tookOverAt = 0;
@@ -234,7 +236,7 @@ export class LeaderElection {
     if (record.resigned && this.view.role === 'follower') this.view = { ...this.view, followingSince: -Infinity };
     if (record.leaderId === this.options.instanceId) {
       // Our own record (possibly read back before the takeover's commit returned here).
-      if (record.term >= this.term) this.ownRecordSeen = true;
+      if (isOwnTakeoverRecord(record, this.options.instanceId, this.claimedTerm)) this.ownRecordSeen = true;
       return;
     }
     // Two followers can take over at once with the same term; the later one fenced the earlier, and
@@ -312,6 +314,7 @@ export class LeaderElection {
     this.log.info({ term, lastLeader: this.leaderRecord?.leaderId }, 'no leader record seen lately; taking over');
     const producer = new KafkaProducer(this.options.client, { transactionalId: this.options.transactionalId });
     this.ownRecordSeen = false;
+    this.claimedTerm = term;
     const sentAt = this.now();
     try {
       // Registering the shared transactional id fences whoever held it before.
