@@ -296,10 +296,12 @@ export class LeaderElection {
       if (this.announced) {
         this.view = { ...this.view, confirmedAt: sentAt };
       } else if (mayStartActing(this.takeoverProgress(), sentAt, this.now(), this.options.timings)) {
-        // onLead's synchronous start (a fresh lease table) runs before this replica may act.
+        // onLead's synchronous start (a fresh lease table) runs before this replica may act. The rest
+        // runs on its own: heartbeats must go on meanwhile, or a slow start (reading the config
+        // topic, storing a revision) reads as silence to the followers, and one takes over.
         const leading = this.announce();
         this.view = { ...this.view, confirmedAt: sentAt };
-        await leading;
+        void leading.catch((err: Error) => this.log.warn({ err: err.message }, 'starting to lead did not complete'));
       }
     } catch (err) {
       // Fenced: another replica leads. Anything else (a slow or unreachable broker) is retried on
