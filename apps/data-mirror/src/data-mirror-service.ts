@@ -34,6 +34,7 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
       const leases = new LeaseClient({
         coordinator: flags.coordinator!,
         instanceId: flags.instanceId,
+        whenCoordinatorsUnreachable: flags.whenCoordinatorsUnreachable,
         kind: ServiceKind.SERVICE_KIND_DATA_MIRROR,
         version: MIRRORMAKER_VERSION,
         logger,

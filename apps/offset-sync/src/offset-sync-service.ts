@@ -80,6 +80,7 @@ export const offsetSyncService: ServiceSpec = {
     const leases = new LeaseClient({
       coordinator: flags.coordinator!,
       instanceId: flags.instanceId,
+      whenCoordinatorsUnreachable: flags.whenCoordinatorsUnreachable,
       kind: ServiceKind.SERVICE_KIND_OFFSET_SYNC,
       version: MIRRORMAKER_VERSION,
       ...(advertised.address === undefined ? {} : { advertisedAddress: advertised.address }),

@@ -5,6 +5,7 @@ export { runService, startService, type RunningService, type ServiceContext, typ
 export { withUnimplemented } from './unimplemented';
 export { MIRRORMAKER_VERSION } from './version';
 export { LeaseClient, type ConfigApplied, type LeaseClientOptions, type UnitWorker } from './leases/lease-client';
+export type { WhenCoordinatorsUnreachable } from './leases/when-coordinators-unreachable';
 export { LeaseManager, type ConfigPush, type InstanceReport, type LeaseSettings, type SessionSink } from './leases/lease-manager';
 export { LEADER_METADATA_KEY, leaseServiceHandlers, notLeaderError, type LeaseServingGate } from './leases/lease-service-handlers';
 export { leaseKindOf, protoKindOf } from './leases/service-kind-mapping';

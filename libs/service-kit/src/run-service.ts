@@ -32,8 +32,6 @@ export interface RunningService {
 export interface ServiceSpec extends FlagDefaults {
   name: string;
   version: string;
-  /** A coordinator address is required (every service but the coordinator). */
-  requiresCoordinator?: boolean;
   start(ctx: ServiceContext): Promise<RunningService>;
 }
 

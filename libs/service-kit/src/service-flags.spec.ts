@@ -1,6 +1,7 @@
-import { parseServiceFlags } from './service-flags';
+import { parseServiceFlags, usage } from './service-flags';
 
 const defaults = { grpcPort: 7001, metricsPort: 9401, switches: { 'config-replaces-stored': 'the file wins' } };
+const worker = { grpcPort: 7001, metricsPort: 9401, requiresCoordinator: true };
 
 describe('parseServiceFlags', () => {
   it('takes flags first, then MM_* environment variables, then defaults', () => {
@@ -22,6 +23,29 @@ describe('parseServiceFlags', () => {
     expect(parseServiceFlags('c', ['--config-provider-dir', '/a,/b', '--config-provider-dir', '/c'], { MM_CONFIG_PROVIDER_DIR: '/x' }, defaults).configProviderDirs).toEqual(['/a', '/b', '/c']);
     expect(parseServiceFlags('c', [], { MM_CONFIG_PROVIDER_DIR: '/x, /y' }, defaults).configProviderDirs).toEqual(['/x', '/y']);
     expect(parseServiceFlags('c', [], {}, defaults).configProviderDirs).toEqual([]);
+  });
+
+  it('lets a worker choose what held units do when no coordinator answers, stopping them by default', () => {
+    expect(parseServiceFlags('w', [], {}, worker).whenCoordinatorsUnreachable).toBe('stop');
+    expect(parseServiceFlags('w', ['--when-coordinators-unreachable', 'keep-working'], {}, worker).whenCoordinatorsUnreachable).toBe('keep-working');
+    expect(parseServiceFlags('w', [], { MM_WHEN_COORDINATORS_UNREACHABLE: 'keep-working' }, worker).whenCoordinatorsUnreachable).toBe('keep-working');
+    expect(parseServiceFlags('w', ['--when-coordinators-unreachable', 'stop'], { MM_WHEN_COORDINATORS_UNREACHABLE: 'keep-working' }, worker).whenCoordinatorsUnreachable).toBe(
+      'stop',
+    );
+    expect(usage('w', worker)).toContain('--when-coordinators-unreachable <stop|keep-working>');
+  });
+
+  it('refuses an unknown choice naming the flag, its variable and the allowed values', () => {
+    expect(() => parseServiceFlags('w', ['--when-coordinators-unreachable', 'continue'], {}, worker)).toThrow(
+      "--when-coordinators-unreachable (MM_WHEN_COORDINATORS_UNREACHABLE) must be one of stop, keep-working, got 'continue'",
+    );
+    expect(() => parseServiceFlags('w', [], { MM_WHEN_COORDINATORS_UNREACHABLE: 'Keep-Working' }, worker)).toThrow(/must be one of stop, keep-working/);
+  });
+
+  it('gives the coordinator no such flag: it holds no leases', () => {
+    expect(() => parseServiceFlags('coordinator', ['--when-coordinators-unreachable', 'stop'], {}, defaults)).toThrow(/Unknown option '--when-coordinators-unreachable'/);
+    expect(parseServiceFlags('coordinator', [], { MM_WHEN_COORDINATORS_UNREACHABLE: 'bogus' }, defaults).whenCoordinatorsUnreachable).toBe('stop');
+    expect(usage('coordinator', defaults)).not.toContain('when-coordinators-unreachable');
   });
 
   it.each([

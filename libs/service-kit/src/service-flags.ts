@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ServiceError } from './errors';
+import { isWhenCoordinatorsUnreachable, WHEN_COORDINATORS_UNREACHABLE, type WhenCoordinatorsUnreachable } from './leases/when-coordinators-unreachable';
 
 /** Flags every service takes; each also reads an `MM_*` environment variable (the flag wins). */
 export interface ServiceFlags {
@@ -25,6 +26,13 @@ export interface ServiceFlags {
   logLevel: string;
   /** Bound on a graceful stop (`--shutdown-timeout-ms`, `MM_SHUTDOWN_TIMEOUT_MS`). @default 10000 */
   shutdownTimeoutMs: number;
+  /**
+   * Workers only: what held units do once no coordinator replica has answered for longer than their
+   * leases last (`--when-coordinators-unreachable`, `MM_WHEN_COORDINATORS_UNREACHABLE`). A flag, not
+   * a config key: the config comes from the coordinator, which is exactly what cannot be reached then.
+   * @default 'stop'
+   */
+  whenCoordinatorsUnreachable: WhenCoordinatorsUnreachable;
   help: boolean;
   /** The service's own on/off flags (`--<name>`, env `MM_<NAME>` = true/false). */
   switches: Record<string, boolean>;
@@ -33,6 +41,8 @@ export interface ServiceFlags {
 export interface FlagDefaults {
   grpcPort: number;
   metricsPort: number;
+  /** A worker: it needs a coordinator address and holds leased units (every service but the coordinator). */
+  requiresCoordinator?: boolean;
   /** Service-specific on/off flags with their help text, e.g. { 'config-replaces-stored': '...' }. */
   switches?: Record<string, string>;
 }
@@ -40,6 +50,8 @@ export interface FlagDefaults {
 const envNameOf = (flag: string) => `MM_${flag.toUpperCase().replace(/-/g, '_')}`;
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+const UNREACHABLE_FLAG = 'when-coordinators-unreachable';
 
 export function usage(service: string, defaults: FlagDefaults): string {
   return [
@@ -54,6 +66,14 @@ export function usage(service: string, defaults: FlagDefaults): string {
     '  --instance-id <id>         instance name shown in leases and logs (MM_INSTANCE_ID)',
     `  --log-level <level>        ${LOG_LEVELS.join('|')}, default info (MM_LOG_LEVEL)`,
     '  --shutdown-timeout-ms <n>  bound on a graceful stop, default 10000 (MM_SHUTDOWN_TIMEOUT_MS)',
+    ...(defaults.requiresCoordinator
+      ? [
+          `  --${UNREACHABLE_FLAG} <${WHEN_COORDINATORS_UNREACHABLE.join('|')}>`,
+          '                             what held units do once no coordinator has answered for longer than a',
+          '                             lease lasts: stop (default) or keep copying until one answers',
+          `                             (${envNameOf(UNREACHABLE_FLAG)}; see docs/architecture.md)`,
+        ]
+      : []),
     ...Object.entries(defaults.switches ?? {}).map(([name, help]) => `  --${name.padEnd(25)}${help} (${envNameOf(name)})`),
     '  --help',
   ].join('\n');
@@ -91,6 +111,7 @@ export function parseServiceFlags(
         'instance-id': { type: 'string' },
         'log-level': { type: 'string' },
         'shutdown-timeout-ms': { type: 'string' },
+        ...(defaults.requiresCoordinator ? { [UNREACHABLE_FLAG]: { type: 'string' as const } } : {}),
         help: { type: 'boolean' },
         ...Object.fromEntries(Object.keys(defaults.switches ?? {}).map((name) => [name, { type: 'boolean' as const }])),
       },
@@ -113,6 +134,13 @@ export function parseServiceFlags(
   if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs <= 0) {
     throw new ServiceError('BAD_FLAG', `--shutdown-timeout-ms must be a positive integer, got '${shutdownRaw}'`);
   }
+  const whenCoordinatorsUnreachable = (defaults.requiresCoordinator ? str(UNREACHABLE_FLAG, envNameOf(UNREACHABLE_FLAG)) : undefined) ?? 'stop';
+  if (!isWhenCoordinatorsUnreachable(whenCoordinatorsUnreachable)) {
+    throw new ServiceError(
+      'BAD_FLAG',
+      `--${UNREACHABLE_FLAG} (${envNameOf(UNREACHABLE_FLAG)}) must be one of ${WHEN_COORDINATORS_UNREACHABLE.join(', ')}, got '${whenCoordinatorsUnreachable}'`,
+    );
+  }
   const providerDirs = (values['config-provider-dir'] as string[] | undefined) ?? (env.MM_CONFIG_PROVIDER_DIR === undefined ? [] : [env.MM_CONFIG_PROVIDER_DIR]);
   return {
     configPath: str('config', 'MM_CONFIG'),
@@ -124,6 +152,7 @@ export function parseServiceFlags(
     instanceId: str('instance-id', 'MM_INSTANCE_ID') ?? `${service}-${hostname()}-${process.pid}`,
     logLevel,
     shutdownTimeoutMs,
+    whenCoordinatorsUnreachable,
     help: values.help === true,
     switches: Object.fromEntries(
       Object.keys(defaults.switches ?? {}).map((name) => [name, values[name] === true || /^(true|1|yes)$/i.test(env[envNameOf(name)] ?? '')]),

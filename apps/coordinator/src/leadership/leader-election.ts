@@ -3,7 +3,7 @@ import { isKafkaError, KafkaAdmin, KafkaProducer, PartitionConsumer, type KafkaC
 import type { Logger, Registry } from '@mirrormaker/observability';
 import { Counter, Gauge } from 'prom-client';
 import { NotLeaderError } from './not-leader-error';
-import { mayAct, shouldTakeOver, type ElectionTimings, type LeadershipView } from './election-rules';
+import { isOwnTakeoverRecord, mayAct, mayStartActing, rivalConfirmationSeenAt, shouldTakeOver, type ElectionTimings, type LeadershipView, type TakeoverProgress } from './election-rules';
 import {
   decodeEpochs,
   decodeLeader,
@@ -72,9 +72,13 @@ export class LeaderElection {
   private endOffsetAtStart: bigint | undefined;
   /** This replica's own leader record of its current term was read back from the topic. */
   private ownRecordSeen = false;
+  /** Term of this replica's latest takeover, set before its commit (see isOwnTakeoverRecord). */
+  private claimedTerm = 0;
   /** Leads and has said so (acts); false between a takeover and its first confirmation. */
   private announced = false;
   private tookOverAt = 0;
+  /** When this replica last read another replica's record that may have confirmed it (see election-rules). */
+  private rivalConfirmationSeenAt = -Infinity;
   private persisted: Map<string, number> = new Map();
   private lastEpochsWritten: ReadonlyMap<string, number> | undefined;
   /** Serialises the leader's transactions (heartbeats and config writes share one producer). */
@@ -149,17 +153,22 @@ export class LeaderElection {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    if (this.mayAct()) {
+    const acting = this.mayAct();
+    const producer = this.producer;
+    // Stop acting before resigning: a follower that reads the resignation takes over at once and
+    // acts a heartbeat later, while this replica's own confirmation would still be fresh.
+    if (this.view.role === 'leader') this.follow('this coordinator replica is stopping', 'info');
+    if (acting && producer) {
       // Hand over at once: a resigned record lets a follower (or this replica restarted) lead without waiting.
       const epochs = this.options.highestEpochs?.();
       const records = [{ key: Buffer.from(LEADER_KEY), value: encodeRecord({ ...this.record(this.term), resigned: true }) }];
       if (epochs !== undefined) records.push({ key: Buffer.from(EPOCHS_KEY), value: encodeEpochs(epochs) });
-      await this.writeAsLeader(this.options.topic, records).catch((err: Error) =>
-        this.log.warn({ err: err.message }, 'could not resign; followers take over after the usual silence'),
-      );
+      const run = this.transactions.then(() => this.inTransaction(producer, this.options.topic, records));
+      this.transactions = run.catch(() => undefined);
+      await run.catch((err: Error) => this.log.warn({ err: err.message }, 'could not resign; followers take over after the usual silence'));
     }
     await this.transactions.catch(() => undefined);
-    await Promise.allSettled([this.producer?.close(), this.memberProducer?.close(), this.consumer?.close(), this.admin.close()]);
+    await Promise.allSettled([producer?.close(), this.memberProducer?.close(), this.consumer?.close(), this.admin.close()]);
   }
 
   /** True while this replica leads and its leadership was confirmed recently enough to act on. */
@@ -223,10 +232,11 @@ export class LeaderElection {
     if (this.leaderRecord === undefined || record.term >= this.leaderRecord.term) this.leaderRecord = record;
     // A resignation counts as a long silence: followers take over on their next round.
     this.view = { ...this.view, lastLeaderSeenAt: record.resigned ? -Infinity : this.now() };
+    this.rivalConfirmationSeenAt = rivalConfirmationSeenAt(this.rivalConfirmationSeenAt, record, this.options.instanceId, this.now());
     if (record.resigned && this.view.role === 'follower') this.view = { ...this.view, followingSince: -Infinity };
     if (record.leaderId === this.options.instanceId) {
       // Our own record (possibly read back before the takeover's commit returned here).
-      if (record.term >= this.term) this.ownRecordSeen = true;
+      if (isOwnTakeoverRecord(record, this.options.instanceId, this.claimedTerm)) this.ownRecordSeen = true;
       return;
     }
     // Two followers can take over at once with the same term; the later one fenced the earlier, and
@@ -285,11 +295,13 @@ export class LeaderElection {
       if (this.view.role !== 'leader') return;
       if (this.announced) {
         this.view = { ...this.view, confirmedAt: sentAt };
-      } else if (this.ownRecordSeen && sentAt - this.tookOverAt >= this.options.timings.heartbeatMs) {
-        // onLead's synchronous start (a fresh lease table) runs before this replica may act.
+      } else if (mayStartActing(this.takeoverProgress(), sentAt, this.now(), this.options.timings)) {
+        // onLead's synchronous start (a fresh lease table) runs before this replica may act. The rest
+        // runs on its own: heartbeats must go on meanwhile, or a slow start (reading the config
+        // topic, storing a revision) reads as silence to the followers, and one takes over.
         const leading = this.announce();
         this.view = { ...this.view, confirmedAt: sentAt };
-        await leading;
+        void leading.catch((err: Error) => this.log.warn({ err: err.message }, 'starting to lead did not complete'));
       }
     } catch (err) {
       // Fenced: another replica leads. Anything else (a slow or unreachable broker) is retried on
@@ -304,10 +316,11 @@ export class LeaderElection {
     this.log.info({ term, lastLeader: this.leaderRecord?.leaderId }, 'no leader record seen lately; taking over');
     const producer = new KafkaProducer(this.options.client, { transactionalId: this.options.transactionalId });
     this.ownRecordSeen = false;
+    this.claimedTerm = term;
     const sentAt = this.now();
     try {
       // Registering the shared transactional id fences whoever held it before.
-      await this.inTransaction(producer, this.options.topic, [{ key: Buffer.from(LEADER_KEY), value: encodeRecord(this.record(term)) }]);
+      await this.inTransaction(producer, this.options.topic, [{ key: Buffer.from(LEADER_KEY), value: encodeRecord({ ...this.record(term), takeover: true }) }]);
     } catch (err) {
       await producer.close();
       this.view = { ...this.view, followingSince: this.now() };
@@ -320,11 +333,16 @@ export class LeaderElection {
     this.leaderRecord = this.record(term);
     this.lastHeartbeatAt = sentAt;
     // Leading, but not acting yet: another replica that took over at the same moment was fenced
-    // by us and steps down when it reads our record; give it a heartbeat to do so (see heartbeat()).
+    // by us and steps down when it reads our record, and a leader we fenced may still act on its
+    // last confirmation until it learns of the fence (see mayStartActing, checked in heartbeat()).
     this.announced = false;
     this.tookOverAt = this.now();
     this.view = { role: 'leader', lastLeaderSeenAt: this.now(), followingSince: this.view.followingSince };
-    this.log.info({ term }, 'took the leadership over; acting after the next heartbeat');
+    this.log.info({ term }, 'took the leadership over; acting once no other replica can');
+  }
+
+  private takeoverProgress(): TakeoverProgress {
+    return { tookOverAt: this.tookOverAt, ownRecordSeen: this.ownRecordSeen, rivalConfirmationSeenAt: this.rivalConfirmationSeenAt };
   }
 
   /**
@@ -342,17 +360,22 @@ export class LeaderElection {
 
   private stepDown(reason: string): void {
     if (this.view.role !== 'leader') return;
-    this.view = { role: 'follower', lastLeaderSeenAt: this.view.lastLeaderSeenAt, followingSince: this.now() };
     const producer = this.producer;
-    this.producer = undefined;
+    this.follow(reason, 'warn');
     void producer?.close();
+  }
+
+  /** Leader to follower: from here on mayAct() is false. The producer is the caller's to close. */
+  private follow(reason: string, level: 'info' | 'warn'): void {
+    this.view = { role: 'follower', lastLeaderSeenAt: this.view.lastLeaderSeenAt, followingSince: this.now() };
+    this.producer = undefined;
     if (!this.announced) {
       this.log.info({ term: this.term, reason }, 'gave the leadership up before acting on it');
       return;
     }
     this.announced = false;
     this.changes.inc({ to: 'follower' });
-    this.log.warn({ term: this.term, reason }, 'this coordinator replica no longer leads');
+    this.log[level]({ term: this.term, reason }, 'this coordinator replica no longer leads');
     this.options.onFollow(reason);
   }
 

@@ -19,6 +19,12 @@ export interface LeaderRecord {
   at: number;
   /** The leader stopped on purpose: the others take over at once instead of waiting out a silence. */
   resigned?: boolean;
+  /**
+   * The first record of a leadership (written by the takeover): its writer acts on none before a
+   * later record of its own, so a replica taking over after it need not wait for it to age.
+   * Records without it (older versions) count as confirmations.
+   */
+  takeover?: boolean;
 }
 
 export interface MemberRecord {
@@ -46,7 +52,14 @@ function parse(value: Buffer | null): Record<string, unknown> | undefined {
 export function decodeLeader(value: Buffer | null): LeaderRecord | undefined {
   const o = parse(value);
   if (!o || typeof o.term !== 'number' || typeof o.leaderId !== 'string' || typeof o.address !== 'string') return undefined;
-  return { term: o.term, leaderId: o.leaderId, address: o.address, at: typeof o.at === 'number' ? o.at : 0, ...(o.resigned === true ? { resigned: true } : {}) };
+  return {
+    term: o.term,
+    leaderId: o.leaderId,
+    address: o.address,
+    at: typeof o.at === 'number' ? o.at : 0,
+    ...(o.resigned === true ? { resigned: true } : {}),
+    ...(o.takeover === true ? { takeover: true } : {}),
+  };
 }
 
 export function decodeMember(value: Buffer | null): MemberRecord | undefined {

@@ -77,6 +77,7 @@ export async function startMirror(options: { coordinator: string; configText: st
     instanceId: options.instanceId,
     logLevel: 'silent',
     shutdownTimeoutMs: 10_000,
+    whenCoordinatorsUnreachable: 'stop',
     help: false,
     switches: {},
   };

@@ -13,6 +13,7 @@ import {
 import { Counter, Gauge } from 'prom-client';
 import { Backoff, type BackoffOptions } from '../backoff';
 import { LEADER_METADATA_KEY } from './lease-service-handlers';
+import type { WhenCoordinatorsUnreachable } from './when-coordinators-unreachable';
 
 /** The work a service runs for one leased unit. `stop` must return only once the work has stopped. */
 export interface UnitWorker {
@@ -52,6 +53,12 @@ export interface LeaseClientOptions {
   report?(): { progress?: UnitProgress[]; errors?: ErrorReport[] };
   /** Work stops this long before the holder's own view of the lease expiry. @default 1000 */
   fenceMarginMs?: number;
+  /**
+   * What held units do once their leases could have run out while no coordinator replica answers at
+   * all (see when-coordinators-unreachable.ts). Revocations and refusals stop units either way.
+   * @default 'stop'
+   */
+  whenCoordinatorsUnreachable?: WhenCoordinatorsUnreachable;
   /** Renew interval until the coordinator says otherwise. @default 3000 */
   renewIntervalMs?: number;
   backoff?: BackoffOptions;
@@ -76,6 +83,13 @@ interface HeldUnit {
  * never later than the coordinator's expiry; work stops `fenceMarginMs` before it. While the
  * coordinator is unreachable the client reconnects with backoff and keeps working until the
  * deadlines pass, then stops (self-fencing) and re-presents what it still holds on reconnect.
+ *
+ * With `whenCoordinatorsUnreachable: 'keep-working'` a unit whose deadline passed keeps running
+ * instead, but only while no coordinator answers at all: this instance has been asking for at least
+ * `silenceLimitMs` (so it was not merely paused itself) and no answer was handled in that time.
+ * Such units are re-presented with every registration and renewal, and the first answer decides:
+ * a grant renews them, a revocation or an assignment without them stops them. While any coordinator
+ * answers, deadlines are enforced as in `stop`.
  */
 export class LeaseClient {
   private readonly addresses: string[];
@@ -88,6 +102,7 @@ export class LeaseClient {
   private readonly backoff: Backoff;
   private readonly now: () => number;
   private readonly fenceMarginMs: number;
+  private readonly keepWorking: boolean;
   private readonly log: Logger;
   private stream: grpc.ClientDuplexStream<SessionRequest, SessionResponse> | undefined;
   private seq = 0n;
@@ -105,6 +120,12 @@ export class LeaseClient {
   /** Monotonic time the current session was opened, and of the coordinator's last answer on it. */
   private openedAt = 0;
   private lastAnswerAt: number | undefined;
+  /** When an answer was last acted on (grants and revocations applied), on any session. */
+  private lastHandledAnswerAt: number | undefined;
+  /** Send time of the oldest request no coordinator has answered yet (undefined: all answered). */
+  private firstUnansweredSentAt: number | undefined;
+  /** Units are running past their lease deadlines because no coordinator answers (keep-working). */
+  private keepingWithoutCoordinator = false;
   private readonly metrics: {
     fenced: Counter<string>;
     reconnects: Counter<string>;
@@ -125,6 +146,7 @@ export class LeaseClient {
     this.backoff = new Backoff(options.backoff ?? { initialMs: 100, maxMs: Math.max(500, (options.renewIntervalMs ?? 3000) / 2) });
     this.now = options.now ?? (() => performance.now());
     this.fenceMarginMs = options.fenceMarginMs ?? 1000;
+    this.keepWorking = options.whenCoordinatorsUnreachable === 'keep-working';
     this.renewIntervalMs = options.renewIntervalMs ?? 3000;
     this.log = options.logger.child({ component: 'lease-client' });
     const registers = [options.metrics];
@@ -153,6 +175,15 @@ export class LeaseClient {
       registers,
       collect() {
         this.set(heldCount());
+      },
+    });
+    const keptCount = () => this.keptUnits();
+    new Gauge({
+      name: 'mirrormaker_leases_held_without_coordinator',
+      help: 'Units still running past their lease deadline because no coordinator answers (--when-coordinators-unreachable keep-working); always 0 otherwise.',
+      registers,
+      collect() {
+        this.set(keptCount());
       },
     });
     this.metrics = {
@@ -218,12 +249,16 @@ export class LeaseClient {
   sessionState(): string {
     if (this.hasWorkingSession) return 'working';
     const since = this.lastAnswerAt === undefined ? 'since this session opened' : `for ${Math.round(this.now() - this.lastAnswerAt)} ms`;
-    return `none: coordinator ${this.address} has not answered ${since}; no work is taken until it does (check that it runs and is reachable)`;
+    const kept = this.keptUnits();
+    const keeping = kept === 0 ? '' : `; ${kept} units keep running past their leases until a coordinator answers (--when-coordinators-unreachable keep-working)`;
+    return `none: coordinator ${this.address} has not answered ${since}; no work is taken until it does (check that it runs and is reachable)${keeping}`;
   }
 
   private nextSeq(): bigint {
     this.seq += 1n;
-    this.sentAt.set(this.seq, this.now());
+    const now = this.now();
+    this.sentAt.set(this.seq, now);
+    this.firstUnansweredSentAt ??= now;
     return this.seq;
   }
 
@@ -271,6 +306,8 @@ export class LeaseClient {
 
   private openSession(): void {
     if (this.stopped) return;
+    // Answers come only for requests of the session they were sent on: older send times are of no use.
+    this.sentAt.clear();
     const stream = this.client().session();
     this.stream = stream;
     this.openedAt = this.now();
@@ -356,6 +393,8 @@ export class LeaseClient {
     }
     const base = this.sentAt.get(res.ackedSeq);
     for (const seq of this.sentAt.keys()) if (seq < res.ackedSeq) this.sentAt.delete(seq);
+    this.firstUnansweredSentAt = undefined;
+    for (const [seq, sentAt] of this.sentAt) if (seq > res.ackedSeq) this.firstUnansweredSentAt = Math.min(sentAt, this.firstUnansweredSentAt ?? sentAt);
     const pushed = res.config;
     if (pushed) this.configReady = this.configReady.then(() => this.applyRevision(pushed.revision, pushed.properties));
     await this.configReady;
@@ -403,6 +442,7 @@ export class LeaseClient {
       this.log.warn({ unit: id }, 'coordinator no longer lists this unit; stopping it');
       await this.stopWorker(h, 'not in assignment');
     }
+    this.lastHandledAnswerAt = this.now();
   }
 
   /** Applies a pushed revision and restarts the held units it changes, each under its own epoch. */
@@ -445,14 +485,49 @@ export class LeaseClient {
     });
   }
 
+  /** Held units whose lease could have run out at the coordinator (less the fence margin). */
+  private overdue(now: number): HeldUnit[] {
+    return [...this.held.values()].filter((h) => now >= h.deadline - this.fenceMarginMs);
+  }
+
+  /** Units running past their lease deadlines right now because no coordinator answers (keep-working). */
+  private keptUnits(): number {
+    return this.keepingWithoutCoordinator ? this.overdue(this.now()).length : 0;
+  }
+
+  /**
+   * No coordinator answers at all: this instance has asked for at least a silence limit and acted
+   * on no answer in that time. Deliberately false right after this process was itself paused (it
+   * asked nothing meanwhile), so a worker that was stopped does not take its own stall for an outage.
+   */
+  private noCoordinatorAnswers(now: number): boolean {
+    const limit = this.silenceLimitMs();
+    const answeredLately = this.lastHandledAnswerAt !== undefined && now - this.lastHandledAnswerAt <= limit;
+    return !answeredLately && this.firstUnansweredSentAt !== undefined && now - this.firstUnansweredSentAt >= limit;
+  }
+
   private fenceExpired(): void {
     const now = this.now();
-    for (const [id, h] of [...this.held]) {
-      if (now < h.deadline - this.fenceMarginMs) continue;
-      this.held.delete(id);
+    const overdue = this.overdue(now);
+    if (this.keepWorking && overdue.length > 0 && this.noCoordinatorAnswers(now)) {
+      if (!this.keepingWithoutCoordinator) {
+        this.keepingWithoutCoordinator = true;
+        this.log.warn(
+          { units: overdue.length, held: this.held.size, coordinators: this.addresses },
+          'no coordinator has answered for longer than a lease lasts; keeping the units running until one does (--when-coordinators-unreachable keep-working)',
+        );
+      }
+      return;
+    }
+    for (const h of overdue) {
+      this.held.delete(h.unit.id);
       this.metrics.fenced.inc();
-      this.log.warn({ unit: id, epoch: h.epoch.toString() }, 'lease could expire without a renewal; stopped work on the unit');
+      this.log.warn({ unit: h.unit.id, epoch: h.epoch.toString() }, 'lease could expire without a renewal; stopped work on the unit');
       void this.stopWorker(h, 'lease expiring');
+    }
+    if (this.keepingWithoutCoordinator) {
+      this.keepingWithoutCoordinator = false;
+      this.log.warn({ held: this.held.size }, 'units no longer run past their leases: a coordinator answered and renewed or stopped them');
     }
   }
 

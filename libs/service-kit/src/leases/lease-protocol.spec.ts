@@ -1,13 +1,14 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { unitId } from '@mirrormaker/lease';
-import { createLogger, createMetricsRegistry } from '@mirrormaker/observability';
+import { createLogger, createMetricsRegistry, type Registry } from '@mirrormaker/observability';
 import { LeaseServiceService, ServiceKind } from '@mirrormaker/proto';
 import { eventually } from '@mirrormaker/testing';
 import { startGrpcServer, type GrpcServerHandle } from '../grpc-server';
-import { LeaseClient } from './lease-client';
+import { LeaseClient, type LeaseClientOptions } from './lease-client';
 import { leaseServiceHandlers } from './lease-service-handlers';
-import { LeaseManager } from './lease-manager';
+import { LeaseManager, type LeaseSettings } from './lease-manager';
 
 // Short timings so expiry paths run in about a second; the rules do not depend on the scale.
 const settings = { ttlMs: 1500, renewIntervalMs: 250, graceMs: 300 };
@@ -18,6 +19,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 class WorkLedger {
   readonly active = new Map<string, string>();
   readonly violations: string[] = [];
+  /** Why each unit was stopped, in order. */
+  readonly stops: { unit: string; instance: string; reason: string }[] = [];
   starts = 0;
 
   startFor(instance: string) {
@@ -27,7 +30,8 @@ class WorkLedger {
       this.active.set(unit.id, instance);
       this.starts++;
       return {
-        stop: async () => {
+        stop: async (reason: string) => {
+          this.stops.push({ unit: unit.id, instance, reason });
           if (this.active.get(unit.id) === instance) this.active.delete(unit.id);
         },
       };
@@ -44,7 +48,12 @@ class WorkLedger {
  * stalled, bytes are held in both directions and new connections wait, as when either side is
  * paused (SIGSTOP) with its sockets open. `resume` delivers what was held, in order.
  */
-async function relay(targetPort: number): Promise<{ port: number; cut(): void; stall(): void; resume(): void; close(): Promise<void> }> {
+type Relay = { port: number; cut(): void; stall(): void; resume(): void; close(): Promise<void> };
+
+/** Relays still open; closed after each test, so a failed test leaves no stalled connection behind. */
+const openRelays = new Set<Relay>();
+
+async function relay(targetPort: number): Promise<Relay> {
   const sockets = new Set<Socket>();
   let open = true;
   let stalled = false;
@@ -69,7 +78,7 @@ async function relay(targetPort: number): Promise<{ port: number; cut(): void; s
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
+  const handle: Relay = {
     port: (server.address() as AddressInfo).port,
     cut() {
       open = false;
@@ -85,13 +94,45 @@ async function relay(targetPort: number): Promise<{ port: number; cut(): void; s
       for (const action of actions) action();
     },
     close() {
+      openRelays.delete(handle);
       for (const s of sockets) s.destroy();
       return new Promise((r) => server.close(() => r()));
     },
   };
+  openRelays.add(handle);
+  return handle;
 }
 
-const waitFor = (what: string, predicate: () => boolean) => eventually(what, predicate, { timeoutMs: 15_000, intervalMs: 25 });
+const waitFor = (what: string, predicate: () => boolean | Promise<boolean>) => eventually(what, predicate, { timeoutMs: 15_000, intervalMs: 25 });
+
+/**
+ * A monotonic clock that runs with real time and can be moved forward, as if that much time had
+ * passed at once: the tests reach lease deadlines and quiet periods without waiting for them.
+ */
+class SteppedClock {
+  private offset = 0;
+  readonly now = () => performance.now() + this.offset;
+
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+async function metricValue(registry: Registry, name: string): Promise<number> {
+  return (await registry.getSingleMetric(name)!.get()).values[0]?.value ?? 0;
+}
+
+/** A logger that keeps the message of every warning, to count how often a state change is logged. */
+function warningsLogger(): { logger: ReturnType<typeof createLogger>; warnings: string[] } {
+  const warnings: string[] = [];
+  const destination = {
+    write(line: string) {
+      const entry = JSON.parse(line) as { level: string; msg: string };
+      if (entry.level === 'warn') warnings.push(entry.msg);
+    },
+  };
+  return { logger: createLogger({ service: 'test', level: 'warn', destination }), warnings };
+}
 
 describe('lease protocol over gRPC', () => {
   let manager: LeaseManager;
@@ -99,8 +140,8 @@ describe('lease protocol over gRPC', () => {
   let clients: LeaseClient[] = [];
   const units = Array.from({ length: 12 }, (_, p) => unitId({ kind: 'partition', flow: 'A->B', topic: 'orders', partition: p }));
 
-  async function startCoordinator(port = 0): Promise<void> {
-    manager = new LeaseManager(settings, logger, createMetricsRegistry({ service: 'coordinator', version: 't' }));
+  async function startCoordinator(port = 0, options: { settings?: LeaseSettings; now?: () => number } = {}): Promise<void> {
+    manager = new LeaseManager(options.settings ?? settings, logger, createMetricsRegistry({ service: 'coordinator', version: 't' }), options.now);
     server = await startGrpcServer({
       host: '127.0.0.1',
       port,
@@ -116,7 +157,7 @@ describe('lease protocol over gRPC', () => {
     await server.shutdown(200);
   }
 
-  function instance(id: string, ledger: WorkLedger, port = server.port): LeaseClient {
+  function instance(id: string, ledger: WorkLedger, port = server.port, extra: Partial<LeaseClientOptions> = {}): LeaseClient {
     const client = new LeaseClient({
       coordinator: `127.0.0.1:${port}`,
       instanceId: id,
@@ -128,6 +169,7 @@ describe('lease protocol over gRPC', () => {
       fenceMarginMs: 300,
       renewIntervalMs: settings.renewIntervalMs,
       backoff: { initialMs: 50, maxMs: 300 },
+      ...extra,
     });
     clients.push(client);
     client.start();
@@ -135,6 +177,7 @@ describe('lease protocol over gRPC', () => {
   }
 
   afterEach(async () => {
+    await Promise.all([...openRelays].map((link) => link.close()));
     await Promise.all(clients.map((c) => c.stop()));
     clients = [];
     await stopCoordinator();
@@ -261,5 +304,130 @@ describe('lease protocol over gRPC', () => {
     await waitFor('every unit runs on the instance that stalled', () => ledger.countBy('dm-paused') === 12);
     expect(ledger.violations).toEqual([]);
     await link.close();
+  });
+
+  describe('when no coordinator answers for longer than a lease lasts', () => {
+    const ttl = settings.ttlMs;
+    const KEPT = 'mirrormaker_leases_held_without_coordinator';
+    const FENCED = 'mirrormaker_leases_fenced_total';
+
+    /** A coordinator whose quiet period is already over, so the first worker gets every unit at once. */
+    async function coordinatorPastQuietPeriod(leaseSettings: LeaseSettings = settings): Promise<SteppedClock> {
+      const clock = new SteppedClock();
+      await startCoordinator(0, { settings: leaseSettings, now: clock.now });
+      clock.advance(leaseSettings.ttlMs + leaseSettings.graceMs);
+      return clock;
+    }
+
+    function worker(id: string, ledger: WorkLedger, port: number, mode: 'stop' | 'keep-working' | undefined) {
+      const clock = new SteppedClock();
+      const metrics = createMetricsRegistry({ service: 'data-mirror', version: 't' });
+      const { logger: log, warnings } = warningsLogger();
+      const client = instance(id, ledger, port, { now: clock.now, metrics, logger: log, ...(mode ? { whenCoordinatorsUnreachable: mode } : {}) });
+      return { client, clock, metrics, warnings };
+    }
+
+    it('stops held units at their lease deadline by default', async () => {
+      await coordinatorPastQuietPeriod();
+      const ledger = new WorkLedger();
+      const link = await relay(server.port);
+      const a = worker('dm-a', ledger, link.port, undefined);
+      await waitFor('all units granted', () => ledger.countBy('dm-a') === 12);
+
+      link.stall();
+      await waitFor('every unit stopped', () => ledger.countBy('dm-a') === 0);
+      expect(await metricValue(a.metrics, FENCED)).toBe(12);
+      expect(ledger.stops.map((s) => s.reason)).toEqual(Array(12).fill('lease expiring'));
+      expect(await metricValue(a.metrics, KEPT)).toBe(0);
+      await link.close();
+    });
+
+    it('keeps the units running with keep-working, then obeys the revocation the reachable leader sends', async () => {
+      const leaseSettings = { ...settings, graceMs: 60_000 };
+      const coordinatorClock = await coordinatorPastQuietPeriod(leaseSettings);
+      const ledger = new WorkLedger();
+      const link = await relay(server.port);
+      const a = worker('dm-a', ledger, link.port, 'keep-working');
+      await waitFor('all units granted', () => ledger.countBy('dm-a') === 12);
+      const epochs = a.client.heldUnits().map((h) => h.epoch);
+
+      // The worker keeps asking and nobody answers until the leases would have run out.
+      link.stall();
+      await waitFor('units kept past their leases', async () => (await metricValue(a.metrics, KEPT)) === 12);
+      expect(ledger.countBy('dm-a')).toBe(12);
+      expect(a.client.hasWorkingSession).toBe(false);
+      expect(a.client.sessionState()).toMatch(/12 units keep running past their leases/);
+
+      // Still nobody answers, much later: the units keep running.
+      a.clock.advance(10 * ttl);
+      await sleep(600);
+      expect(ledger.countBy('dm-a')).toBe(12);
+      expect(await metricValue(a.metrics, FENCED)).toBe(0);
+
+      // Meanwhile the leases expired at the coordinator (still within its grace period): once the
+      // worker reaches it again, it answers with revocations, and the worker stops every unit.
+      coordinatorClock.advance(ttl + 1000);
+      link.resume();
+      await waitFor('every unit stopped as revoked', () => ledger.stops.filter((s) => s.reason === 'revoked: expired').length === 12);
+      await waitFor('units granted again under new epochs', () => ledger.countBy('dm-a') === 12 && a.client.heldUnits().every((h) => h.epoch > epochs[0]!));
+      await waitFor('no unit kept without a coordinator', async () => (await metricValue(a.metrics, KEPT)) === 0 && a.warnings.some((w) => /no longer run past their leases/.test(w)));
+      expect(await metricValue(a.metrics, FENCED)).toBe(0);
+      expect(a.warnings.filter((w) => /keeping the units running/.test(w))).toHaveLength(1);
+      expect(a.warnings.filter((w) => /no longer run past their leases/.test(w))).toHaveLength(1);
+      expect(ledger.violations).toEqual([]);
+      await link.close();
+    });
+
+    it('with keep-working, re-presents the units to a new leader, which adopts them without a stop', async () => {
+      await coordinatorPastQuietPeriod();
+      const ledger = new WorkLedger();
+      const link = await relay(server.port);
+      const a = worker('dm-a', ledger, link.port, 'keep-working');
+      await waitFor('all units granted', () => ledger.countBy('dm-a') === 12);
+      const before = a.client.heldUnits();
+
+      link.stall();
+      await waitFor('units kept past their leases', async () => (await metricValue(a.metrics, KEPT)) === 12);
+      // Another coordinator takes over at the same address: a fresh table in its quiet period.
+      const port = server.port;
+      await stopCoordinator();
+      await startCoordinator(port);
+      link.resume();
+
+      await waitFor('leases adopted and renewed', async () => a.client.hasWorkingSession && (await metricValue(a.metrics, KEPT)) === 0);
+      expect(manager.state.leases.size).toBe(12);
+      expect(a.client.heldUnits()).toEqual(before);
+      expect(ledger.starts).toBe(12);
+      expect(ledger.stops).toEqual([]);
+      expect(await metricValue(a.metrics, FENCED)).toBe(0);
+      await link.close();
+    });
+
+    it('with keep-working, still stops units at once on a revocation while the coordinator answers', async () => {
+      await coordinatorPastQuietPeriod();
+      const ledger = new WorkLedger();
+      const a = worker('dm-a', ledger, server.port, 'keep-working');
+      await waitFor('all units granted', () => ledger.countBy('dm-a') === 12);
+      instance('dm-b', ledger);
+
+      manager.drain('dm-a');
+      await waitFor('units moved to the other instance', () => ledger.countBy('dm-a') === 0 && ledger.countBy('dm-b') === 12);
+      expect(ledger.stops.filter((s) => s.instance === 'dm-a').map((s) => s.reason)).toEqual(Array(12).fill('revoked: revoked'));
+      expect(await metricValue(a.metrics, KEPT)).toBe(0);
+      expect(ledger.violations).toEqual([]);
+    });
+
+    it('with keep-working, stops units whose leases ran out while this process itself was stalled', async () => {
+      await coordinatorPastQuietPeriod();
+      const ledger = new WorkLedger();
+      const a = worker('dm-a', ledger, server.port, 'keep-working');
+      await waitFor('all units granted', () => ledger.countBy('dm-a') === 12);
+
+      // As after a pause of this process: its clock jumped, but the coordinator answers as soon as asked.
+      a.clock.advance(3 * ttl);
+      await waitFor('every unit stopped at its deadline', async () => (await metricValue(a.metrics, FENCED)) === 12);
+      expect(a.warnings.filter((w) => /keeping the units running/.test(w))).toEqual([]);
+      await waitFor('units granted again', () => ledger.countBy('dm-a') === 12);
+    });
   });
 });

@@ -99,6 +99,13 @@ export function describeServiceProcess(contract: ServiceProcessContract): void {
     });
 
     if (contract.worker) {
+      it('exits with code 2 and one line naming --when-coordinators-unreachable and its choices for an unknown one', async () => {
+        const run = await runServiceToExit(app, [...base, '--when-coordinators-unreachable', 'carry-on']);
+        expect(run.code).toBe(2);
+        expect(run.stderr.trim().split('\n')).toHaveLength(1);
+        expect(run.stderr).toContain("--when-coordinators-unreachable (MM_WHEN_COORDINATORS_UNREACHABLE) must be one of stop, keep-working, got 'carry-on'");
+      });
+
       it('starts without --config and reports 503 and NOT_SERVING while no coordinator answers', async () => {
         const alone = await spawnService(app, [...local, '--coordinator', '127.0.0.1:1']);
         try {

@@ -77,6 +77,7 @@ export function leasedUnitService<M extends { readonly units: UnitMetrics }>(opt
       const leases = new LeaseClient({
         coordinator: flags.coordinator!,
         instanceId: flags.instanceId,
+        whenCoordinatorsUnreachable: flags.whenCoordinatorsUnreachable,
         kind: options.kind,
         version: MIRRORMAKER_VERSION,
         logger,
