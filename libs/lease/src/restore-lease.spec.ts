@@ -27,11 +27,24 @@ describe('restoreLease (coordinator restart)', () => {
     expect(restoreLease(fresh(), units[0], 'a', 6, restartedAt, TIMINGS.ttlMs)).toMatchObject({ accepted: false, reason: 'stale-epoch' });
   });
 
-  it('keeps the first claimant and refuses a second one', () => {
+  it('keeps the first claimant against a second one with the same or a lower epoch', () => {
     const first = restoreLease(fresh(), units[1], 'a', 3, restartedAt, TIMINGS.ttlMs).nextState;
-    expect(restoreLease(first, units[1], 'b', 4, restartedAt, TIMINGS.ttlMs)).toMatchObject({ accepted: false, reason: 'held-by-other' });
+    expect(restoreLease(first, units[1], 'b', 3, restartedAt, TIMINGS.ttlMs)).toMatchObject({ accepted: false, reason: 'held-by-other' });
+    expect(restoreLease(first, units[1], 'b', 2, restartedAt, TIMINGS.ttlMs)).toMatchObject({ accepted: false, reason: 'held-by-other' });
     expect(restoreLease(first, units[1], 'a', 3, restartedAt + 50, TIMINGS.ttlMs).accepted).toBe(true); // reconnect
     expect(restoreLease(first, units[1], 'a', 2, restartedAt + 50, TIMINGS.ttlMs)).toMatchObject({ accepted: false, reason: 'stale-epoch' });
+  });
+
+  it('gives a unit re-presented twice to the higher epoch while it only adopts, then to nobody but its holder', () => {
+    // The previous leader granted epoch 4 to b after a's epoch 3 ran out and died before
+    // persisting it; a kept working and re-presented first.
+    const first = restoreLease(fresh(), units[1], 'a', 3, restartedAt, TIMINGS.ttlMs).nextState;
+    const second = restoreLease(first, units[1], 'b', 4, restartedAt + 100, TIMINGS.ttlMs);
+    expect(second).toMatchObject({ accepted: true, lease: { holder: 'b', epoch: 4 } });
+    expect(renew(second.nextState, 'a', restartedAt + 200, TIMINGS.ttlMs, [{ unitId: units[1], epoch: 3 }]).lost).toEqual([{ unitId: units[1], epoch: 3, reason: 'not-held' }]);
+    // After one TTL the table may have granted leases itself: a higher epoch no longer takes over.
+    const late = restoreLease(first, units[1], 'b', 4, restartedAt + TIMINGS.ttlMs, TIMINGS.ttlMs);
+    expect(late).toMatchObject({ accepted: false, reason: 'held-by-other' });
   });
 
   it('refuses unknown instances, bad ids and the wrong service kind', () => {

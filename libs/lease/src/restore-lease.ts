@@ -13,9 +13,10 @@ export type RestoreResult =
  * restart, and keeps it under the same epoch for another TTL.
  *
  * Accepted when the table has no lease for the unit and the epoch is not older than anything this
- * table granted or saw end, or when the table already has exactly this lease (a reconnect).
- * Refused when someone else holds the unit, the epoch is stale, or the instance cannot serve the
- * unit; the instance must then stop that unit at once.
+ * table granted or saw end, or when the table already has exactly this lease (a reconnect), or,
+ * while the table has only adopted leases, when another instance re-presented the unit under a
+ * lower epoch (the highest epoch wins). Refused when someone else holds the unit, the epoch is
+ * stale, or the instance cannot serve the unit; the instance must then stop that unit at once.
  */
 export function restoreLease(
   table: LeaseTable,
@@ -38,7 +39,15 @@ export function restoreLease(
 
   const existing = table.leases.get(unitId);
   let lease: Lease;
-  if (existing !== undefined) {
+  // Until one TTL after this table started it granted nothing itself (assign's quiet period is
+  // longer still): every lease in it was adopted from what instances re-presented.
+  const adoptingOnly = now < table.startedAt + ttlMs;
+  if (existing !== undefined && existing.holder !== holder && adoptingOnly && epoch > existing.epoch) {
+    // Two instances re-present the unit: the higher epoch is the later grant (the previous leader
+    // granted it after the lower one ran out, and may have died before persisting it). It wins;
+    // the other holder's next renewal no longer lists the unit, so it stops.
+    lease = { unitId, holder, epoch, expiresAt: now + ttlMs, state: 'active' };
+  } else if (existing !== undefined) {
     if (existing.holder !== holder) return reject('held-by-other');
     if (existing.epoch !== epoch || existing.expiresAt <= now) return reject('stale-epoch');
     lease = { ...existing, expiresAt: Math.max(existing.expiresAt, now + ttlMs) };
