@@ -113,7 +113,12 @@ export class FlowRuntime {
 
   /** At-least-once positions, written together off the copy path. */
   positionWriter(): PositionWriter {
-    this.positionWriterOfFlow ??= new PositionWriter({ producer: () => this.producer(), topic: () => this.positionStore().topic, logger: this.logger });
+    this.positionWriterOfFlow ??= new PositionWriter({
+      producer: () => this.producer(),
+      topic: () => this.positionStore().topic,
+      logger: this.logger,
+      flushIntervalMs: this.plan.positionFlushIntervalMs,
+    });
     return this.positionWriterOfFlow;
   }
 

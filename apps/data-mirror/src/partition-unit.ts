@@ -46,7 +46,7 @@ class RetryLater extends Error {
  *
  * Each batch: skip records at or below `lastCopied` (already written by this holder) → check the
  * remote topic exists → write (at-least-once: requests awaited, then the position handed to the
- * flow's PositionWriter, which stores it in the background; exactly-once: records and position in
+ * flow's PositionWriter, which stores it with its next flush; exactly-once: records and position in
  * one transaction) → feed offset syncs and offset segments → metrics. A failure makes the consumer
  * deliver the remaining records again later; nothing is ever skipped.
  *
@@ -416,17 +416,18 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
 
   /**
    * At-least-once: hands `lastCopied` (acknowledged) to the flow's position writer, which stores it
-   * with the other partitions' positions; copying does not wait for it. Resolves once stored (at
-   * once when there is nothing new, unless `evenIfHandedOver`: then when the last one is stored).
+   * with the other partitions' positions at its next flush (`offset.flush.interval.ms`); copying
+   * does not wait for it. `releasing` (the unit stops) has the position written at once, even if
+   * it was handed over before. Resolves once stored (at once when there is nothing new).
    */
-  private storePosition(evenIfHandedOver = false): Promise<void> {
-    if (this.transactional || !(this.positionDirty || evenIfHandedOver)) return Promise.resolve();
+  private storePosition(releasing = false): Promise<void> {
+    if (this.transactional || !(this.positionDirty || releasing)) return Promise.resolve();
     this.positionDirty = false;
     this.positionHandedOver = true;
     const upTo = this.storablePosition();
     this.positionBehind = upTo < this.lastCopied;
     const record = this.flow.positionStore().recordFor(this.sourcePartition, upTo);
-    return this.flow.positionWriter().write(this.positionKey, upTo, record, this.positionListener);
+    return this.flow.positionWriter().write(this.positionKey, upTo, record, this.positionListener, { now: releasing });
   }
 
   /**
