@@ -83,8 +83,8 @@ export interface ConsumedBatch extends TopicPartition {
    * OFFSET_OUT_OF_RANGE) and the consumer restarted it by `offsetReset`: this batch was fetched
    * from `to`. `to > from`: the records between were deleted (retention, DeleteRecords) or skipped
    * by a 'latest' reset; `to < from`: the log is shorter than the position (the topic was created
-   * anew, or the source lost records in an unclean leader election). Delivered again with the same
-   * `from` when the handler rejects the batch.
+   * anew, or the source lost records in an unclean leader election). The position moves to `to` at
+   * once; a batch delivered again after the handler rejected it carries the same reset.
    */
   positionReset?: { from: bigint; to: bigint };
 }
@@ -130,7 +130,7 @@ export interface PartitionConsumerOptions {
 
 interface PartitionState extends TopicPartition {
   position: bigint;
-  /** A reset seen on a fetch that delivered no record, told with the next batch that does. */
+  /** An offset reset not handled yet: told with every batch until the handler resolves one. */
   pendingReset: { from: bigint; to: bigint } | undefined;
   inFlight: boolean;
   retryTimer: NodeJS.Timeout | undefined;
@@ -550,18 +550,21 @@ export class PartitionConsumer {
     // kafkajs fetches from st.position unless it reset the partition after OFFSET_OUT_OF_RANGE.
     const fetchedFrom = BigInt((batch as unknown as { fetchedOffset: string }).fetchedOffset);
     const wentBack = messages.length > 0 && BigInt(messages[0].offset) < st.position;
-    const detected = wentBack || fetchedFrom > st.position ? { from: st.position, to: fetchedFrom } : undefined;
-    if (detected) {
+    if (wentBack || fetchedFrom > st.position) {
       this.logger.warn(
-        { topic: st.topic, partition: st.partition, position: detected.from.toString(), resetTo: detected.to.toString() },
-        detected.to < detected.from
+        { topic: st.topic, partition: st.partition, position: st.position.toString(), resetTo: fetchedFrom.toString() },
+        fetchedFrom < st.position
           ? 'partition went back to an earlier offset (offset reset after OFFSET_OUT_OF_RANGE); these records are delivered again'
           : 'partition moved past offsets it had not delivered (offset reset after OFFSET_OUT_OF_RANGE)',
       );
+      // Retries start from where the broker put the partition, never from the offset outside the
+      // log (it may be inside again by then, past records never delivered); the reset is told with
+      // every delivery until one is handled, from the position before the first unhandled one.
+      st.pendingReset = { from: st.pendingReset?.from ?? st.position, to: fetchedFrom };
+      st.position = fetchedFrom;
     }
-    const reset = detected ?? st.pendingReset;
+    const reset = st.pendingReset;
     if (messages.length === 0) {
-      st.pendingReset = reset;
       if (lastOffset + 1n > st.position) st.position = lastOffset + 1n;
       return;
     }
