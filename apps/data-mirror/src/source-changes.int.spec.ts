@@ -39,6 +39,17 @@ function mirrorFixture(instanceId: string, timings: Partial<DataMirrorTimings> =
     },
     report: (unit: string) => fixture.coordinator.manager.reportOf(instanceId)?.progress.get(unit),
     errors: (unit: string) => fixture.coordinator.manager.reportOf(instanceId)?.errors.filter((e) => e.unitId === unit) ?? [],
+    /** A new one-partition source topic and its remote topic, `count` records copied by a unit of its own. */
+    async copying(prefix: string, count: number): Promise<{ topic: string; unit: string }> {
+      const topic = uniqueName(prefix);
+      await clusters.createTopic('source', topic, 1);
+      await clusters.createTopic('target', `A.${topic}`, 1);
+      await clusters.produce('source', topic, records(0, count));
+      const unit = fixture.unitOf(topic);
+      fixture.setUnits([...fixture.units, unit]);
+      await readUntil(clusters.target, `A.${topic}`, [0], (got) => got.get(0)!.length >= count);
+      return { topic, unit };
+    },
   };
   beforeAll(async () => {
     fixture.coordinator = await startTestCoordinator([]);
@@ -56,13 +67,7 @@ describe('records deleted from the source before they were copied', () => {
   const f = mirrorFixture('dm-truncated-1');
 
   it('reports a stored position below the log start, counts the records lost and copies on from the log start', async () => {
-    const topic = uniqueName('dm-truncated-start');
-    await f.clusters.createTopic('source', topic, 1);
-    await f.clusters.createTopic('target', `A.${topic}`, 1);
-    await f.clusters.produce('source', topic, records(0, 20));
-    const unit = f.unitOf(topic);
-    f.setUnits([...f.units, unit]);
-    await readUntil(f.clusters.target, `A.${topic}`, [0], (got) => got.get(0)!.length >= 20);
+    const { topic, unit } = await f.copying('dm-truncated-start', 20);
     await eventually('position 19 reported', () => f.report(unit)?.position === 19n);
 
     // The unit is released (its position is stored as it goes), and meanwhile retention takes more
@@ -107,13 +112,7 @@ describe('a source topic deleted and created again under the same name', () => {
   const f = mirrorFixture('dm-recreated-1');
 
   it('waits while it is gone, stores no position, and mirrors the new topic from its start', async () => {
-    const topic = uniqueName('dm-recreated-seen');
-    await f.clusters.createTopic('source', topic, 1);
-    await f.clusters.createTopic('target', `A.${topic}`, 1);
-    await f.clusters.produce('source', topic, records(0, 10));
-    const unit = f.unitOf(topic);
-    f.setUnits([...f.units, unit]);
-    await readUntil(f.clusters.target, `A.${topic}`, [0], (got) => got.get(0)!.length >= 10);
+    const { topic, unit } = await f.copying('dm-recreated-seen', 10);
 
     await f.clusters.sourceAdmin.deleteTopics([topic]);
     await eventually('unit reports its source topic deleted', () => f.report(unit)?.stalledReason.startsWith('SOURCE_TOPIC_DELETED') === true);
@@ -140,13 +139,7 @@ describe('a source topic created again faster than the mirror looks', () => {
   const f = mirrorFixture('dm-recreated-2', { sourceRefreshMs: 600_000 });
 
   it('starts over on the new log when the fetch finds it shorter than the position', async () => {
-    const topic = uniqueName('dm-recreated-fast');
-    await f.clusters.createTopic('source', topic, 1);
-    await f.clusters.createTopic('target', `A.${topic}`, 1);
-    await f.clusters.produce('source', topic, records(0, 30));
-    const unit = f.unitOf(topic);
-    f.setUnits([...f.units, unit]);
-    await readUntil(f.clusters.target, `A.${topic}`, [0], (got) => got.get(0)!.length >= 30);
+    const { topic, unit } = await f.copying('dm-recreated-fast', 30);
 
     await f.clusters.sourceAdmin.deleteTopics([topic]);
     await eventually('the source topic created again', async () => {
