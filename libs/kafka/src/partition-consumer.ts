@@ -25,8 +25,11 @@
  * - An offset outside the log (retention deleted it, or the topic was recreated) restarts the
  *   partition from `offsetReset` ('earliest' by default, like MM2), with a warning from kafkajs
  *   (which also commits that reset offset to this consumer's own group; nothing reads it). The
- *   first batch after such a reset says so (`ConsumedBatch.positionReset`), so the handler can tell
- *   records skipped or read again from an ordinary gap (markers, compaction).
+ *   batches after such a reset say so (`ConsumedBatch.positionReset`) until the handler takes one,
+ *   so it can tell records skipped or read again from an ordinary gap (markers, compaction). A
+ *   reset whose first fetch holds nothing but markers or aborted records goes untold.
+ * - A partition's position only moves to where kafkajs fetches from: after a handled batch, a
+ *   filtered fetch, or a reset.
  * - 'latest' as a start offset is the end offset the admin client sees: with an open transaction
  *   on the partition, the last stable offset.
  *
