@@ -100,7 +100,7 @@ describe('data-mirror resumes, waits and stalls without losing records', () => {
     await eventually('partition 0 copying again', () => reported(p0)?.stalledReason === '');
   });
 
-  it('stops a unit whose source topic was deleted, and keeps copying the others', async () => {
+  it('holds a unit whose source topic was deleted at SOURCE_TOPIC_DELETED, and keeps copying the others', async () => {
     const doomed = uniqueName('dm-deleted');
     const other = uniqueName('dm-survivor');
     for (const t of [doomed, other]) {

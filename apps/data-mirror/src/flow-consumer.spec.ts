@@ -15,6 +15,11 @@ describe('copyRounds (max.poll.records)', () => {
     expect(rounds.every((r) => r.topic === 't' && r.highWatermark === 5n)).toBe(true);
   });
 
+  it('tells of a position reset with the first round only', () => {
+    const rounds = copyRounds({ ...batch(5), positionReset: { from: 0n, to: 7n } }, 2);
+    expect(rounds.map((r) => r.positionReset)).toEqual([{ from: 0n, to: 7n }, undefined, undefined]);
+  });
+
   it('keeps the batch whole when max is 0 (unset) or not exceeded', () => {
     expect(copyRounds(batch(5), 0)).toHaveLength(1);
     expect(copyRounds(batch(5), 5)).toHaveLength(1);

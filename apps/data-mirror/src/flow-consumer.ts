@@ -59,11 +59,12 @@ export function flowConsumerSettings(
   };
 }
 
-/** A batch as rounds of at most `max` records (one round when `max` is 0). */
+/** A batch as rounds of at most `max` records (one round when `max` is 0); only the first tells of a position reset. */
 export function copyRounds(batch: ConsumedBatch, max: number): ConsumedBatch[] {
   if (max <= 0 || batch.records.length <= max) return [batch];
+  const { positionReset: _, ...later } = batch;
   const rounds: ConsumedBatch[] = [];
-  for (let i = 0; i < batch.records.length; i += max) rounds.push({ ...batch, records: batch.records.slice(i, i + max) });
+  for (let i = 0; i < batch.records.length; i += max) rounds.push({ ...(i === 0 ? batch : later), records: batch.records.slice(i, i + max) });
   return rounds;
 }
 

@@ -8,9 +8,14 @@ function plan(extra: string[] = [], flowName = 'A->B') {
 }
 
 describe('planFlow', () => {
+  it('stores positions at the pace of the target cluster’s offset.flush.interval.ms', () => {
+    expect(plan(['B.offset.flush.interval.ms = 1000']).positionFlushIntervalMs).toBe(1000);
+  });
+
   it("uses MM2's names and Connect's layout by default", () => {
     const p = plan();
     expect(p.positionsTopic).toEqual({ name: 'mm2-offsets.A.internal', partitions: 25, replicationFactor: -1, configs: { 'cleanup.policy': 'compact' } });
+    expect(p.positionFlushIntervalMs).toBe(5000);
     expect(p.heartbeatsTopic).toMatchObject({ name: 'heartbeats', partitions: 1, replicationFactor: 3 });
     expect(p.offsetSyncs).toEqual({
       enabled: true,

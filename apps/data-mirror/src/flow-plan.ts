@@ -1,6 +1,7 @@
 import {
   mirrorConsumerSettings,
   mirrorProducerSettings,
+  offsetFlushIntervalMs,
   offsetStorageTopic,
   workerConfig,
   type FlowConfig,
@@ -43,6 +44,8 @@ export interface FlowPlan {
   readonly warnings: readonly string[];
   /** `mm2-offsets.<source>.internal` on the target, where positions live. */
   readonly positionsTopic: TopicSpec;
+  /** At-least-once: positions are stored this often (`offset.flush.interval.ms` of the target cluster). */
+  readonly positionFlushIntervalMs: number;
   readonly heartbeatsTopic: TopicSpec;
   readonly heartbeatIntervalMs: number;
   readonly emitHeartbeats: boolean;
@@ -109,6 +112,7 @@ export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
       replicationFactor: replicationFactor(worker['offset.storage.replication.factor']),
       configs: COMPACT,
     },
+    positionFlushIntervalMs: offsetFlushIntervalMs(config, flow),
     heartbeatsTopic: { name: policy.heartbeatsTopic(), partitions: 1, replicationFactor: flow.heartbeatsTopicReplicationFactor, configs: COMPACT },
     heartbeatIntervalMs: Math.max(1, flow.emitHeartbeatsIntervalSeconds) * 1000,
     emitHeartbeats: flow.emitHeartbeatsEnabled,

@@ -14,8 +14,9 @@ import type { DataMirrorTimings } from './timings';
 
 /** Told, every refresh, about the source topic a unit copies. */
 export interface SourceWatcher {
+  /** The topic's log range per partition (also after it was missing: it was created again). */
   endOffsets(offsets: ReadonlyMap<number, PartitionOffsets>): void;
-  /** The topic was not found twice in a row: it was deleted. */
+  /** The topic was not found twice in a row (and at every refresh after): it was deleted. */
   topicMissing(): void;
 }
 
@@ -113,7 +114,12 @@ export class FlowRuntime {
 
   /** At-least-once positions, written together off the copy path. */
   positionWriter(): PositionWriter {
-    this.positionWriterOfFlow ??= new PositionWriter({ producer: () => this.producer(), topic: () => this.positionStore().topic, logger: this.logger });
+    this.positionWriterOfFlow ??= new PositionWriter({
+      producer: () => this.producer(),
+      topic: () => this.positionStore().topic,
+      logger: this.logger,
+      flushIntervalMs: this.plan.positionFlushIntervalMs,
+    });
     return this.positionWriterOfFlow;
   }
 
@@ -188,6 +194,11 @@ export class FlowRuntime {
         this.missingCount.delete(topic);
       }
     };
+  }
+
+  /** Whether the last look at the source found the topic missing (it may have been deleted). */
+  sourceMissing(topic: string): boolean {
+    return (this.missingCount.get(topic) ?? 0) > 0;
   }
 
   noteSuccess(side: 'source' | 'target'): void {

@@ -34,6 +34,21 @@ describe('MirrorMetrics', () => {
     expect((await series(registry, 'mirrormaker_partition_lag')).find((s) => s.labels.partition === '0')?.value).toBe(10);
   });
 
+  it('counts records lost to retention and recreated source partitions, per partition or per topic', async () => {
+    const { partition: _, ...topicLabels } = labels(0);
+    metrics.forPartition(labels(0)).lostToRetention(40n);
+    metrics.forPartition(labels(1)).recreated();
+    const q0 = metrics.forPartition({ ...labels(0), topic: 'A.quiet' }, false);
+    const q1 = metrics.forPartition({ ...labels(1), topic: 'A.quiet' }, false);
+    q0.lostToRetention(3n);
+    q1.lostToRetention(4n);
+    expect(await series(registry, 'mirrormaker_records_lost_to_retention_total')).toEqual([
+      { labels: labels(0), value: 40 },
+      { labels: { ...topicLabels, topic: 'A.quiet' }, value: 7 },
+    ]);
+    expect(await series(registry, 'mirrormaker_source_partition_recreations_total')).toEqual([{ labels: labels(1), value: 1 }]);
+  });
+
   it('without the partition label, adds counters up per topic and sums the gauges over the partitions held', async () => {
     const { partition: _, ...topicLabels } = labels(0);
     const p0 = metrics.forPartition(labels(0), false);

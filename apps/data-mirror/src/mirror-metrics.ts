@@ -4,8 +4,8 @@ import type { MirrorUnitCause } from './mirror-unit-causes';
 
 /**
  * MM2's MirrorSourceConnector metrics under Prometheus names, plus what MM2 lacks (lag, stalled
- * partitions, errors by cause). Partition labels follow MM2's tags: `topic` is the remote topic
- * name on the target, as in MM2's MBean.
+ * partitions, errors by cause, records lost to retention, recreated source partitions). Partition
+ * labels follow MM2's tags: `topic` is the remote topic name on the target, as in MM2's MBean.
  *
  * | MM2 (kafka.connect.mirror:type=MirrorSourceConnector) | here                                      |
  * |--------------------------------------------------------|-------------------------------------------|
@@ -37,6 +37,10 @@ export interface PartitionMetrics {
   polled(valueBytes: number, records: readonly TimedRecord[], now: number): void;
   position(lastCopied: bigint, sourceEnd: bigint | undefined): void;
   stalled(isStalled: boolean): void;
+  /** Source offsets deleted (retention, DeleteRecords) before they were copied. */
+  lostToRetention(offsets: bigint): void;
+  /** The source partition turned out to be a new log (its topic deleted and created again). */
+  recreated(): void;
   /** Drops the gauges of a partition this instance no longer holds (counters stay). */
   remove(): void;
 }
@@ -59,6 +63,8 @@ export class MirrorMetrics {
   private readonly lagGauge: Gauge<string>;
   private readonly stalledGauge: Gauge<string>;
   private readonly errors: Counter<string>;
+  private readonly lost: Counter<string>;
+  private readonly recreations: Counter<string>;
   private readonly heartbeats: Counter<string>;
   private readonly offsetSyncs: Counter<string>;
   private readonly segmentRecords: Counter<string>;
@@ -88,6 +94,18 @@ export class MirrorMetrics {
     this.endOffsetGauge = new Gauge({ name: 'mirrormaker_partition_source_end_offset', help: 'Log end offset of the source partition, as last seen.', labelNames, registers });
     this.lagGauge = new Gauge({ name: 'mirrormaker_partition_lag', help: 'Records on the source not yet copied (source end offset − position − 1).', labelNames, registers });
     this.stalledGauge = new Gauge({ name: 'mirrormaker_partition_stalled', help: '1 while the partition makes no progress because of a problem (see the unit status), else 0.', labelNames, registers });
+    this.lost = new Counter({
+      name: 'mirrormaker_records_lost_to_retention_total',
+      help: 'Source records deleted (retention, DeleteRecords) before they were copied, counted in offsets (transaction markers among them count too).',
+      labelNames,
+      registers,
+    });
+    this.recreations = new Counter({
+      name: 'mirrormaker_source_partition_recreations_total',
+      help: 'Times a copied source partition turned out to be a new log (its topic deleted and created again under the same name); copying started over.',
+      labelNames,
+      registers,
+    });
     this.errors = new Counter({ name: 'mirrormaker_data_mirror_errors_total', help: 'Failures while mirroring, by cause.', labelNames: ['flow', 'cause'], registers });
     this.heartbeats = new Counter({ name: 'mirrormaker_heartbeats_sent_total', help: 'Heartbeats written to the target.', labelNames: ['flow', 'source', 'target'], registers });
     this.offsetSyncs = new Counter({ name: 'mirrormaker_offset_syncs_sent_total', help: 'Offset syncs written.', labelNames: ['flow'], registers });
@@ -162,12 +180,20 @@ export class MirrorMetrics {
   }
 
   /** The counters and histograms of a label set (with or without `partition`), bound once. */
-  private countersOf(labels: Partial<PartitionLabels>): Pick<PartitionMetrics, 'copied' | 'polled'> {
+  private countersOf(labels: Partial<PartitionLabels>): Pick<PartitionMetrics, 'copied' | 'polled' | 'lostToRetention' | 'recreated'> {
     const records = this.records.labels(labels);
     const bytes = this.bytes.labels(labels);
     const latency = this.latency.labels(labels);
     const age = this.age.labels(labels);
+    const lost = this.lost.labels(labels);
+    const recreations = this.recreations.labels(labels);
     return {
+      lostToRetention(offsets) {
+        lost.inc(Number(offsets));
+      },
+      recreated() {
+        recreations.inc();
+      },
       copied(copiedRecords, now) {
         records.inc(copiedRecords.length);
         observeSince(latency, copiedRecords, now);

@@ -14,7 +14,7 @@ import { OffsetSegmentEmitter } from './offset-segment-emitter';
 import { OffsetSyncEmitter } from './offset-sync-emitter';
 import type { PositionListener } from './position-writer';
 import { RateMeter } from './rate-meter';
-import { startPosition } from './start-position';
+import { startPosition, type StartPosition } from './start-position';
 import type { DataMirrorTimings } from './timings';
 
 export interface PartitionUnitOptions {
@@ -32,9 +32,18 @@ export interface PartitionUnitOptions {
 /** Status task of the offset segments' problems, kept apart from the copy's (the default task). */
 const SEGMENTS_TASK = 'offset-segments';
 
+/** What happened to the source, each recorded under a status task of its own. */
+type SourceEvent = 'SOURCE_TRUNCATED' | 'SOURCE_RECREATED';
+const SOURCE_EVENT_TASK: Record<SourceEvent, string> = { SOURCE_TRUNCATED: 'source-truncated', SOURCE_RECREATED: 'source-recreated' };
+
 /** Thrown from a batch handler to have the same records delivered again later. */
 class RetryLater extends Error {
   override readonly name = 'RetryLater';
+}
+
+/** The source topic, or the partition, is not there at start. */
+class SourceMissing extends Error {
+  override readonly name = 'SourceMissing';
 }
 
 /**
@@ -46,12 +55,28 @@ class RetryLater extends Error {
  *
  * Each batch: skip records at or below `lastCopied` (already written by this holder) → check the
  * remote topic exists → write (at-least-once: requests awaited, then the position handed to the
- * flow's PositionWriter, which stores it in the background; exactly-once: records and position in
+ * flow's PositionWriter, which stores it with its next flush; exactly-once: records and position in
  * one transaction) → feed offset syncs and offset segments → metrics. A failure makes the consumer
- * deliver the remaining records again later; nothing is ever skipped.
+ * deliver the remaining records again later; nothing is ever skipped by the mirror.
+ *
+ * What the source does is never silent:
+ * - Records deleted (retention, DeleteRecords) before they were copied: a stored position below the
+ *   log start, or, while copying, the consumer's position reset forward by the broker
+ *   (OFFSET_OUT_OF_RANGE). Reported as SOURCE_TRUNCATED (an error log, a problem that does not stall
+ *   the partition and stays while the lease is held) and counted in
+ *   mirrormaker_records_lost_to_retention_total; copying goes on where auto.offset.reset puts it.
+ * - A new log under the same topic name: the topic was found missing and is back, or the consumer's
+ *   position reset backward because the log now ends below it. Reported as SOURCE_RECREATED (a
+ *   warning, a problem that does not stall, mirrormaker_source_partition_recreations_total);
+ *   copying, the offset segments and the stored position start over by auto.offset.reset.
+ * - The topic missing (two looks in a row): SOURCE_TOPIC_DELETED; the unit stops reading and waits
+ *   for it to come back or for the lease to go. At least once, it stores no position (-1, which MM2
+ *   reads as none too), so a topic created later under the name starts like a new one whoever
+ *   holds it then. MM2 itself would resume it at the old position.
  *
  * Invariants:
- * - `lastCopied` only grows, and every record up to it is on the target.
+ * - Within one log of the partition `lastCopied` only grows, and every record up to it is on the
+ *   target (a new log starts it over).
  * - The stored position never exceeds `lastCopied`.
  * - After `stop()` resolves no produce request for this partition is started; one already sent is
  *   awaited up to `stopWaitMs`, and so is the last position.
@@ -83,8 +108,16 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   private positionHandedOver = false;
   /** At-least-once: the position handed over is behind `lastCopied`, waiting for offset segments. */
   private positionBehind = false;
-  /** First source offset of this start. */
+  /** First source offset of this start (or of the new log the partition turned into). */
   private startedAt = 0n;
+  /** The source topic was found missing: reading stopped until it is back (a new log) or the lease goes. */
+  private awaitingTopic = false;
+  /** At-least-once: the next position handed over starts a new log, so it may be below the last one. */
+  private positionRestarts = false;
+  /** `from` of the last position reset handled (the reset comes again with a batch delivered again). */
+  private resetHandledFrom: bigint | undefined;
+  /** Offsets lost to retention while this instance holds the partition (for the status message). */
+  private lostThisLease = 0n;
   private polledUpTo = -1n;
   private sourceEnd: bigint | undefined;
   private retryAfter = 0;
@@ -95,6 +128,8 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   private syncTimer: NodeJS.Timeout | undefined;
   private segments: OffsetSegmentEmitter | undefined;
   private segmentTimer: NodeJS.Timeout | undefined;
+  /** Emitters of earlier logs of this start still writing what they hold. */
+  private segmentsFinishing: Promise<unknown> = Promise.resolve();
   private readonly positionKey: string;
   private readonly positionListener: PositionListener;
   private unwatch: (() => void) | undefined;
@@ -156,7 +191,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   attachFailed(error: KafkaError): void {
     if (this.stopping) return;
     this.problem('START_FAILED', `cannot read source partition ${this.topic}-${this.partition}: ${error.message}`, 'warn');
-    // The consumer retries by itself; if the topic was deleted, the source watcher stops the unit.
+    // The consumer retries by itself; if the topic was deleted, the source watcher notices.
   }
 
   async stop(reason: string): Promise<void> {
@@ -174,12 +209,19 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     // A start still in progress sees `stopping` after its current step and attaches nothing.
     await within(Promise.allSettled([this.starting]), Math.min(2000, this.timings.stopWaitMs));
     this.detach();
+    const wasRunning = this.status.phase === 'running';
     this.status.setStopped(reason);
     // Segments first: the last position may only pass copies whose mapping is written.
     this.syncs?.flush();
-    const [, unwritten] = await Promise.all([this.syncs?.settle(1000), this.segments?.finish(1000)]);
+    const [, unwritten] = await Promise.all([this.syncs?.settle(1000), this.segments?.finish(1000), this.segmentsFinishing]);
     if (unwritten) {
       this.logger.warn({ segments: unwritten }, 'offset segments were not written before the unit stopped; the next holder maps its copies from its own start');
+    }
+    if (wasRunning && !this.transactional && !this.awaitingTopic && this.flow.sourceMissing(this.topic)) {
+      // The lease may go because the topic was deleted before two looks found it missing: a topic
+      // created later under this name must not resume at this one's position.
+      this.logger.warn({ position: this.lastCopied.toString() }, 'source topic missing at the last look; storing no position for the partition');
+      this.forgetLog();
     }
     // The last position on the target, so the next holder starts right after what this one copied.
     if (this.positionHandedOver || this.positionDirty) {
@@ -220,7 +262,12 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
       } catch (err) {
         if (this.stopping) return;
         const delay = backoff.next();
-        this.problem('START_FAILED', `${(err as Error).message} (retrying in ${delay} ms)`, 'warn');
+        if (err instanceof SourceMissing) {
+          const message = `${err.message} (deleted, or not visible yet); looking again in ${delay} ms, until the coordinator revokes the unit`;
+          if (this.problem('SOURCE_TOPIC_DELETED', message, 'warn')) this.metrics.error(this.flow.plan.name, 'SOURCE_TOPIC_DELETED');
+        } else {
+          this.problem('START_FAILED', `${(err as Error).message} (retrying in ${delay} ms)`, 'warn');
+        }
         await this.sleep(delay);
       }
     }
@@ -232,10 +279,10 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     try {
       range = (await this.flow.sourceOffsets(this.topic)).get(this.partition);
     } catch (err) {
-      if (isKafkaError(err, 'TOPIC_NOT_FOUND')) return this.sourceGone(`source topic ${this.topic} does not exist`);
+      if (isKafkaError(err, 'TOPIC_NOT_FOUND')) throw new SourceMissing(`source topic ${this.topic} does not exist`);
       throw err;
     }
-    if (!range) return this.sourceGone(`source topic ${this.topic} has no partition ${this.partition}`);
+    if (!range) throw new SourceMissing(`source topic ${this.topic} has no partition ${this.partition}`);
     if (this.stopping) return;
 
     if (plan.exactlyOnce && !this.transactional) {
@@ -258,12 +305,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.startedAt = start.offset;
     this.polledUpTo = this.lastCopied;
     this.sourceEnd = range.latest;
-    const logFields = { stored: stored?.toString(), start: start.offset.toString(), reason: start.reason, remoteTopic: this.remoteTopic };
-    if (start.reason === 'reset-before-log-start' || start.reason === 'reset-after-log-end') {
-      this.logger.warn({ ...logFields, logStart: range.earliest.toString(), logEnd: range.latest.toString() }, 'stored position is outside the source log; starting by the reset policy');
-    } else {
-      this.logger.info(logFields, 'partition unit starting');
-    }
+    this.logStart(stored, start, range);
 
     clearInterval(this.syncTimer); // from an earlier attempt that failed after this point
     clearInterval(this.segmentTimer);
@@ -283,20 +325,50 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.unwatch = this.flow.watchSource(this.topic, {
       endOffsets: (offsets) => {
         const o = offsets.get(this.partition);
+        if (this.awaitingTopic) {
+          if (o) this.topicBack(o);
+          return;
+        }
         if (o) this.sourceEnd = o.latest;
         this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
       },
-      topicMissing: () => this.sourceGone(`source topic ${this.topic} was deleted`),
+      topicMissing: () => this.topicDeleted(),
     });
     if (this.stopping) return;
     this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
     this.status.resolve('START_FAILED');
+    this.status.resolve('SOURCE_TOPIC_DELETED');
     this.status.setPhase('running');
     this.attached = true;
     this.flow.consumer().attach(this);
+    // Past records lost at start: stored now, so whoever holds the partition next does not count them again.
+    if (start.reason === 'reset-before-log-start') {
+      this.positionDirty = true;
+      void this.storePosition();
+    }
   }
 
+  private logStart(stored: bigint | undefined, start: StartPosition, range: PartitionOffsets): void {
+    const fields = {
+      stored: stored?.toString(),
+      start: start.offset.toString(),
+      reason: start.reason,
+      remoteTopic: this.remoteTopic,
+      logStart: range.earliest.toString(),
+      logEnd: range.latest.toString(),
+    };
+    if (start.reason === 'reset-before-log-start') {
+      this.lostToRetention(range.earliest - start.lost, start.lost, start.offset);
+    } else if (start.reason === 'stored-past-log-end') {
+      this.logger.warn(fields, 'stored position is past the source log end as listed; reading from it (if those records are gone, the source resets the position and copying starts over on the new log)');
+    } else {
+      this.logger.info(fields, 'partition unit starting');
+    }
+  }
+
+  /** A fresh emitter for this start (or new log); what the previous one still holds is written. */
   private startSegments(): void {
+    this.stopSegments();
     const plan = this.flow.plan;
     const where = `${plan.offsetSegments.topic.name} on ${plan.offsetSegments.cluster === 'source' ? plan.source : plan.target}`;
     this.segments = new OffsetSegmentEmitter({
@@ -325,9 +397,19 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.segmentTimer = setInterval(() => this.segments?.flush(), this.timings.offsetSegmentsFlushMs);
   }
 
+  /** Lets the current emitter write what it holds (facts about copies on the target) and drops it. */
+  private stopSegments(): void {
+    clearInterval(this.segmentTimer);
+    const previous = this.segments;
+    this.segments = undefined;
+    if (previous) this.segmentsFinishing = Promise.all([this.segmentsFinishing, previous.finish(1000)]);
+  }
+
   // ---- copy -----------------------------------------------------------------------------------
 
   private async copy(batch: ConsumedBatch): Promise<void> {
+    if (this.awaitingTopic) return; // fetched before the deletion was seen
+    if (batch.positionReset && batch.positionReset.from !== this.resetHandledFrom) await this.positionReset(batch.positionReset);
     if (batch.highWatermark > (this.sourceEnd ?? -1n)) this.sourceEnd = batch.highWatermark;
     const records = batch.records.filter((r) => r.offset > this.lastCopied);
     if (records.length === 0) {
@@ -397,6 +479,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   }
 
   private written(records: readonly ConsumedRecord[], downstream: readonly bigint[]): void {
+    if (this.awaitingTopic) return; // copies of a log the unit has let go of: they no longer move its position
     const now = Date.now();
     const tp = { topic: this.topic, partition: this.partition };
     // As MM2's commitRecord, record by record: a due sync is sent before the next record can
@@ -416,17 +499,20 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
 
   /**
    * At-least-once: hands `lastCopied` (acknowledged) to the flow's position writer, which stores it
-   * with the other partitions' positions; copying does not wait for it. Resolves once stored (at
-   * once when there is nothing new, unless `evenIfHandedOver`: then when the last one is stored).
+   * with the other partitions' positions at its next flush (`offset.flush.interval.ms`); copying
+   * does not wait for it. `releasing` (the unit stops) has the position written at once, even if
+   * it was handed over before. Resolves once stored (at once when there is nothing new).
    */
-  private storePosition(evenIfHandedOver = false): Promise<void> {
-    if (this.transactional || !(this.positionDirty || evenIfHandedOver)) return Promise.resolve();
+  private storePosition(releasing = false): Promise<void> {
+    if (this.transactional || !(this.positionDirty || releasing)) return Promise.resolve();
     this.positionDirty = false;
     this.positionHandedOver = true;
     const upTo = this.storablePosition();
     this.positionBehind = upTo < this.lastCopied;
+    const restart = this.positionRestarts;
+    this.positionRestarts = false;
     const record = this.flow.positionStore().recordFor(this.sourcePartition, upTo);
-    return this.flow.positionWriter().write(this.positionKey, upTo, record, this.positionListener);
+    return this.flow.positionWriter().write(this.positionKey, upTo, record, this.positionListener, { now: releasing, restart });
   }
 
   /**
@@ -485,14 +571,111 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.problem('REMOTE_TOPIC_MISSING', message, 'warn');
   }
 
-  // ---- lifecycle helpers ----------------------------------------------------------------------
+  // ---- what the source did -------------------------------------------------------------------
 
-  private sourceGone(message: string): void {
-    if (this.status.phase === 'stopped') return;
-    this.metrics.error(this.flow.plan.name, 'SOURCE_TOPIC_DELETED');
-    this.problem('SOURCE_TOPIC_DELETED', `${message}; the unit stopped`, 'warn');
-    this.stopCopying();
+  /**
+   * The consumer's position `from` was outside the source log and the broker had it reset to `to`
+   * by auto.offset.reset. Forward: records were deleted before they were copied. Backward: the log
+   * now ends below what this unit had reached, so it is a new log.
+   */
+  private async positionReset(reset: { from: bigint; to: bigint }): Promise<void> {
+    const { from, to } = reset;
+    if (to < from) {
+      this.sourceEnd = undefined; // the old log's; the batch tells the new one's
+      this.newLog(
+        `the source log of ${this.topic}-${this.partition} now ends below offset ${from}, which this unit had reached: the topic was deleted and created again ` +
+          `(or the source lost records in an unclean leader election). Copying starts over at offset ${to} (auto.offset.reset=${this.flow.plan.offsetReset})`,
+        to,
+      );
+    } else {
+      let range: PartitionOffsets | undefined;
+      try {
+        range = (await this.flow.sourceOffsets(this.topic)).get(this.partition);
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message, from: from.toString(), to: to.toString() }, 'cannot read the source log start after an offset reset; trying again');
+        throw new RetryLater(`source log start of ${this.topic}-${this.partition} unknown after an offset reset`);
+      }
+      // What lies below `to` was skipped either way; below the log start it was deleted.
+      const logStart = range === undefined || range.earliest > to ? to : range.earliest;
+      if (logStart > from) this.lostToRetention(from, logStart - from, to);
+    }
+    this.resetHandledFrom = from;
   }
+
+  /** `count` offsets from `from` were deleted before they were copied; copying goes on at `resumeAt`. */
+  private lostToRetention(from: bigint, count: bigint, resumeAt: bigint): void {
+    this.lostThisLease += count;
+    this.partitionMetrics.lostToRetention(count);
+    this.metrics.error(this.flow.plan.name, 'SOURCE_TRUNCATED');
+    const skipped = resumeAt - (from + count);
+    this.note(
+      'SOURCE_TRUNCATED',
+      `up to ${count} record(s) of ${this.topic}-${this.partition} (offsets ${from} to ${from + count - 1n}) were deleted from the source (retention or DeleteRecords) before they were copied; ` +
+        `copying continues at offset ${resumeAt}${skipped > 0n ? ` (auto.offset.reset=latest skips the ${skipped} after them too)` : ''}. ` +
+        `Lost while this instance holds the partition: ${this.lostThisLease}`,
+      'error',
+    );
+  }
+
+  /** The partition is a new log from `startAt` on: copying, its offset segments and the stored position start over there. */
+  private newLog(message: string, startAt: bigint): void {
+    this.metrics.error(this.flow.plan.name, 'SOURCE_RECREATED');
+    this.partitionMetrics.recreated();
+    this.note('SOURCE_RECREATED', message, 'warn');
+    this.lastCopied = startAt - 1n;
+    this.startedAt = startAt;
+    this.polledUpTo = this.lastCopied;
+    if (this.flow.plan.offsetSegments.enabled) this.startSegments();
+    this.positionRestarts = true;
+    this.positionDirty = true;
+    void this.storePosition();
+    this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
+  }
+
+  /** The source topic is gone (two looks in a row): stop reading and wait for it, or for the lease to go. */
+  private topicDeleted(): void {
+    if (this.awaitingTopic || this.stopping) return;
+    this.awaitingTopic = true;
+    this.detach();
+    this.metrics.error(this.flow.plan.name, 'SOURCE_TOPIC_DELETED');
+    const position = this.transactional ? '' : '; no position is stored for it any more, so a topic created again under this name starts like a new one';
+    this.problem('SOURCE_TOPIC_DELETED', `source topic ${this.topic} was deleted${position}. Waiting for it to come back, or for the coordinator to revoke the unit`, 'warn');
+    this.forgetLog();
+  }
+
+  /** Nothing of a log to come has been copied: the position becomes -1 (none, for MM2 too). */
+  private forgetLog(): void {
+    this.stopSegments();
+    this.lastCopied = -1n;
+    this.startedAt = 0n;
+    this.polledUpTo = -1n;
+    this.positionRestarts = true;
+    this.positionDirty = true;
+    void this.storePosition();
+  }
+
+  /** The topic exists again after it was found missing: a new topic under the same name. */
+  private topicBack(range: PartitionOffsets): void {
+    this.awaitingTopic = false;
+    this.status.resolve('SOURCE_TOPIC_DELETED');
+    this.sourceEnd = range.latest;
+    const start = startPosition(undefined, this.flow.plan.offsetReset, range);
+    this.newLog(
+      `source topic ${this.topic} exists again after it was deleted: a new topic under the same name. Copying starts at offset ${start.offset} (auto.offset.reset=${this.flow.plan.offsetReset})`,
+      start.offset,
+    );
+    this.partitionMetrics.stalled(this.copyProblems().length > 0);
+    this.attached = true;
+    this.flow.consumer().attach(this);
+  }
+
+  /** Something that happened to the source: under its own task, not stalling the partition, kept while the lease is held. */
+  private note(cause: SourceEvent, message: string, level: 'warn' | 'error'): void {
+    this.status.report({ cause, message, retriable: false, blocking: false }, SOURCE_EVENT_TASK[cause]);
+    this.logger[level]({ cause }, message);
+  }
+
+  // ---- lifecycle helpers ----------------------------------------------------------------------
 
   /** Stops copying for good while the lease is still held (the coordinator drops the unit later). */
   private stopCopying(): void {
@@ -512,9 +695,9 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.flow.consumer().detach(this);
   }
 
-  /** The problems of copying (the default task): those that stall the partition. */
+  /** The problems of copying: those that stall the partition (not the offset segments', not the source's events). */
   private copyProblems(): Array<UnitProblem<MirrorUnitCause>> {
-    return this.status.problems.filter((p) => p.task !== SEGMENTS_TASK);
+    return this.status.problems.filter((p) => p.blocking);
   }
 
   /** `<CAUSE>: <message>` of the first problem of copying, empty without one (UnitProgress.stalled_reason). */
@@ -528,10 +711,12 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     return [...new Set(this.copyProblems().map((p) => p.cause))].flatMap((cause) => this.status.resolve(cause));
   }
 
-  private problem(cause: MirrorUnitCause, message: string, level: 'warn' | 'error'): void {
+  /** Reports a problem that stalls the partition; true when it is new (not a repeat). */
+  private problem(cause: MirrorUnitCause, message: string, level: 'warn' | 'error'): boolean {
     const isNew = this.status.report({ cause, message, retriable: isRetriableCause(cause) });
     this.partitionMetrics.stalled(true);
     if (isNew) this.logger[level]({ cause }, message);
+    return isNew;
   }
 
   private sleep(ms: number): Promise<void> {

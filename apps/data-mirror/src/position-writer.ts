@@ -14,6 +14,13 @@ export interface PositionWriterOptions {
   /** The positions topic. */
   topic: () => string;
   logger: Logger;
+  /**
+   * Positions handed over are written together this often (the flow's `offset.flush.interval.ms`);
+   * a write asked for with `now` goes at once.
+   */
+  flushIntervalMs: number;
+  /** Calls `flush` every `ms` until the returned function is called. @default an unref'd setInterval */
+  every?: (ms: number, flush: () => void) => () => void;
   /** Between attempts after a failed write. */
   retry?: { initialMs?: number; maxMs?: number };
 }
@@ -26,39 +33,66 @@ interface Entry {
   stored: bigint;
   listener: PositionListener;
   waiters: Array<{ upTo: bigint; resolve: () => void }>;
+  /** Asked to go out before the next flush (the partition is being released). */
+  now: boolean;
+}
+
+/** Below every position, -1 (nothing copied) included. */
+const NOTHING_STORED = -2n;
+
+function everyInterval(ms: number, flush: () => void): () => void {
+  const timer = setInterval(flush, ms);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**
  * At-least-once positions of a flow's partitions, written off the copy path: a partition hands
- * over its position once the records up to it are acknowledged and goes on copying, and the
- * positions of every partition asked for meanwhile go to the target together, in one produce
- * request, one request at a time. So a position is still stored only after its records, the
- * versions of one key reach the topic in order, and a round of copying waits for its produce acks
- * only, not for a position write as well.
+ * over its position once the records up to it are acknowledged and goes on copying. Every
+ * `flushIntervalMs` (Connect's `offset.flush.interval.ms`) the newest position of every partition
+ * that moved goes to the target, all in one produce request, one request at a time; a partition
+ * being released asks for its last position `now`, which goes at once. So the positions topic gets
+ * at most one record per partition per interval however fast records are copied, a position is
+ * still stored only after its records, the versions of one key reach the topic in order, and a
+ * round of copying never waits for a position write.
  *
  * A failed write is tried again with backoff (the newest position of each partition) until it
- * succeeds or the writer closes; listeners hear of both. A kill loses at most the positions of the
- * request in flight: their records are copied again by the next holder (at-least-once).
+ * succeeds or the writer closes; listeners hear of both. A kill loses the positions handed over
+ * since the last write: their records, at most one interval of copying, are copied again by the
+ * next holder (at-least-once).
  */
 export class PositionWriter {
   private readonly entries = new Map<string, Entry>();
   private readonly backoff: Backoff;
   private sending: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** A flush is due: every partition behind goes in the next request. */
+  private flushDue = false;
+  private readonly stopFlushing: () => void;
   private closed = false;
 
   constructor(private readonly options: PositionWriterOptions) {
     this.backoff = new Backoff({ initialMs: options.retry?.initialMs ?? 500, maxMs: options.retry?.maxMs ?? 10_000 });
+    this.stopFlushing = (options.every ?? everyInterval)(Math.max(1, options.flushIntervalMs), () => this.flush());
   }
 
   /**
-   * Asks for `upTo` to be stored for `key` with `record`. Resolves once a position at least as
-   * new is on the target (or the writer closed); never rejects: failures go to the listener.
+   * Asks for `upTo` to be stored for `key` with `record`: with the next flush, or at once with
+   * `now`. Resolves once a position at least as new is on the target (or the writer closed); never
+   * rejects: failures go to the listener.
+   *
+   * A position below the one asked for before replaces it only with `restart`: the partition's log
+   * began again (its source topic was deleted, or created anew); otherwise the newer one is kept.
    */
-  write(key: string, upTo: bigint, record: ProducerRecord, listener: PositionListener): Promise<void> {
+  write(key: string, upTo: bigint, record: ProducerRecord, listener: PositionListener, how: { now?: boolean; restart?: boolean } = {}): Promise<void> {
     let entry = this.entries.get(key);
+    if (entry && how.restart && upTo < entry.upTo) {
+      // A request in flight still holds the old entry: what it stores no longer counts here.
+      this.forget(key);
+      entry = undefined;
+    }
     if (!entry) {
-      entry = { upTo, record, stored: -1n, listener, waiters: [] };
+      entry = { upTo, record, stored: NOTHING_STORED, listener, waiters: [], now: false };
       this.entries.set(key, entry);
     } else if (upTo > entry.upTo) {
       entry.upTo = upTo;
@@ -67,8 +101,17 @@ export class PositionWriter {
     entry.listener = listener;
     if (entry.stored >= upTo || this.closed) return Promise.resolve();
     const done = new Promise<void>((resolve) => entry.waiters.push({ upTo, resolve }));
-    this.kick();
+    if (how.now) {
+      entry.now = true;
+      this.kick();
+    }
     return done;
+  }
+
+  /** Writes every position handed over since the last flush (the interval's timer). */
+  flush(): void {
+    this.flushDue = true;
+    this.kick();
   }
 
   /** Forgets a partition this instance no longer copies (its pending waiters resolve). */
@@ -82,6 +125,7 @@ export class PositionWriter {
   /** Stops writing; the request in flight is awaited. */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopFlushing();
     clearTimeout(this.retryTimer);
     await this.sending;
     for (const key of [...this.entries.keys()]) this.forget(key);
@@ -94,11 +138,17 @@ export class PositionWriter {
     });
   }
 
-  /** One request with the newest position of every partition behind, repeated while any is. */
+  /**
+   * One request with the newest position of every partition behind (after a flush) or of those
+   * asked for now, repeated while any is.
+   */
   private async sendDue(): Promise<void> {
     for (;;) {
-      const due = [...this.entries.values()].filter((e) => e.upTo > e.stored);
+      const all = this.flushDue;
+      this.flushDue = false;
+      const due = [...this.entries.values()].filter((e) => e.upTo > e.stored && (all || e.now));
       if (due.length === 0 || this.closed) return;
+      for (const e of due) e.now = false;
       const batch = due.map((e) => ({ entry: e, upTo: e.upTo, record: e.record }));
       try {
         await this.options.producer().send(this.options.topic(), batch.map((b) => b.record), { acks: 'all' });
@@ -109,7 +159,7 @@ export class PositionWriter {
         this.options.logger.warn({ err: error.message, partitions: batch.length, retryInMs: delay }, 'positions not stored; trying again');
         this.retryTimer = setTimeout(() => {
           this.retryTimer = undefined;
-          this.kick();
+          this.flush();
         }, delay);
         this.retryTimer.unref();
         return;

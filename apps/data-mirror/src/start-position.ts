@@ -3,11 +3,15 @@
  * last upstream offset already copied) and the partition's current log range.
  *
  * - A stored position p resumes at p + 1, like MirrorSourceTask's seek.
- * - Without one, the flow's `consumer.auto.offset.reset` decides: `earliest` (MM2's default) or
- *   `latest`.
- * - A resume offset outside the log (retention removed records that were never copied, or the topic
- *   was recreated) is treated as the Java consumer would: its reset policy applies. The returned
- *   `reason` says so, since it means records are skipped or copied again.
+ * - Without one (or with a negative one, which MM2 also reads as none), the flow's
+ *   `consumer.auto.offset.reset` decides: `earliest` (MM2's default) or `latest`.
+ * - A resume offset below the log start means retention (or DeleteRecords) removed records that
+ *   were never copied: the reset policy applies, as the Java consumer's would, and `lost` counts the
+ *   offsets removed.
+ * - A resume offset past the log end is kept: the end the admin client lists is the last stable
+ *   offset, which a read_uncommitted copy may have passed inside an open transaction. The fetch
+ *   decides: if the records are gone, the broker answers OFFSET_OUT_OF_RANGE and the consumer
+ *   resets (partition-unit.ts reports it as a new log).
  */
 export type OffsetReset = 'earliest' | 'latest';
 
@@ -18,10 +22,10 @@ export interface LogRange {
   readonly latest: bigint;
 }
 
-export interface StartPosition {
-  readonly offset: bigint;
-  readonly reason: 'stored' | 'reset-no-position' | 'reset-before-log-start' | 'reset-after-log-end';
-}
+export type StartPosition =
+  | { readonly offset: bigint; readonly reason: 'stored' | 'stored-past-log-end' | 'reset-no-position' }
+  /** `lost`: offsets between the stored position and the log start, deleted before they were copied. */
+  | { readonly offset: bigint; readonly reason: 'reset-before-log-start'; readonly lost: bigint };
 
 /** Reads `auto.offset.reset`; anything but `latest` means earliest (`none` would fail the Java task). */
 export function offsetResetOf(autoOffsetReset: string | undefined): { reset: OffsetReset; warning?: string } {
@@ -36,9 +40,9 @@ export function offsetResetOf(autoOffsetReset: string | undefined): { reset: Off
 
 export function startPosition(stored: bigint | undefined, reset: OffsetReset, log: LogRange): StartPosition {
   const byReset = reset === 'earliest' ? log.earliest : log.latest;
-  if (stored === undefined || stored < -1n) return { offset: byReset, reason: 'reset-no-position' };
+  if (stored === undefined || stored < 0n) return { offset: byReset, reason: 'reset-no-position' };
   const next = stored + 1n;
-  if (next < log.earliest) return { offset: byReset, reason: 'reset-before-log-start' };
-  if (next > log.latest) return { offset: byReset, reason: 'reset-after-log-end' };
+  if (next < log.earliest) return { offset: byReset, reason: 'reset-before-log-start', lost: log.earliest - next };
+  if (next > log.latest) return { offset: next, reason: 'stored-past-log-end' };
   return { offset: next, reason: 'stored' };
 }

@@ -9,7 +9,6 @@ describe('a realistic mm2.properties', () => {
 
   it('loads with warnings only about the MM2 keys we accept without applying', () => {
     expect(problems.map((p) => [p.severity, p.code, p.key])).toEqual([
-      ['warning', 'ignored-key', 'B.offset.flush.interval.ms'],
       ['warning', 'ignored-key', 'tasks.max'],
     ]);
   });

@@ -178,8 +178,8 @@ export function notAppliedNote(name: string): { readonly message: string; readon
   }
   if (name === 'offset.flush.interval.ms') {
     return {
-      message: `${name} is not applied: positions are stored after every copy round (in its transaction with exactly-once), and offset syncs of quiet partitions are sent every few seconds`,
-      hint: 'remove it',
+      message: `${name} applies to no flow here: MM2 reads it from the worker settings of the target cluster only`,
+      hint: `write it with the target cluster's prefix (B.${name} for the flows into B)`,
     };
   }
   return undefined;

@@ -19,6 +19,7 @@ import { OUR_SETTING_FIELDS, OUR_SETTINGS } from './our-settings';
 import type { SettingSpec } from './setting-spec';
 import type { Located, Report, SourceEntry } from './source-entry';
 import { javaTrim, parseBoolean } from './value-parsers';
+import { WORKER_SETTING_BY_KEY, WORKER_SETTINGS } from './worker-settings';
 
 interface TopLevelSinks {
   readonly topLevel: Record<string, string>;
@@ -147,8 +148,9 @@ export function checkClusterKey(entry: SourceEntry, alias: string, name: string,
     for (const finding of checkClientOverride(override.kind, override.name, entry.value)) report({ ...finding, ...at });
     return;
   }
-  if (name === 'offset.flush.interval.ms') {
-    report({ severity: 'warning', code: 'ignored-key', ...at, ...notAppliedNote(name)! });
+  const workerField = WORKER_SETTING_BY_KEY.get(name);
+  if (workerField !== undefined) {
+    parseSetting(WORKER_SETTINGS[workerField] as SettingSpec<unknown>, entry, report);
     return;
   }
   const field = FLOW_SETTING_BY_KEY.get(name);

@@ -242,7 +242,6 @@ describe('each validation rule', () => {
       ['warning', 'ignored-key', 7, 'A->B.predicates.p.type'],
       ['warning', 'ignored-key', 8, 'tasks.max'],
       ['warning', 'ignored-key', 9, 'A->B.consumer.poll.timeout.ms'],
-      ['warning', 'ignored-key', 10, 'B.offset.flush.interval.ms'],
       ['warning', 'ignored-key', 11, 'A->B.offset.flush.interval.ms'],
       ['warning', 'ignored-key', 12, 'A.producer.buffer.memory'],
       ['warning', 'ignored-key', 13, 'A->B.consumer.session.timeout.ms'],
@@ -260,6 +259,21 @@ describe('each validation rule', () => {
     expect(message('A->B.producer.linger.ms')).toContain('sent as soon as');
     expect(message('A->B.producer.acks')).toContain('written with acks=1');
     expect(problems.find((p) => p.key === 'A->B.consumer.session.timeout.ms')!.hint).toContain('fetch.max.wait.ms');
+  });
+
+  it('applies offset.flush.interval.ms with the target cluster prefix only, as MM2 reads worker settings', () => {
+    const problems = problemsOf(
+      'B.offset.flush.interval.ms = 2000', // 4
+      'offset.flush.interval.ms = 2000', // 5
+      'A->B.offset.flush.interval.ms = 2000', // 6
+      'A.offset.flush.interval.ms = 0', // 7
+    );
+    expect(summary(problems)).toEqual([
+      ['warning', 'ignored-key', 5, 'offset.flush.interval.ms'],
+      ['warning', 'ignored-key', 6, 'A->B.offset.flush.interval.ms'],
+      ['error', 'invalid-interval', 7, 'A.offset.flush.interval.ms'],
+    ]);
+    expect(problems[0]!.hint).toContain('B.offset.flush.interval.ms');
   });
 
   it('warns that an exactly-once flow writes with acks=all whatever the override says', () => {

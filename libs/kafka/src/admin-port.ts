@@ -219,6 +219,18 @@ export class KafkaAdmin {
     );
   }
 
+  /**
+   * Deletes the records of `topic` below the given offset of each partition (Kafka's DeleteRecords:
+   * the partition's log start moves up to it, as retention would). Offsets past a partition's end
+   * fail the call.
+   */
+  async deleteRecords(topic: string, before: ReadonlyMap<number, bigint>): Promise<void> {
+    if (before.size === 0) return;
+    await this.call({ operation: 'delete records', topic }, (admin) =>
+      admin.deleteTopicRecords({ topic, partitions: [...before].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }),
+    );
+  }
+
   /** All config entries of each topic, with their source and synonyms. */
   async describeTopicConfigs(names: readonly string[]): Promise<Map<string, ConfigEntry[]>> {
     const result = new Map<string, ConfigEntry[]>();

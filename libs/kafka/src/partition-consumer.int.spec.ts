@@ -41,7 +41,9 @@ describe('PartitionConsumer against a real cluster', () => {
     const seen = new Map<number, Array<[string, string]>>();
     let concurrentPerPartition = 0;
     const active = new Set<number>();
+    const resets: Array<ConsumedBatch['positionReset']> = [];
     const handler = async (batch: ConsumedBatch) => {
+      if (batch.positionReset) resets.push(batch.positionReset);
       if (active.has(batch.partition)) concurrentPerPartition += 1;
       active.add(batch.partition);
       await new Promise((r) => setTimeout(r, 5));
@@ -50,7 +52,7 @@ describe('PartitionConsumer against a real cluster', () => {
       seen.set(batch.partition, list);
       active.delete(batch.partition);
     };
-    return { seen, handler, overlaps: () => concurrentPerPartition, count: (p: number) => seen.get(p)?.length ?? 0 };
+    return { seen, resets, handler, overlaps: () => concurrentPerPartition, count: (p: number) => seen.get(p)?.length ?? 0 };
   }
 
   it('reads exactly the assigned partitions from the given offsets, and follows adds and removes', async () => {
@@ -210,6 +212,7 @@ describe('PartitionConsumer against a real cluster', () => {
         ['0', 'committed'],
         ['4', 'later'],
       ]);
+      expect(c.resets).toEqual([]); // markers and aborted records are gaps, not resets
     } finally {
       await consumer.close();
       await transactional.close();
@@ -248,6 +251,49 @@ describe('PartitionConsumer against a real cluster', () => {
       await producer.send(topic, [{ partition: 0, key: null, value: Buffer.from('committed') }]);
       await eventually('the committed record', () => c.seen.get(0)?.some(([, value]) => value === 'committed'));
       expect(c.seen.get(0)).toEqual([['4', 'committed']]);
+      expect(c.resets).toEqual([]);
+    } finally {
+      await consumer.close();
+    }
+  });
+
+  it('says so when the broker reset a position outside the log, forwards (records deleted) and back (log shorter)', async () => {
+    const topic = uniqueName('pcons-reset');
+    await admin.createTopics([{ name: topic, partitions: 2, replicationFactor: 1 }]);
+    await fill(topic, [0, 1], 10);
+    await admin.deleteRecords(topic, new Map([[0, 6n]]));
+    const batches: ConsumedBatch[] = [];
+    let rejectedOnce = false;
+    const consumer = new PartitionConsumer(client, {
+      handler: async (batch) => {
+        batches.push(batch);
+        if (batch.partition === 0 && !rejectedOnce) {
+          rejectedOnce = true;
+          throw new Error('not now');
+        }
+      },
+      maxWaitTimeMs: 100,
+      handlerRetryBackoffMs: 50,
+    });
+    try {
+      // p0 starts below its log start (records 0-5 deleted), p1 past its end (as if it were a new, shorter topic).
+      await consumer.addPartitions([
+        { topic, partition: 0, offset: 2n },
+        { topic, partition: 1, offset: 50n },
+      ]);
+      await eventually('both partitions delivered, p0 twice', () => batches.filter((b) => b.partition === 0).length >= 2 && batches.some((b) => b.partition === 1));
+      const first = (p: number) => batches.find((b) => b.partition === p)!;
+      // Rejected once: delivered again from where the broker put it, telling the same reset.
+      for (const b of batches.filter((b) => b.partition === 0).slice(0, 2)) {
+        expect(b.positionReset).toEqual({ from: 2n, to: 6n });
+        expect(b.records[0]!.offset).toBe(6n);
+      }
+      expect(first(1).positionReset).toEqual({ from: 50n, to: 0n });
+      expect(first(1).records[0]!.offset).toBe(0n);
+      // Later batches are ordinary.
+      await fill(topic, [0], 1, 10);
+      await eventually('the next record of p0', () => batches.filter((b) => b.partition === 0).some((b) => b.records.some((r) => r.offset === 10n)));
+      expect(batches.filter((b) => b.partition === 0).slice(2).every((b) => b.positionReset === undefined)).toBe(true);
     } finally {
       await consumer.close();
     }

@@ -24,7 +24,12 @@
  *   onError is told. Restarting happens again on the next addPartitions/removePartitions.
  * - An offset outside the log (retention deleted it, or the topic was recreated) restarts the
  *   partition from `offsetReset` ('earliest' by default, like MM2), with a warning from kafkajs
- *   (which also commits that reset offset to this consumer's own group; nothing reads it).
+ *   (which also commits that reset offset to this consumer's own group; nothing reads it). The
+ *   batches after such a reset say so (`ConsumedBatch.positionReset`) until the handler takes one,
+ *   so it can tell records skipped or read again from an ordinary gap (markers, compaction). A
+ *   reset whose first fetch holds nothing but markers or aborted records goes untold.
+ * - A partition's position only moves to where kafkajs fetches from: after a handled batch, a
+ *   filtered fetch, or a reset.
  * - 'latest' as a start offset is the end offset the admin client sees: with an open transaction
  *   on the partition, the last stable offset.
  *
@@ -76,6 +81,15 @@ export interface ConsumedBatch extends TopicPartition {
   records: ConsumedRecord[];
   /** The partition's high watermark when fetched. */
   highWatermark: bigint;
+  /**
+   * Set when the partition's position `from` was outside its log (the broker answered
+   * OFFSET_OUT_OF_RANGE) and the consumer restarted it by `offsetReset`: this batch was fetched
+   * from `to`. `to > from`: the records between were deleted (retention, DeleteRecords) or skipped
+   * by a 'latest' reset; `to < from`: the log is shorter than the position (the topic was created
+   * anew, or the source lost records in an unclean leader election). The position moves to `to` at
+   * once; a batch delivered again after the handler rejected it carries the same reset.
+   */
+  positionReset?: { from: bigint; to: bigint };
 }
 
 export type IsolationLevel = 'read_committed' | 'read_uncommitted';
@@ -119,6 +133,8 @@ export interface PartitionConsumerOptions {
 
 interface PartitionState extends TopicPartition {
   position: bigint;
+  /** An offset reset not handled yet: told with every batch until the handler resolves one. */
+  pendingReset: { from: bigint; to: bigint } | undefined;
   inFlight: boolean;
   retryTimer: NodeJS.Timeout | undefined;
 }
@@ -239,7 +255,14 @@ export class PartitionConsumer {
       if (fresh.size === 0) return;
       const positions = await this.resolveStarts([...fresh.values()]);
       for (const [key, s] of fresh) {
-        this.partitions.set(key, { topic: s.topic, partition: s.partition, position: positions.get(key) as bigint, inFlight: false, retryTimer: undefined });
+        this.partitions.set(key, {
+          topic: s.topic,
+          partition: s.partition,
+          position: positions.get(key) as bigint,
+          pendingReset: undefined,
+          inFlight: false,
+          retryTimer: undefined,
+        });
       }
       try {
         await this.restart();
@@ -438,8 +461,11 @@ export class PartitionConsumer {
       // ending in an abort or commit marker would look one or more offsets short of its end forever.
       consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
         if (generation !== this.generation) return;
-        const { topic, partition, batchSize, firstOffset, lastOffset } = event.payload as FilteredBatchEvent;
-        if (batchSize !== 0 || firstOffset === null) return;
+        const { topic, partition, batchSize, lastOffset } = event.payload as FilteredBatchEvent;
+        // kafkajs resolves such a batch to its lastOffset (the fetch offset when every record in it
+        // lies below that offset) and fetches on from there: the position follows, so the next
+        // fetch is not mistaken for an offset reset.
+        if (batchSize !== 0) return;
         this.skipFiltered(topic, partition, BigInt(lastOffset) + 1n);
       }),
       consumer.on(consumer.events.CRASH, (event) => {
@@ -524,6 +550,23 @@ export class PartitionConsumer {
     if (!st) return;
     const lastOffset = BigInt(batch.lastOffset());
     const messages = batch.messages as unknown as DecodedKafkaJsRecord[];
+    // kafkajs fetches from st.position unless it reset the partition after OFFSET_OUT_OF_RANGE.
+    const fetchedFrom = BigInt((batch as unknown as { fetchedOffset: string }).fetchedOffset);
+    const wentBack = messages.length > 0 && BigInt(messages[0].offset) < st.position;
+    if (wentBack || fetchedFrom > st.position) {
+      this.logger.warn(
+        { topic: st.topic, partition: st.partition, position: st.position.toString(), resetTo: fetchedFrom.toString() },
+        fetchedFrom < st.position
+          ? 'partition went back to an earlier offset (offset reset after OFFSET_OUT_OF_RANGE); these records are delivered again'
+          : 'partition moved past offsets it had not delivered (offset reset after OFFSET_OUT_OF_RANGE)',
+      );
+      // Retries start from where the broker put the partition, never from the offset outside the
+      // log (it may be inside again by then, past records never delivered); the reset is told with
+      // every delivery until one is handled, from the position before the first unhandled one.
+      st.pendingReset = { from: st.pendingReset?.from ?? st.position, to: fetchedFrom };
+      st.position = fetchedFrom;
+    }
+    const reset = st.pendingReset;
     if (messages.length === 0) {
       if (lastOffset + 1n > st.position) st.position = lastOffset + 1n;
       return;
@@ -536,20 +579,23 @@ export class PartitionConsumer {
       timestamp: BigInt(m.timestamp),
       sizeBytes: recordSizeOf(m),
     }));
-    if (records[0].offset < st.position) {
-      this.logger.warn(
-        { topic: st.topic, partition: st.partition, position: st.position.toString(), first: records[0].offset.toString() },
-        'partition went back to an earlier offset (offset reset after OFFSET_OUT_OF_RANGE); these records are delivered again',
-      );
-    }
 
     st.inFlight = true;
     const beat = setInterval(() => {
       payload.heartbeat().catch(() => undefined);
     }, this.options.heartbeatIntervalMs ?? 3_000);
     try {
-      await this.options.handler({ topic: st.topic, partition: st.partition, records, highWatermark: BigInt(batch.highWatermark) });
-      if (this.partitions.get(keyOf(st.topic, st.partition)) === st) st.position = lastOffset + 1n;
+      await this.options.handler({
+        topic: st.topic,
+        partition: st.partition,
+        records,
+        highWatermark: BigInt(batch.highWatermark),
+        ...(reset ? { positionReset: reset } : {}),
+      });
+      if (this.partitions.get(keyOf(st.topic, st.partition)) === st) {
+        st.position = lastOffset + 1n;
+        st.pendingReset = undefined;
+      }
     } catch (err) {
       this.retryLater(consumer, generation, st, err);
     } finally {
