@@ -7,7 +7,7 @@ import { LeaseServiceService, ServiceKind } from '@mirrormaker/proto';
 import { eventually } from '@mirrormaker/testing';
 import { startGrpcServer, type GrpcServerHandle } from '../grpc-server';
 import { LeaseClient, type LeaseClientOptions } from './lease-client';
-import { leaseServiceHandlers } from './lease-service-handlers';
+import { leaseServiceHandlers, type LeaseServingGate } from './lease-service-handlers';
 import { LeaseManager, type LeaseSettings } from './lease-manager';
 
 // Short timings so expiry paths run in about a second; the rules do not depend on the scale.
@@ -140,12 +140,12 @@ describe('lease protocol over gRPC', () => {
   let clients: LeaseClient[] = [];
   const units = Array.from({ length: 12 }, (_, p) => unitId({ kind: 'partition', flow: 'A->B', topic: 'orders', partition: p }));
 
-  async function startCoordinator(port = 0, options: { settings?: LeaseSettings; now?: () => number } = {}): Promise<void> {
+  async function startCoordinator(port = 0, options: { settings?: LeaseSettings; now?: () => number; gate?: LeaseServingGate } = {}): Promise<void> {
     manager = new LeaseManager(options.settings ?? settings, logger, createMetricsRegistry({ service: 'coordinator', version: 't' }), options.now);
     server = await startGrpcServer({
       host: '127.0.0.1',
       port,
-      services: [{ name: 'mirrormaker.v1.LeaseService', definition: LeaseServiceService, implementation: leaseServiceHandlers(manager, logger) }],
+      services: [{ name: 'mirrormaker.v1.LeaseService', definition: LeaseServiceService, implementation: leaseServiceHandlers(manager, logger, options.gate) }],
     });
     server.setServing(true);
     manager.start();
@@ -205,6 +205,29 @@ describe('lease protocol over gRPC', () => {
     // Moved because dm-1 released every one of them, not because its leases ran out.
     const released = releases.mock.calls.filter(([instance], i) => instance === 'dm-1' && releases.mock.results[i]?.value === true).map(([, unit]) => unit);
     expect(released.sort()).toEqual(held);
+    expect(ledger.violations).toEqual([]);
+  });
+
+  it('handles a Register that arrived while the leader was confirming itself once it may act, on the same session', async () => {
+    let confirming = true;
+    const registers = jest.fn();
+    await startCoordinator(0, { gate: () => (confirming ? { serving: false, pausing: true } : { serving: true }) });
+    const register = manager.register.bind(manager);
+    jest.spyOn(manager, 'register').mockImplementation((...args) => {
+      registers();
+      register(...args);
+    });
+    const ledger = new WorkLedger();
+    const metrics = createMetricsRegistry({ service: 'data-mirror', version: 't' });
+    instance('dm-1', ledger, server.port, { metrics });
+    // Renewals come on the session's timer while the Register waits: several renew intervals.
+    await new Promise((resolve) => setTimeout(resolve, settings.renewIntervalMs * 3));
+    expect(registers).not.toHaveBeenCalled();
+    confirming = false;
+    await waitFor('units granted after the confirmation', () => ledger.countBy('dm-1') === 12);
+    expect(registers).toHaveBeenCalledTimes(1);
+    // Nothing was refused: the session that sent the Register is the one that got the units.
+    expect(await metricValue(metrics, 'mirrormaker_lease_session_reconnects_total')).toBe(0);
     expect(ledger.violations).toEqual([]);
   });
 

@@ -3,6 +3,9 @@ import type { Logger } from '@mirrormaker/observability';
 import type { LeaseServiceServer, SessionRequest, SessionResponse } from '@mirrormaker/proto';
 import { UnknownSessionError, type LeaseManager, type SessionSink } from './lease-manager';
 
+/** How often a session whose messages wait for a leader's confirmation looks again. */
+const PAUSE_RECHECK_MS = 50;
+
 /** Trailer naming the leading coordinator replica, on errors of replicas that do not lead. */
 export const LEADER_METADATA_KEY = 'mirrormaker-leader';
 
@@ -10,7 +13,7 @@ export const LEADER_METADATA_KEY = 'mirrormaker-leader';
 export type LeaseServingGate = () =>
   | { serving: true }
   | { serving: false; reason: string; leaderAddress?: string }
-  /** Leads, but cannot act this moment (its leadership is being confirmed): messages wait unanswered. */
+  /** Leads, but cannot act this moment (its leadership is being confirmed): messages wait, then are handled in order. */
   | { serving: false; pausing: true };
 
 /** Ends a call with UNAVAILABLE, naming the leader (when known) in the trailers. */
@@ -38,15 +41,11 @@ export function leaseServiceHandlers(leases: LeaseManager, logger: Logger, gate:
         },
         fail,
       };
-      call.on('data', (request: SessionRequest) => {
-        const open = gate();
-        if (!open.serving) {
-          // Unanswered, the instance keeps its units until its own deadline and then looks elsewhere.
-          if ('pausing' in open) return;
-          if (instanceId !== undefined) leases.disconnect(instanceId, sink);
-          fail(open.reason, open.leaderAddress);
-          return;
-        }
+      // Messages that arrived while this replica was confirming its leadership: handled, in order,
+      // once it may act (dropping them lost the Register, and the session's next Renew was refused).
+      const held: SessionRequest[] = [];
+      let recheck: NodeJS.Timeout | undefined;
+      const handle = (request: SessionRequest) => {
         try {
           const message = request.message;
           if (message?.$case === 'register') {
@@ -63,8 +62,30 @@ export function leaseServiceHandlers(leases: LeaseManager, logger: Logger, gate:
           log.warn({ instance: instanceId, err: (err as Error).message }, stale ? 'renewal on a replaced session; closing it' : 'bad session message');
           call.emit('error', { code: stale ? grpc.status.FAILED_PRECONDITION : grpc.status.INVALID_ARGUMENT, details: (err as Error).message });
         }
+      };
+      const proceed = () => {
+        recheck = undefined;
+        if (failed || call.destroyed) return;
+        const open = gate();
+        if (!open.serving) {
+          // Unanswered meanwhile, the instance keeps its units until its own deadline.
+          if ('pausing' in open) {
+            recheck = setTimeout(proceed, PAUSE_RECHECK_MS);
+            return;
+          }
+          held.length = 0;
+          if (instanceId !== undefined) leases.disconnect(instanceId, sink);
+          fail(open.reason, open.leaderAddress);
+          return;
+        }
+        for (const request of held.splice(0)) handle(request);
+      };
+      call.on('data', (request: SessionRequest) => {
+        held.push(request);
+        if (recheck === undefined) proceed();
       });
       const closed = () => {
+        clearTimeout(recheck);
         if (instanceId !== undefined) leases.disconnect(instanceId, sink);
       };
       // Only an explicit Goodbye lets the instance's units move at once: a half-close also arrives
