@@ -12,6 +12,7 @@ import {
 } from '@mirrormaker/proto';
 import { Counter, Gauge } from 'prom-client';
 import { Backoff, type BackoffOptions } from '../backoff';
+import { secureClient, type ClientSecurity } from '../security/grpc-security';
 import { LEADER_METADATA_KEY } from './lease-service-handlers';
 import type { WhenCoordinatorsUnreachable } from './when-coordinators-unreachable';
 
@@ -33,6 +34,8 @@ export interface LeaseClientOptions {
    */
   coordinator: string;
   instanceId: string;
+  /** TLS and the worker credential the session is opened with (without it the coordinator refuses to register this instance). */
+  security: ClientSecurity;
   kind: ServiceKind;
   /** Most units this instance takes; 0 = no limit. @default 0 */
   capacity?: number;
@@ -275,7 +278,10 @@ export class LeaseClient {
     let client = this.clients.get(this.address);
     // Quick reconnects: during a change of leader a replica that is down must not hold the session back.
     if (!client) {
-      client = new LeaseServiceClient(this.address, grpc.credentials.createInsecure(), { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 1000 });
+      client = secureClient(LeaseServiceClient, this.address, this.options.security, {
+        'grpc.initial_reconnect_backoff_ms': 100,
+        'grpc.max_reconnect_backoff_ms': 1000,
+      });
       this.clients.set(this.address, client);
     }
     return client;
