@@ -12,7 +12,7 @@ import { leaseServiceHandlers } from '../leases/lease-service-handlers';
 import { checkHealth } from '../testing/service-probe';
 import { testSecurity, type TestCaller } from '../testing/test-security';
 import { withUnimplemented } from '../unimplemented';
-import { plaintextClient, secureClient, type ClientSecurity, type ServerSecurity } from './grpc-security';
+import { loadGrpcSecurity, plaintextClient, secureClient, type ClientSecurity, type ServerSecurity } from './grpc-security';
 
 const sec = testSecurity();
 const logLines: Record<string, unknown>[] = [];
@@ -181,5 +181,15 @@ describe('gRPC with client certificates (mTLS)', () => {
   it('refuses a certificate whose subject is not mapped, and a client without a certificate', async () => {
     await expect(call(running.address, sec.client(undefined, 'stranger'), 'listFlows')).rejects.toMatchObject(code(grpc.status.UNAUTHENTICATED));
     await expect(call(running.address, sec.client('operator'), 'listFlows')).rejects.toMatchObject(code(grpc.status.UNAVAILABLE));
+  });
+});
+
+describe('loading the TLS files', () => {
+  it('names the files of a certificate and key that do not belong together', () => {
+    const a = sec.ca.issue('pair-a');
+    const b = sec.ca.issue('pair-b');
+    expect(() => loadGrpcSecurity({ tlsCert: a.cert, tlsKey: b.key, tlsClientAuth: 'none', insecurePlaintext: false, tokensFile: sec.tokensFile })).toThrow(
+      /--tls-cert .*pair-a\.crt, --tls-key .*pair-b\.key are unusable/,
+    );
   });
 });
