@@ -120,6 +120,8 @@ export class LeaseClient {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private connected = false;
+  /** Why the coordinator last refused this instance's credentials, until a session works again. */
+  private credentialRefusal: string | undefined;
   /** Monotonic time the current session was opened, and of the coordinator's last answer on it. */
   private openedAt = 0;
   private lastAnswerAt: number | undefined;
@@ -251,6 +253,9 @@ export class LeaseClient {
   /** For /healthz: whether the coordinator answers, and if not, what an operator should look at. */
   sessionState(): string {
     if (this.hasWorkingSession) return 'working';
+    if (this.credentialRefusal !== undefined) {
+      return `none: coordinator ${this.address} refused this instance: ${this.credentialRefusal}; no work is taken until the token it sends (--token-file or MM_TOKEN) has the worker role`;
+    }
     const since = this.lastAnswerAt === undefined ? 'since this session opened' : `for ${Math.round(this.now() - this.lastAnswerAt)} ms`;
     const kept = this.keptUnits();
     const keeping = kept === 0 ? '' : `; ${kept} units keep running past their leases until a coordinator answers (--when-coordinators-unreachable keep-working)`;
@@ -323,6 +328,7 @@ export class LeaseClient {
       this.lastAnswerAt = this.now();
       if (!this.connected) {
         this.connected = true;
+        this.credentialRefusal = undefined;
         this.backoff.reset();
         this.log.info({ coordinator: this.address }, 'lease session open');
       }
@@ -335,6 +341,8 @@ export class LeaseClient {
       clearTimeout(this.renewTimer);
       if (this.stopped) return;
       const from = this.address;
+      const code = (err as grpc.ServiceError | undefined)?.code;
+      if (code === grpc.status.UNAUTHENTICATED || code === grpc.status.PERMISSION_DENIED) this.credentialRefusal = (err as grpc.ServiceError).details;
       const { hinted } = this.moveOn(err);
       // Sent to a named leader: go at once. Otherwise back off (growing while nobody answers).
       const delay = hinted ? 0 : this.backoff.next();
