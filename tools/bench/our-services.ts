@@ -95,7 +95,8 @@ export interface ServiceLaunch {
 /** Starts one of our services as its own Node process, the way an operator would. */
 export function launchOurService(mode: ServiceMode, bundleDir: string, l: ServiceLaunch): Started {
   const args = [...(l.nodeOptions ?? []), ...entry(l.app, mode, bundleDir), '--config', l.configPath, '--host', '127.0.0.1', '--grpc-port', String(l.grpcPort), '--metrics-port', String(l.metricsPort)];
-  args.push('--instance-id', l.instanceId);
+  // Plaintext on loopback: the bench measures the data path (Kafka to Kafka); gRPC carries only leases.
+  args.push('--instance-id', l.instanceId, '--insecure-plaintext');
   if (l.coordinator) args.push('--coordinator', l.coordinator);
   return startProcess(l.name ?? l.app, process.execPath, args, { cwd: repoRoot, logFile: l.logFile });
 }

@@ -46,7 +46,12 @@ describe('docker-compose.yml', () => {
       expect(s.environment?.MM_ADVERTISED_HOST).toBe(name);
       expect(s.environment?.MM_CONFIG).toBe('/etc/mirrormaker/mm2.properties');
     }
-    expect(compose.services['coordinator-2'].ports).toEqual(['7010:7000', '9410:9400']);
+    expect(compose.services['coordinator-2'].ports).toEqual(['127.0.0.1:7010:7000', '9410:9400']);
+  });
+
+  it('says that gRPC runs in plaintext on the compose network, and publishes it on loopback only', () => {
+    for (const app of Object.keys(apps)) expect(compose.services[app].environment?.MM_INSECURE_PLAINTEXT).toBe('true');
+    for (const name of ['coordinator', 'coordinator-2']) expect(compose.services[name].ports?.[0]).toMatch(/^127\.0\.0\.1:/);
   });
 
   it('gives every service a config file that names both compose clusters', () => {

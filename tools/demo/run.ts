@@ -1,6 +1,7 @@
 // `npm start`: the whole system on one machine. Starts two local Kafka clusters (source, target),
 // builds and starts every service against them, produces demo orders on the source and shows them
-// arriving on the target every two seconds. Ctrl-C stops all.
+// arriving on the target every two seconds. Ctrl-C stops all. gRPC is TLS with tokens and listens on
+// 127.0.0.1 only (demo-security.ts); the output says how to call it.
 //   npm start -- --exit-after 20    stop by itself after 20 s (used by the smoke test)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '@mirrormaker/observability';
 import { DEFAULT_PORTS, startTwoClusters, type TwoClusters } from '@mirrormaker/testing';
 import { demoProperties } from './demo-config';
+import { demoSecurity, type DemoSecurity } from './demo-security';
 import { DEMO_SERVICES, waitHealthy, type DemoService } from './demo-services';
 import { DEMO_REMOTE_TOPIC, DEMO_TOPIC, DemoTraffic } from './demo-traffic';
 
@@ -29,11 +31,13 @@ function buildApps(): void {
   if (res.status !== 0) throw new Error('building the services failed (see above)');
 }
 
-function startService(service: DemoService, configPath: string): ChildProcess {
+function startService(service: DemoService, configPath: string, security: DemoSecurity): ChildProcess {
   const args = [join(root, 'dist/apps', service.app, 'main.js'), '--config', configPath, '--grpc-port', String(service.grpcPort), '--metrics-port', String(service.metricsPort)];
-  if (service.app !== 'coordinator') args.push('--coordinator', `127.0.0.1:${DEMO_SERVICES[0].grpcPort}`);
+  args.push('--host', '127.0.0.1', ...security.serviceArgs);
+  if (service.app !== 'coordinator') args.push('--coordinator', `localhost:${DEMO_SERVICES[0].grpcPort}`);
   const logFile = join(workDir, `${service.app}.log`);
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The advertised address (offset-sync's, for forwarded calls) is a name the certificate holds.
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MM_ADVERTISED_HOST: 'localhost' } });
   const sink = createWriteStream(logFile);
   child.stdout!.pipe(sink);
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${service.app}] ${d}`));
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
   mkdirSync(workDir, { recursive: true });
 
   buildApps();
+  const security = demoSecurity(workDir);
   say('starting two local Kafka clusters (the first run downloads Apache Kafka with Maven) ...');
   const clusters: TwoClusters = await startTwoClusters({ baseDir: join(workDir, 'kafka'), ports: DEFAULT_PORTS, log: (m) => say(m) });
   const children: ChildProcess[] = [];
@@ -72,7 +77,7 @@ async function main(): Promise<void> {
     const configPath = join(workDir, 'mm2.properties');
     writeFileSync(configPath, demoProperties(clusters.source.bootstrap, clusters.target.bootstrap));
     for (const service of DEMO_SERVICES) {
-      const child = startService(service, configPath);
+      const child = startService(service, configPath, security);
       children.push(child);
       child.once('exit', (code) => {
         if (!stopping) {
@@ -95,6 +100,11 @@ async function main(): Promise<void> {
     say(`${s.app.padEnd(18)} healthy   gRPC 127.0.0.1:${s.grpcPort}   metrics http://127.0.0.1:${s.metricsPort}/metrics`);
   }
   say(`config ${join(workDir, 'mm2.properties')}, service logs in ${workDir}/`);
+  say('');
+  say('gRPC is TLS with bearer tokens (plaintext and calls without a token are refused). With grpcurl:');
+  say(`  grpcurl -cacert ${security.caCert} -H "authorization: Bearer $(cat ${security.operatorTokenFile})" \\`);
+  say(`    localhost:${DEMO_SERVICES[0].grpcPort} mirrormaker.v1.ControlService/GetStatus`);
+  say(`Any gRPC client: trust ${security.caCert} and send the metadata "authorization: Bearer <operator token>".`);
 
   const traffic = new DemoTraffic(clusters.source.bootstrap, clusters.target.bootstrap, createLogger({ service: 'demo', level: 'silent' }));
   demo.traffic = traffic;

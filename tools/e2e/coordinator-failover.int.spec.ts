@@ -101,7 +101,8 @@ describe('coordinator replicas', () => {
     writeFileSync(config, properties.join('\n'));
     const ports = await freePorts(3);
     const ids = ['coord-a', 'coord-b', 'coord-c'];
-    const common = ['--config', config, '--host', '127.0.0.1', '--metrics-port', '0'];
+    // Plaintext: this spec is about leadership; running-system.ts runs the secure setup.
+    const common = ['--config', config, '--host', '127.0.0.1', '--metrics-port', '0', '--insecure-plaintext'];
     const started = await Promise.all(ids.map((id, i) => spawnService('coordinator', [...common, '--grpc-port', String(ports[i]), '--instance-id', id])));
     ids.forEach((id, i) => {
       const address = `127.0.0.1:${ports[i]}`;
@@ -110,7 +111,7 @@ describe('coordinator replicas', () => {
     const addresses = ids.map((id) => coordinators.get(id)!.address).join(',');
     mirrors.push(
       ...(await Promise.all(
-        ['dm-1', 'dm-2'].map((id) => spawnService('data-mirror', ['--host', '127.0.0.1', '--metrics-port', '0', '--grpc-port', '0', '--coordinator', addresses, '--instance-id', id])),
+        ['dm-1', 'dm-2'].map((id) => spawnService('data-mirror', ['--host', '127.0.0.1', '--metrics-port', '0', '--grpc-port', '0', '--coordinator', addresses, '--instance-id', id, '--insecure-plaintext'])),
       )),
     );
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { ControlServiceClient } from '@mirrormaker/proto';
-import { spawnService, type SpawnedService } from '@mirrormaker/service-kit/testing';
+import { secureClient } from '@mirrormaker/service-kit';
+import { spawnService, testSecurity, type SpawnedService } from '@mirrormaker/service-kit/testing';
 import { eventually, freePorts, uniqueName } from '@mirrormaker/testing';
 
 // Every service is its own process on a shared machine: give them time, and poll gently.
@@ -67,18 +68,21 @@ export interface RunningSystem {
   stop(): Promise<Array<number | null>>;
 }
 
-/** Starts the coordinator with `properties` as its --config file, then the workers, each as its own process. */
+/** Starts the coordinator with `properties` as its --config file, then the workers, each as its own process, all over TLS with tokens. */
 export async function startSystem(properties: string[], workers: WorkerSpec[]): Promise<RunningSystem> {
   const dir = mkdtempSync(join(tmpdir(), 'mm-e2e-'));
   const config = join(dir, 'mm2.properties');
   writeFileSync(config, [...properties, ''].join('\n'));
   const [controlPort] = await freePorts(1);
-  const common = ['--host', '127.0.0.1', '--metrics-port', '0'];
+  // As in production: TLS everywhere, workers and the coordinator send the services token (worker
+  // for leases, viewer for the forwarded TranslateOffsets), the test calls as an operator.
+  const sec = testSecurity();
+  const common = ['--host', '127.0.0.1', '--metrics-port', '0', ...sec.serviceArgs()];
   const services = [await spawnService('coordinator', ['--config', config, ...common, '--grpc-port', String(controlPort)])];
   const ports = await freePorts(workers.length);
   const argsOf = workers.map((w, i) => [...(w.ownConfig ? ['--config', config] : []), ...common, '--grpc-port', String(ports[i]), '--coordinator', `127.0.0.1:${controlPort}`]);
   services.push(...(await Promise.all(workers.map((w, i) => spawnService(w.app, argsOf[i])))));
-  const control = new ControlServiceClient(`127.0.0.1:${controlPort}`, grpc.credentials.createInsecure());
+  const control = secureClient(ControlServiceClient, `127.0.0.1:${controlPort}`, sec.client('operator'));
   return {
     services,
     control,

@@ -13,7 +13,7 @@ export const coordinatorService: ServiceSpec = {
   grpcPort: 7000,
   metricsPort: 9400,
   switches: { 'config-replaces-stored': 'the --config file replaces the revision stored in Kafka' },
-  async start({ flags, configText, logger, metrics }) {
+  async start({ flags, configText, logger, metrics, grpcClient }) {
     const advertised = advertisedAddress({ host: flags.host, grpcPort: flags.grpcPort, advertisedHost: process.env[ADVERTISED_HOST_ENV], hostname: hostname() });
     const coordinator = new Coordinator({
       logger,
@@ -36,7 +36,7 @@ export const coordinatorService: ServiceSpec = {
     }
     return {
       grpcServices: [
-        { name: 'mirrormaker.v1.ControlService', definition: ControlServiceService, implementation: controlServiceHandlers(coordinator, logger) },
+        { name: 'mirrormaker.v1.ControlService', definition: ControlServiceService, implementation: controlServiceHandlers(coordinator, logger, grpcClient) },
         { name: 'mirrormaker.v1.LeaseService', definition: LeaseServiceService, implementation: leaseServiceHandlers(coordinator.leases, logger, coordinator.leaseGate) },
       ],
       health: () => coordinator.health(),

@@ -3,7 +3,8 @@ import { createKafkaClient, KafkaAdmin } from '@mirrormaker/kafka';
 import { unitId } from '@mirrormaker/lease';
 import { createLogger, createMetricsRegistry } from '@mirrormaker/observability';
 import { ControlServiceClient, ServiceKind } from '@mirrormaker/proto';
-import { LeaseClient, startService, type ServiceHandle } from '@mirrormaker/service-kit';
+import { LeaseClient, secureClient, startService, type ServiceHandle } from '@mirrormaker/service-kit';
+import { testSecurity } from '@mirrormaker/service-kit/testing';
 import { eventually, testClusters, uniqueName } from '@mirrormaker/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { coordinatorService } from './coordinator-service';
 import { controlCall as call } from './testing/control-call';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
+const sec = testSecurity();
 
 describe('coordinator against real clusters', () => {
   const { source, target } = testClusters();
@@ -46,10 +48,11 @@ describe('coordinator against real clusters', () => {
   let dataMirror: LeaseClient;
 
   async function startCoordinator(args: string[] = []): Promise<void> {
-    coordinator = await startService(coordinatorService, ['--config', configPath, '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0', ...args], {
+    // Secure as in production: TLS, an operator token for the control API, the worker token for leases.
+    coordinator = await startService(coordinatorService, ['--config', configPath, '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0', ...sec.serviceArgs(), ...args], {
       MM_LOG_LEVEL: 'silent',
     });
-    control = new ControlServiceClient(`127.0.0.1:${coordinator.grpcPort}`, grpc.credentials.createInsecure());
+    control = secureClient(ControlServiceClient, `127.0.0.1:${coordinator.grpcPort}`, sec.client('operator'));
   }
 
   beforeAll(async () => {
@@ -67,6 +70,7 @@ describe('coordinator against real clusters', () => {
     const client = new LeaseClient({
       coordinator: `127.0.0.1:${coordinator.grpcPort}`,
       instanceId,
+      security: sec.client('worker'),
       kind: ServiceKind.SERVICE_KIND_DATA_MIRROR,
       version: 'test',
       logger,

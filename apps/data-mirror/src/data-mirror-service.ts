@@ -21,7 +21,7 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
     grpcPort: 7001,
     metricsPort: 9401,
     requiresCoordinator: true,
-    async start({ flags, configText, logger, metrics }) {
+    async start({ flags, configText, logger, metrics, grpcClient }) {
       // onChange runs only on revisions the coordinator pushes, after `mirror` exists.
       const running = new RunningConfig({
         flags,
@@ -33,6 +33,7 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
       const mirror = new DataMirror({ config: running.config, instanceId: flags.instanceId, logger, registry: metrics, timings });
       const leases = new LeaseClient({
         coordinator: flags.coordinator!,
+        security: grpcClient,
         instanceId: flags.instanceId,
         whenCoordinatorsUnreachable: flags.whenCoordinatorsUnreachable,
         kind: ServiceKind.SERVICE_KIND_DATA_MIRROR,

@@ -46,7 +46,7 @@ describe.each([
     const configPath = join(dir, 'mm2.properties');
     writeFileSync(configPath, mm2Properties(extra));
 
-    victim = await spawnService('data-mirror', ['--config', configPath, '--coordinator', coordinator.address, '--instance-id', victimId, '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0']);
+    victim = await spawnService('data-mirror', ['--config', configPath, '--coordinator', coordinator.address, '--instance-id', victimId, '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0', '--insecure-plaintext']);
     const held = (instance: string) => [...coordinator!.holders().values()].filter((h) => h === instance).length;
     await eventually('the victim holds every unit', () => held(victimId) === partitions);
 

@@ -57,7 +57,7 @@ describe('self-healing after a pause', () => {
       ]),
     );
     const [controlPort] = await freePorts(1);
-    const common = ['--config', configPath, '--host', '127.0.0.1', '--metrics-port', '0'];
+    const common = ['--config', configPath, '--host', '127.0.0.1', '--metrics-port', '0', '--insecure-plaintext'];
     const coordinator = await spawnService('coordinator', [...common, '--grpc-port', String(controlPort)]);
     services.push(coordinator);
     const mirror = (id: string) => spawnService('data-mirror', [...common, '--grpc-port', '0', '--coordinator', `127.0.0.1:${controlPort}`, '--instance-id', id]);

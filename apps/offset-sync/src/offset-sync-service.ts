@@ -66,7 +66,7 @@ export const offsetSyncService: ServiceSpec = {
   grpcPort: 7002,
   metricsPort: 9402,
   requiresCoordinator: true,
-  async start({ flags, configText, logger, metrics }) {
+  async start({ flags, configText, logger, metrics, grpcClient }) {
     const held = new Map<string, HeldUnit>();
     const running = new RunningConfig({ flags, ...(configText === undefined ? {} : { initialText: configText }), env: process.env, logger });
     const unitMetrics = createOffsetSyncMetrics(metrics);
@@ -79,6 +79,7 @@ export const offsetSyncService: ServiceSpec = {
     if (advertised.address === undefined) logger.warn(advertised.reason);
     const leases = new LeaseClient({
       coordinator: flags.coordinator!,
+      security: grpcClient,
       instanceId: flags.instanceId,
       whenCoordinatorsUnreachable: flags.whenCoordinatorsUnreachable,
       kind: ServiceKind.SERVICE_KIND_OFFSET_SYNC,

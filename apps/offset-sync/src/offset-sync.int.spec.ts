@@ -64,7 +64,7 @@ describe('offset-sync against real clusters', () => {
     const grpcPort = await freePort();
     const handle = await startService(
       offsetSyncService,
-      ['--config', configPath, '--coordinator', coordinator.address, '--host', '127.0.0.1', '--grpc-port', String(grpcPort), '--metrics-port', '0', '--instance-id', instance],
+      ['--config', configPath, '--coordinator', coordinator.address, '--host', '127.0.0.1', '--grpc-port', String(grpcPort), '--metrics-port', '0', '--instance-id', instance, '--insecure-plaintext'],
       { MM_LOG_LEVEL: process.env.MM_TEST_LOG_LEVEL ?? 'silent' },
     );
     service = { handle, grpcPort, instance };

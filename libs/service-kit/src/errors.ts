@@ -1,4 +1,4 @@
-export const SERVICE_ERROR_CODES = ['BAD_FLAG', 'CONFIG_UNREADABLE', 'PORT_IN_USE', 'SHUTDOWN_TIMEOUT'] as const;
+export const SERVICE_ERROR_CODES = ['BAD_FLAG', 'CONFIG_UNREADABLE', 'PORT_IN_USE', 'SHUTDOWN_TIMEOUT', 'SECURITY_SETUP'] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 
 /** An error that ends a service at start-up; its message is the one line shown to the operator. */

@@ -4,7 +4,11 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { descriptorSetPath } from '@mirrormaker/proto';
+import type { Logger } from '@mirrormaker/observability';
 import { ServiceError } from './errors';
+import { authInterceptor } from './security/auth-interceptor';
+import type { ServerSecurity } from './security/grpc-security';
+import { unmappedMethods } from './security/roles';
 
 export interface GrpcServiceRegistration {
   /** Fully qualified name, e.g. `mirrormaker.v1.ControlService`; reported by the health service. */
@@ -19,6 +23,10 @@ export interface GrpcServerOptions {
   /** 0 picks a free port. */
   port: number;
   services: GrpcServiceRegistration[];
+  /** TLS and the callers accepted; every call passes the role check of security/roles.ts. */
+  security: ServerSecurity;
+  /** Refused calls and every change (with its caller) are logged here. */
+  logger: Logger;
 }
 
 export interface GrpcServerHandle {
@@ -41,9 +49,14 @@ function packageDefinitionForReflection(): protoLoader.PackageDefinition {
   return reflectionDefinition;
 }
 
-/** Starts a gRPC server with our services, `grpc.health.v1.Health` and server reflection. */
+/**
+ * Starts a gRPC server with our services, `grpc.health.v1.Health` and server reflection, behind the
+ * auth interceptor. Throws when a service has a method the role table does not cover.
+ */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServerHandle> {
-  const server = new grpc.Server();
+  const unmapped = options.services.flatMap((s) => unmappedMethods(s.definition));
+  if (unmapped.length > 0) throw new Error(`no role is defined for ${unmapped.join(', ')}: add them to libs/service-kit/src/security/roles.ts`);
+  const server = new grpc.Server({ interceptors: [authInterceptor(options.security.registry, options.logger)] });
   for (const service of options.services) server.addService(service.definition, service.implementation);
 
   const names = ['', ...options.services.map((s) => s.name)];
@@ -53,7 +66,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
 
   const address = `${options.host ?? '0.0.0.0'}:${options.port}`;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, boundPort) => {
+    server.bindAsync(address, options.security.credentials, (err, boundPort) => {
       if (err) {
         const inUse = /EADDRINUSE|address already in use|No address added/i.test(err.message);
         reject(

@@ -30,3 +30,18 @@ export { leasedUnitService, type LeasedUnitServiceOptions, type ReconcilerSetup 
 export { flowAdmin, type FlowAdmin } from './flow-admin';
 export { ADVERTISED_HOST_ENV, advertisedAddress, type AdvertisedAddress, type AdvertisedAddressInput } from './advertised-address';
 export { flowUnitAdmins, type FlowUnitAdmins, type FlowUnitAdminsOptions } from './units/flow-unit-admins';
+export { ROLES, isRole, requirementOf, rolesAllow, type Requirement, type Role } from './security/roles';
+export { CallerRegistry, hashToken, newToken, tokensFileLine, type Caller } from './security/caller-registry';
+export { authorizeCall } from './security/auth-interceptor';
+export { TLS_CLIENT_AUTH, type SecurityFlags, type TlsClientAuth } from './security/security-flags';
+export {
+  bearerTokenInterceptor,
+  loadGrpcSecurity,
+  plaintextClient,
+  plaintextServer,
+  secureClient,
+  tlsClient,
+  type ClientSecurity,
+  type GrpcSecurity,
+  type ServerSecurity,
+} from './security/grpc-security';

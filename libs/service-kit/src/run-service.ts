@@ -10,6 +10,7 @@ import {
 } from '@mirrormaker/observability';
 import { isServiceError, ServiceError } from './errors';
 import { startGrpcServer, type GrpcServerHandle, type GrpcServiceRegistration } from './grpc-server';
+import { loadGrpcSecurity, type ClientSecurity } from './security/grpc-security';
 import { parseServiceFlags, usage, type FlagDefaults, type ServiceFlags } from './service-flags';
 
 /** What a service's `start` gets: parsed flags, the config text, and its logger and metrics. */
@@ -19,6 +20,8 @@ export interface ServiceContext {
   configText?: string;
   logger: Logger;
   metrics: Registry;
+  /** How this process calls other services (TLS trust, client certificate, its token). */
+  grpcClient: ClientSecurity;
 }
 
 /** A started service: the gRPC services it serves, its health, and how to stop it. */
@@ -67,14 +70,16 @@ export async function startService(
     throw new ServiceError('BAD_FLAG', '--coordinator host:port is required (or set MM_COORDINATOR)');
   }
   const configText = flags.configPath ? await readConfig(flags.configPath) : undefined;
+  const security = loadGrpcSecurity(flags.security);
   const logger = createLogger({ service: spec.name, level: flags.logLevel, base: { instance: flags.instanceId } });
   const metrics = createMetricsRegistry({ service: spec.name, version: spec.version });
+  for (const warning of security.warnings) logger.warn({ host: flags.host, grpcPort: flags.grpcPort }, `INSECURE: ${warning}`);
 
-  const service = await spec.start({ flags, configText, logger, metrics });
+  const service = await spec.start({ flags, configText, logger, metrics, grpcClient: security.client });
   let grpc: GrpcServerHandle | undefined;
   let http: ObservabilityServer | undefined;
   try {
-    grpc = await startGrpcServer({ host: flags.host, port: flags.grpcPort, services: service.grpcServices });
+    grpc = await startGrpcServer({ host: flags.host, port: flags.grpcPort, services: service.grpcServices, security: security.server, logger });
     http = await startObservabilityServer({ host: flags.host, port: flags.metricsPort, registry: metrics, health: () => service.health() }).catch(
       (err: NodeJS.ErrnoException) => {
         throw err.code === 'EADDRINUSE'
@@ -95,7 +100,7 @@ export async function startService(
   syncHealth();
   const healthTimer = setInterval(syncHealth, 1000);
   healthTimer.unref();
-  logger.info({ grpcPort: grpc.port, metricsPort: http.port, config: flags.configPath }, `${spec.name} started`);
+  logger.info({ grpcPort: grpc.port, metricsPort: http.port, config: flags.configPath, tls: !flags.security.insecurePlaintext }, `${spec.name} started`);
 
   let stopping: Promise<'graceful' | 'forced'> | undefined;
   return {

@@ -1,4 +1,7 @@
-import { parseServiceFlags, usage } from './service-flags';
+import { parseServiceFlags as parse, usage, type FlagDefaults } from './service-flags';
+
+// These cases are about the other flags (security-flags.spec.ts has the TLS and token ones).
+const parseServiceFlags = (service: string, argv: string[], env: Record<string, string>, d: FlagDefaults) => parse(service, argv, { MM_INSECURE_PLAINTEXT: 'true', ...env }, d);
 
 const defaults = { grpcPort: 7001, metricsPort: 9401, switches: { 'config-replaces-stored': 'the file wins' } };
 const worker = { grpcPort: 7001, metricsPort: 9401, requiresCoordinator: true };

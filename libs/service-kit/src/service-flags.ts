@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ServiceError } from './errors';
+import { parseSecurityFlags, SECURITY_OPTIONS, SECURITY_USAGE, type SecurityFlags } from './security/security-flags';
 import { isWhenCoordinatorsUnreachable, WHEN_COORDINATORS_UNREACHABLE, type WhenCoordinatorsUnreachable } from './leases/when-coordinators-unreachable';
 
 /** Flags every service takes; each also reads an `MM_*` environment variable (the flag wins). */
@@ -14,7 +15,7 @@ export interface ServiceFlags {
   configProviderDirs: string[];
   /** host:port of the coordinator's gRPC server, or of each replica separated by commas (`--coordinator`, `MM_COORDINATOR`). */
   coordinator?: string;
-  /** @default '0.0.0.0' (`--host`, `MM_HOST`) */
+  /** Listen address; the demo passes 127.0.0.1. @default '0.0.0.0' (`--host`, `MM_HOST`) */
   host: string;
   /** gRPC listen port; 0 picks a free one (`--grpc-port`, `MM_GRPC_PORT`). */
   grpcPort: number;
@@ -33,6 +34,8 @@ export interface ServiceFlags {
    * @default 'stop'
    */
   whenCoordinatorsUnreachable: WhenCoordinatorsUnreachable;
+  /** TLS, the callers the server accepts and the token this process sends (security/security-flags.ts). */
+  security: SecurityFlags;
   help: boolean;
   /** The service's own on/off flags (`--<name>`, env `MM_<NAME>` = true/false). */
   switches: Record<string, boolean>;
@@ -74,6 +77,7 @@ export function usage(service: string, defaults: FlagDefaults): string {
           `                             (${envNameOf(UNREACHABLE_FLAG)}; see docs/architecture.md)`,
         ]
       : []),
+    ...SECURITY_USAGE,
     ...Object.entries(defaults.switches ?? {}).map(([name, help]) => `  --${name.padEnd(25)}${help} (${envNameOf(name)})`),
     '  --help',
   ].join('\n');
@@ -112,6 +116,7 @@ export function parseServiceFlags(
         'log-level': { type: 'string' },
         'shutdown-timeout-ms': { type: 'string' },
         ...(defaults.requiresCoordinator ? { [UNREACHABLE_FLAG]: { type: 'string' as const } } : {}),
+        ...SECURITY_OPTIONS,
         help: { type: 'boolean' },
         ...Object.fromEntries(Object.keys(defaults.switches ?? {}).map((name) => [name, { type: 'boolean' as const }])),
       },
@@ -153,6 +158,7 @@ export function parseServiceFlags(
     logLevel,
     shutdownTimeoutMs,
     whenCoordinatorsUnreachable,
+    security: parseSecurityFlags(values, env),
     help: values.help === true,
     switches: Object.fromEntries(
       Object.keys(defaults.switches ?? {}).map((name) => [name, values[name] === true || /^(true|1|yes)$/i.test(env[envNameOf(name)] ?? '')]),

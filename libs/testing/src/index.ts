@@ -60,3 +60,5 @@ export {
 export type { ClusterConnection, TestClustersInfo } from './test-clusters';
 export { storedBatchCodecs } from './log-segments';
 export type { BatchCodec } from './log-segments';
+export { localCa } from './local-ca';
+export type { CertificateFiles, LocalCa } from './local-ca';

@@ -67,7 +67,7 @@ describe('coordinator config file and stored secrets against real clusters', () 
   beforeAll(async () => {
     // A file with a secret written in clear text: accepted for running, never stored as such.
     writeFileSync(configPath, properties([`source.ssl.key.password = ${secrets.inFile}`]));
-    coordinator = await startService(coordinatorService, ['--config', configPath, '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0'], {
+    coordinator = await startService(coordinatorService, ['--config', configPath, '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0', '--insecure-plaintext'], {
       MM_LOG_LEVEL: 'silent',
     });
     control = new ControlServiceClient(`127.0.0.1:${coordinator.grpcPort}`, grpc.credentials.createInsecure());

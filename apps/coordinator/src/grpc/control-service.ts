@@ -5,7 +5,7 @@ import { OffsetSyncServiceClient, type ControlServiceServer, type FlowRef } from
 import { isConfigRejected } from '../config/config-rejected';
 import type { Coordinator } from '../coordinator';
 import { toConfigProblem } from '../status/status-view';
-import { notLeaderError } from '@mirrormaker/service-kit';
+import { notLeaderError, secureClient, type ClientSecurity } from '@mirrormaker/service-kit';
 import { isNotLeaderError } from '../leadership/not-leader-error';
 
 const flowName = (ref: FlowRef | undefined) => `${ref?.source ?? ''}->${ref?.target ?? ''}`;
@@ -38,8 +38,11 @@ function unary<Req, Res>(log: Logger, name: string, fn: (req: Req) => Promise<Re
   };
 }
 
-/** gRPC handlers of mirrormaker.v1.ControlService over the Coordinator. */
-export function controlServiceHandlers(coordinator: Coordinator, logger: Logger): ControlServiceServer {
+/**
+ * gRPC handlers of mirrormaker.v1.ControlService over the Coordinator. `offsetSyncClient` is how
+ * TranslateGroupOffsets reaches offset-sync: TLS and the coordinator's own token (a viewer there).
+ */
+export function controlServiceHandlers(coordinator: Coordinator, logger: Logger, offsetSyncClient: ClientSecurity): ControlServiceServer {
   const log = logger.child({ component: 'control-api' });
   return {
     listFlows: unary(log, 'ListFlows', () => {
@@ -112,7 +115,7 @@ export function controlServiceHandlers(coordinator: Coordinator, logger: Logger)
         );
         throw Object.assign(e, { code: 'UNAVAILABLE' });
       }
-      const client = new OffsetSyncServiceClient(holder.address, grpc.credentials.createInsecure());
+      const client = secureClient(OffsetSyncServiceClient, holder.address, offsetSyncClient);
       try {
         return await new Promise((resolve, reject) =>
           client.translateOffsets({ flow: req.flow, group: req.group }, new grpc.Metadata(), { deadline: Date.now() + 10_000 }, (err, res) =>

@@ -5,7 +5,7 @@
  */
 import { createKafkaClient, KafkaAdmin, KafkaProducer, type Compression, type KafkaClient, type ProducerRecord } from '@mirrormaker/kafka';
 import { createLogger, createMetricsRegistry, type Logger, type Registry } from '@mirrormaker/observability';
-import type { RunningService, ServiceFlags } from '@mirrormaker/service-kit';
+import { plaintextClient, type RunningService, type ServiceFlags } from '@mirrormaker/service-kit';
 import type { TestCoordinator } from '@mirrormaker/service-kit/testing';
 import { testClusters } from '@mirrormaker/testing';
 import { createDataMirrorService } from '../data-mirror-service';
@@ -78,10 +78,11 @@ export async function startMirror(options: { coordinator: string; configText: st
     logLevel: 'silent',
     shutdownTimeoutMs: 10_000,
     whenCoordinatorsUnreachable: 'stop',
+    security: { insecurePlaintext: true, tlsClientAuth: 'none' },
     help: false,
     switches: {},
   };
-  const service = await spec.start({ flags, configText: options.configText, logger: testLogger.child({ instance: options.instanceId }), metrics: registry });
+  const service = await spec.start({ flags, configText: options.configText, logger: testLogger.child({ instance: options.instanceId }), metrics: registry, grpcClient: plaintextClient() });
   let stopped: Promise<void> | undefined;
   return { instanceId: options.instanceId, registry, service, stop: () => (stopped ??= service.stop()) };
 }

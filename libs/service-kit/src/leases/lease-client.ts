@@ -12,6 +12,7 @@ import {
 } from '@mirrormaker/proto';
 import { Counter, Gauge } from 'prom-client';
 import { Backoff, type BackoffOptions } from '../backoff';
+import { secureClient, type ClientSecurity } from '../security/grpc-security';
 import { LEADER_METADATA_KEY } from './lease-service-handlers';
 import type { WhenCoordinatorsUnreachable } from './when-coordinators-unreachable';
 
@@ -33,6 +34,8 @@ export interface LeaseClientOptions {
    */
   coordinator: string;
   instanceId: string;
+  /** TLS and the worker credential the session is opened with (without it the coordinator refuses to register this instance). */
+  security: ClientSecurity;
   kind: ServiceKind;
   /** Most units this instance takes; 0 = no limit. @default 0 */
   capacity?: number;
@@ -117,6 +120,8 @@ export class LeaseClient {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private connected = false;
+  /** Why the coordinator last refused this instance's credentials, until a session works again. */
+  private credentialRefusal: string | undefined;
   /** Monotonic time the current session was opened, and of the coordinator's last answer on it. */
   private openedAt = 0;
   private lastAnswerAt: number | undefined;
@@ -248,6 +253,9 @@ export class LeaseClient {
   /** For /healthz: whether the coordinator answers, and if not, what an operator should look at. */
   sessionState(): string {
     if (this.hasWorkingSession) return 'working';
+    if (this.credentialRefusal !== undefined) {
+      return `none: coordinator ${this.address} refused this instance: ${this.credentialRefusal}; no work is taken until the token it sends (--token-file or MM_TOKEN) has the worker role`;
+    }
     const since = this.lastAnswerAt === undefined ? 'since this session opened' : `for ${Math.round(this.now() - this.lastAnswerAt)} ms`;
     const kept = this.keptUnits();
     const keeping = kept === 0 ? '' : `; ${kept} units keep running past their leases until a coordinator answers (--when-coordinators-unreachable keep-working)`;
@@ -275,7 +283,10 @@ export class LeaseClient {
     let client = this.clients.get(this.address);
     // Quick reconnects: during a change of leader a replica that is down must not hold the session back.
     if (!client) {
-      client = new LeaseServiceClient(this.address, grpc.credentials.createInsecure(), { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 1000 });
+      client = secureClient(LeaseServiceClient, this.address, this.options.security, {
+        'grpc.initial_reconnect_backoff_ms': 100,
+        'grpc.max_reconnect_backoff_ms': 1000,
+      });
       this.clients.set(this.address, client);
     }
     return client;
@@ -317,6 +328,7 @@ export class LeaseClient {
       this.lastAnswerAt = this.now();
       if (!this.connected) {
         this.connected = true;
+        this.credentialRefusal = undefined;
         this.backoff.reset();
         this.log.info({ coordinator: this.address }, 'lease session open');
       }
@@ -329,6 +341,8 @@ export class LeaseClient {
       clearTimeout(this.renewTimer);
       if (this.stopped) return;
       const from = this.address;
+      const code = (err as grpc.ServiceError | undefined)?.code;
+      if (code === grpc.status.UNAUTHENTICATED || code === grpc.status.PERMISSION_DENIED) this.credentialRefusal = (err as grpc.ServiceError).details;
       const { hinted } = this.moveOn(err);
       // Sent to a named leader: go at once. Otherwise back off (growing while nobody answers).
       const delay = hinted ? 0 : this.backoff.next();

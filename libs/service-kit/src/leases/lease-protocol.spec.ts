@@ -7,6 +7,7 @@ import { LeaseServiceService, ServiceKind } from '@mirrormaker/proto';
 import { eventually } from '@mirrormaker/testing';
 import { startGrpcServer, type GrpcServerHandle } from '../grpc-server';
 import { LeaseClient, type LeaseClientOptions } from './lease-client';
+import { plaintextClient, plaintextServer } from '../security/grpc-security';
 import { leaseServiceHandlers, type LeaseServingGate } from './lease-service-handlers';
 import { LeaseManager, type LeaseSettings } from './lease-manager';
 
@@ -146,6 +147,8 @@ describe('lease protocol over gRPC', () => {
       host: '127.0.0.1',
       port,
       services: [{ name: 'mirrormaker.v1.LeaseService', definition: LeaseServiceService, implementation: leaseServiceHandlers(manager, logger, options.gate) }],
+      security: plaintextServer(),
+      logger,
     });
     server.setServing(true);
     manager.start();
@@ -161,6 +164,7 @@ describe('lease protocol over gRPC', () => {
     const client = new LeaseClient({
       coordinator: `127.0.0.1:${port}`,
       instanceId: id,
+      security: plaintextClient(),
       kind: ServiceKind.SERVICE_KIND_DATA_MIRROR,
       version: 't',
       logger,

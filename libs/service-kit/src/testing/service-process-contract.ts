@@ -5,6 +5,7 @@ import { eventually } from '@mirrormaker/testing';
 import { checkHealth, listServicesByReflection } from './service-probe';
 import { runServiceToExit, spawnService, type SpawnedService } from './spawn-service';
 import { startTestCoordinator, type TestCoordinator } from './test-coordinator';
+import { testSecurity } from './test-security';
 
 export interface ServiceProcessContract {
   app: string;
@@ -17,12 +18,16 @@ export interface ServiceProcessContract {
 }
 
 /**
- * What an operator expects of every service process: it starts on the given ports, answers health
- * and reflection, serves /metrics, stops cleanly on SIGTERM, and refuses bad input with one line.
+ * What an operator expects of every service process: it starts on the given ports, serves TLS with
+ * tokens, answers health (without credentials) and reflection (to a viewer), serves /metrics, stops
+ * cleanly on SIGTERM, and refuses bad input (and a start without TLS or --insecure-plaintext) with
+ * one line.
  */
 export function describeServiceProcess(contract: ServiceProcessContract): void {
   const { app } = contract;
-  const local = [...(contract.requiredArgs ?? []), '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0'];
+  const sec = testSecurity();
+  const plain = [...(contract.requiredArgs ?? []), '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0'];
+  const local = [...plain, ...sec.serviceArgs()];
   // Flags of a worker whose coordinator answers; 127.0.0.1:1 where only the flag's presence matters.
   let base = contract.worker ? [...local, '--coordinator', '127.0.0.1:1'] : local;
 
@@ -32,7 +37,7 @@ export function describeServiceProcess(contract: ServiceProcessContract): void {
 
     beforeAll(async () => {
       if (contract.worker) {
-        coordinator = await startTestCoordinator([]);
+        coordinator = await startTestCoordinator([], {}, sec.server());
         base = [...local, '--coordinator', coordinator.address];
       }
       svc = await spawnService(app, base);
@@ -51,13 +56,28 @@ export function describeServiceProcess(contract: ServiceProcessContract): void {
 
     it('reports SERVING through grpc.health.v1 for the server and each of its services', async () => {
       // A worker serves once its coordinator has answered; health follows within about a second.
-      await eventually('the server SERVING', async () => (await checkHealth(`127.0.0.1:${svc.grpcPort}`)) === 'SERVING', { timeoutMs: 15_000 });
-      for (const name of contract.grpcServices) expect(await checkHealth(`127.0.0.1:${svc.grpcPort}`, name)).toBe('SERVING');
+      // Health needs TLS but no token: probes carry no credentials.
+      const tls = sec.client();
+      await eventually('the server SERVING', async () => (await checkHealth(`127.0.0.1:${svc.grpcPort}`, '', tls)) === 'SERVING', { timeoutMs: 15_000 });
+      for (const name of contract.grpcServices) expect(await checkHealth(`127.0.0.1:${svc.grpcPort}`, name, tls)).toBe('SERVING');
     });
 
-    it('lists its services through server reflection', async () => {
-      const services = await listServicesByReflection(`127.0.0.1:${svc.grpcPort}`);
+    it('lists its services through server reflection to a viewer', async () => {
+      const services = await listServicesByReflection(`127.0.0.1:${svc.grpcPort}`, sec.client('viewer'));
       expect(services).toEqual(expect.arrayContaining([...contract.grpcServices, 'grpc.health.v1.Health']));
+    });
+
+    it('refuses reflection without a token, and any call over plaintext', async () => {
+      await expect(listServicesByReflection(`127.0.0.1:${svc.grpcPort}`, sec.client())).rejects.toMatchObject({ code: 16 }); // UNAUTHENTICATED
+      await expect(checkHealth(`127.0.0.1:${svc.grpcPort}`)).rejects.toMatchObject({ code: 14 }); // UNAVAILABLE: no TLS handshake
+    });
+
+    it('exits with code 2 and one line naming the TLS flags and --insecure-plaintext when given neither', async () => {
+      const run = await runServiceToExit(app, contract.worker ? [...plain, '--coordinator', '127.0.0.1:1'] : plain);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain('--tls-cert and --tls-key');
+      expect(run.stderr).toContain('--insecure-plaintext');
     });
 
     it('serves Prometheus metrics with its build info and process metrics', async () => {
@@ -112,7 +132,7 @@ export function describeServiceProcess(contract: ServiceProcessContract): void {
           const health = await fetch(`http://127.0.0.1:${alone.metricsPort}/healthz`);
           expect(health.status).toBe(503);
           expect(JSON.stringify(await health.json())).toContain('coordinator 127.0.0.1:1 has not answered');
-          expect(await checkHealth(`127.0.0.1:${alone.grpcPort}`)).toBe('NOT_SERVING');
+          expect(await checkHealth(`127.0.0.1:${alone.grpcPort}`, '', sec.client())).toBe('NOT_SERVING');
         } finally {
           await alone.stop('SIGKILL');
         }

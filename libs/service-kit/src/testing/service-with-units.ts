@@ -23,7 +23,8 @@ export async function startWithUnits(spec: ServiceSpec, units: string[], propert
   const configPath = join(dir, 'mm2.properties');
   writeFileSync(configPath, properties);
   const coordinator = await startTestCoordinator(units);
-  const args = ['--config', configPath, '--coordinator', coordinator.address, '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0'];
+  // Plaintext: these tests are about the units; the secure path has its own tests.
+  const args = ['--config', configPath, '--coordinator', coordinator.address, '--host', '127.0.0.1', '--grpc-port', '0', '--metrics-port', '0', '--insecure-plaintext'];
   args.push('--log-level', process.env.MM_TEST_LOG_LEVEL ?? 'silent', '--instance-id', `${spec.name}-int`);
   let handle: ServiceHandle;
   try {

@@ -1,6 +1,7 @@
 import { createLogger, createMetricsRegistry } from '@mirrormaker/observability';
 import { LeaseServiceService } from '@mirrormaker/proto';
 import { startGrpcServer } from '../grpc-server';
+import { plaintextServer, type ServerSecurity } from '../security/grpc-security';
 import { LeaseManager, type LeaseSettings } from '../leases/lease-manager';
 import { leaseServiceHandlers } from '../leases/lease-service-handlers';
 
@@ -20,6 +21,8 @@ export interface TestCoordinator {
 export async function startTestCoordinator(
   units: readonly string[],
   settings: Partial<LeaseSettings> = {},
+  /** TLS and the callers accepted; plaintext and open by default. */
+  security: ServerSecurity = plaintextServer(),
 ): Promise<TestCoordinator> {
   const logger = createLogger({ service: 'test-coordinator', level: 'silent' });
   const manager = new LeaseManager(
@@ -31,6 +34,8 @@ export async function startTestCoordinator(
     host: '127.0.0.1',
     port: 0,
     services: [{ name: 'mirrormaker.v1.LeaseService', definition: LeaseServiceService, implementation: leaseServiceHandlers(manager, logger) }],
+    security,
+    logger,
   });
   server.setServing(true);
   manager.start();

@@ -52,7 +52,7 @@ export function leasedUnitService<M extends { readonly units: UnitMetrics }>(opt
     grpcPort: options.grpcPort,
     metricsPort: options.metricsPort,
     requiresCoordinator: true,
-    async start({ flags, configText, logger, metrics }) {
+    async start({ flags, configText, logger, metrics, grpcClient }) {
       const running = new RunningConfig({ flags, ...(configText === undefined ? {} : { initialText: configText }), env: process.env, logger });
       const appMetrics = options.createMetrics(metrics);
       /** Never throws: a unit that cannot run is held idle. */
@@ -76,6 +76,7 @@ export function leasedUnitService<M extends { readonly units: UnitMetrics }>(opt
       const held = new Map<string, HeldUnit>();
       const leases = new LeaseClient({
         coordinator: flags.coordinator!,
+        security: grpcClient,
         instanceId: flags.instanceId,
         whenCoordinatorsUnreachable: flags.whenCoordinatorsUnreachable,
         kind: options.kind,
