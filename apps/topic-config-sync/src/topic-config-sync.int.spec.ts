@@ -101,7 +101,10 @@ describe('topic-config-sync against real clusters', () => {
   it('reports what it did through /metrics and /healthz', async () => {
     const base = `http://127.0.0.1:${service.handle.metricsPort}`;
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(new RegExp(`mirrormaker_topic_sync_operations_total\\{flow="${S}->${T}",operation="topic_created"\\} [3-9]`));
+    // Three topics of the test, plus every `heartbeats` topic other tests left on the shared source
+    // cluster (MM2 replicates those whatever the topic filter says).
+    const created = new RegExp(`mirrormaker_topic_sync_operations_total\\{flow="${S}->${T}",operation="topic_created"\\} (\\d+)`).exec(metrics)?.[1];
+    expect(Number(created)).toBeGreaterThanOrEqual(3);
     expect(metrics).toContain(`mirrormaker_topic_sync_operations_total{flow="${S}->${T}",operation="partitions_added"} 2`);
     expect(metrics).toMatch(new RegExp(`mirrormaker_unit_last_success_timestamp_seconds\\{unit="topics/${S}->${T}",task="configs"\\} \\d`));
     const health = (await (await fetch(`${base}/healthz`)).json()) as { details: { units: Record<string, { state: string }> } };
