@@ -153,12 +153,15 @@ export class LeaderElection {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    const acting = this.mayAct();
+    // A leader whose last confirmation lapsed a moment ago (a slow commit) still resigns and
+    // persists its epochs: if another replica took over meanwhile, the shared transactional id
+    // fences this write, so it can never overwrite a newer leader's records.
+    const leading = this.view.role === 'leader';
     const producer = this.producer;
     // Stop acting before resigning: a follower that reads the resignation takes over at once and
     // acts a heartbeat later, while this replica's own confirmation would still be fresh.
-    if (this.view.role === 'leader') this.follow('this coordinator replica is stopping', 'info');
-    if (acting && producer) {
+    if (leading) this.follow('this coordinator replica is stopping', 'info');
+    if (leading && producer) {
       // Hand over at once: a resigned record lets a follower (or this replica restarted) lead without waiting.
       const epochs = this.options.highestEpochs?.();
       const records = [{ key: Buffer.from(LEADER_KEY), value: encodeRecord({ ...this.record(this.term), resigned: true }) }];
