@@ -393,9 +393,13 @@ describe('lease protocol over gRPC', () => {
 
       // Meanwhile the leases expired at the coordinator (still within its grace period): once the
       // worker reaches it again, it answers with revocations, and the worker stops every unit.
+      // (Whether the coordinator's own round dropped them first, so that the answer no longer lists
+      // them, depends on which comes first on a busy machine: either is the leader's decision.)
       coordinatorClock.advance(ttl + 1000);
       link.resume();
-      await waitFor('every unit stopped as revoked', () => ledger.stops.filter((s) => s.reason === 'revoked: expired').length === 12);
+      const byTheLeader = (reason: string) => reason === 'revoked: expired' || reason === 'not in assignment';
+      await waitFor('every unit stopped as the leader decided', () => ledger.stops.filter((s) => byTheLeader(s.reason)).length === 12);
+      expect(ledger.stops.filter((s) => !byTheLeader(s.reason))).toEqual([]);
       await waitFor('units granted again under new epochs', () => ledger.countBy('dm-a') === 12 && a.client.heldUnits().every((h) => h.epoch > epochs[0]!));
       await waitFor('no unit kept without a coordinator', async () => (await metricValue(a.metrics, KEPT)) === 0 && a.warnings.some((w) => /no longer run past their leases/.test(w)));
       expect(await metricValue(a.metrics, FENCED)).toBe(0);
