@@ -376,14 +376,15 @@ export class KafkaAdmin {
 
   /** Earliest and latest offset of every partition of `topic`. */
   async listOffsets(topic: string): Promise<Map<number, PartitionOffsets>> {
-    const described = await this.describeTopics([topic]);
-    if (!described.has(topic)) {
-      throw new KafkaError('TOPIC_NOT_FOUND', `list offsets, topic '${topic}' on cluster '${this.client.clusterAlias}': the topic does not exist`);
-    }
-    // A topic created a moment ago may have no leader in the metadata kafkajs cached, and kafkajs
-    // does not refresh it on NOT_LEADER: start from a fresh client and ask again, a few times.
+    // A topic created (or deleted) a moment ago may have no leader in the metadata kafkajs cached,
+    // and kafkajs does not refresh it on NOT_LEADER: start from a fresh client and ask again, a few
+    // times, looking again whether the topic exists at all.
     let offsets: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
     for (let attempt = 1; ; attempt++) {
+      const described = await this.describeTopics([topic]);
+      if (!described.has(topic)) {
+        throw new KafkaError('TOPIC_NOT_FOUND', `list offsets, topic '${topic}' on cluster '${this.client.clusterAlias}': the topic does not exist`);
+      }
       try {
         offsets = await this.call({ operation: 'list offsets', topic }, (admin) => admin.fetchTopicOffsets(topic));
         break;
