@@ -136,6 +136,7 @@ export class FlowRuntime {
       logger: this.logger,
       ...flowConsumerSettings(this.plan.consumer),
       handlerRetryBackoffMs: this.options.timings.batchRetryMs,
+      onBatches: (path, count) => this.options.metrics.batches(this.plan.name, path, count),
       onConsumerFailure: (error) => {
         this.options.metrics.error(this.plan.name, 'FETCH_FAILED');
         this.noteFailure('source', error);

@@ -1,4 +1,4 @@
-import { isKafkaError, type BatchCodec, type ConsumedBatch, type ConsumedRecord, type FetchedBatches, type KafkaError, type KafkaProducer, type PartitionOffsets, type RawRecordBatch } from '@mirrormaker/kafka';
+import { isKafkaError, valueBytesOf, type BatchCodec, type ConsumedBatch, type ConsumedRecord, type FetchedBatches, type KafkaError, type KafkaProducer, type PartitionOffsets, type RawRecordBatch } from '@mirrormaker/kafka';
 import type { MirrorSourcePartition } from '@mirrormaker/mm2-formats';
 import type { Logger } from '@mirrormaker/observability';
 import type { ErrorReport, UnitProgress } from '@mirrormaker/proto';
@@ -577,14 +577,14 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.segments?.recordsAcked(batch.recordCount, upstreamAt, downstreamAt);
     this.lastCopied = batch.lastOffset;
     this.positionDirty = true;
-    this.rate.add(batch.recordCount, batch.bytes.length, now);
+    this.rate.add(batch.recordCount, valueBytesOf(batch), now);
     this.partitionMetrics.copied(timedRecordsOf(batch), now);
     this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
   }
 
   private countPolledBatch(batch: RawRecordBatch, now: number): void {
     if (batch.lastOffset <= this.polledUpTo) return;
-    this.partitionMetrics.polled(batch.bytes.length, timedRecordsOf(batch), now);
+    this.partitionMetrics.polled(valueBytesOf(batch), timedRecordsOf(batch), now);
     this.polledUpTo = batch.lastOffset;
   }
 

@@ -53,11 +53,12 @@ export function passthroughBlocker(batch: RawRecordBatch, limits: PassthroughLim
 }
 
 /**
- * Rewrites the batch's writer fields in place (the bytes belong to this fetch) and returns them.
- * Idempotent: writing the same writer again changes nothing.
+ * Writes the batch into `out` at `at`, with the writer's fields, and returns where it ends. The
+ * fetched bytes stay as they are (a batch the target refuses is decoded from them afterwards).
  */
-export function prepareForProduce(batch: RawRecordBatch, writer: BatchWriter): Buffer {
-  const b = batch.bytes;
+export function writeForProduce(batch: RawRecordBatch, writer: BatchWriter, out: Buffer, at: number): number {
+  const end = at + batch.bytes.copy(out, at);
+  const b = out.subarray(at, end);
   b.writeBigInt64BE(0n, 0);
   b.writeInt32BE(-1, 12);
   const crcLength = b.length - ATTRIBUTES_AT;
@@ -81,5 +82,5 @@ export function prepareForProduce(batch: RawRecordBatch, writer: BatchWriter): B
     fields.copy(b, PRODUCER_ID_AT);
   }
   b.writeUInt32BE(crc, CRC_AT);
-  return b;
+  return end;
 }

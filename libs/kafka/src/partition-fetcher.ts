@@ -104,6 +104,8 @@ interface PartitionState extends TopicPartition {
   /** Part of the Fetch in flight to its leader. */
   fetching: boolean;
   blockedUntil: number;
+  /** Looking up where to restart after OFFSET_OUT_OF_RANGE: not fetched meanwhile. */
+  resetting: boolean;
   pendingReset: { from: bigint; to: bigint } | undefined;
   failures: number;
   /** Bumped when the partition is removed or re-fetched from another offset: answers for an older one are dropped. */
@@ -205,6 +207,7 @@ export class PartitionFetcher {
         handlingBytes: 0,
         fetching: false,
         blockedUntil: 0,
+        resetting: false,
         pendingReset: undefined,
         failures: 0,
         epoch: 0,
@@ -395,7 +398,7 @@ export class PartitionFetcher {
     if (this.bufferedBytes < maxBuffered) {
       for (const [key, st] of this.partitions) {
         // One Fetch ahead of the handler: a partition with a delivery waiting is not fetched again.
-        if (st.fetching || st.queue.length > 0) continue;
+        if (st.fetching || st.resetting || st.queue.length > 0) continue;
         if (st.blockedUntil > now) {
           nextWake = Math.min(nextWake, st.blockedUntil);
           continue;
@@ -421,7 +424,8 @@ export class PartitionFetcher {
     for (const [leader, list] of byLeader) this.fetchFrom(leader, list);
   }
 
-  private wakeAfter(ms: number): void {
+  private wakeAfter(delayMs: number): void {
+    const ms = Math.min(delayMs, 60_000);
     const at = Date.now() + Math.max(0, ms);
     if (this.wakeTimer && this.wakeAt <= at) return;
     clearTimeout(this.wakeTimer);
@@ -551,7 +555,7 @@ export class PartitionFetcher {
   private resetOffset(st: PartitionState): void {
     const epoch = st.epoch;
     const from = st.fetchOffset;
-    st.blockedUntil = Number.MAX_SAFE_INTEGER; // not fetched until the new offset is known
+    st.resetting = true;
     this.track(
       this.admin
         .listOffsets(st.topic)
@@ -567,7 +571,6 @@ export class PartitionFetcher {
               : 'partition moved past offsets it had not delivered (offset reset after OFFSET_OUT_OF_RANGE)',
           );
           st.fetchOffset = to;
-          st.blockedUntil = 0;
           st.failures = 0;
           if (!st.handling && st.queue.length === 0) {
             st.pendingReset = { from: st.pendingReset?.from ?? st.position, to };
@@ -581,7 +584,10 @@ export class PartitionFetcher {
           st.blockedUntil = Date.now() + this.backoffMs(st.failures);
           this.options.onError?.(toKafkaError(err, this.context(`find where ${st.topic}-${st.partition} restarts`)), { topic: st.topic, partition: st.partition });
         })
-        .finally(() => this.pump()),
+        .finally(() => {
+          st.resetting = false;
+          this.pump();
+        }),
     );
   }
 

@@ -31,7 +31,7 @@ import Encoder from 'kafkajs/src/protocol/encoder';
 import Long from 'kafkajs/src/utils/long';
 import crc32C from 'kafkajs/src/protocol/recordBatch/crc32C';
 import { Types as CompressionTypes, lookupCodec } from 'kafkajs/src/protocol/message/compression';
-import { prepareForProduce, type BatchWriter } from './batch-passthrough';
+import { writeForProduce, type BatchWriter } from './batch-passthrough';
 import { KafkaError } from './errors';
 import type { OrderedHeaders } from './headers';
 import type { RawRecordBatch } from './record-batches';
@@ -278,10 +278,9 @@ function writeBatch(buf: Buffer, start: number, plan: BatchPlan, producer: Produ
       baseSequence: idempotent ? plan.firstSequence : -1,
       transactional: (producer.attributes & TRANSACTIONAL_FLAG) !== 0,
     };
-    const bytes = prepareForProduce(plan.raw, writer);
     let off = buf.writeInt32BE(plan.partition, start);
-    off = buf.writeInt32BE(bytes.length, off);
-    return off + bytes.copy(buf, off);
+    off = buf.writeInt32BE(plan.raw.bytes.length, off);
+    return writeForProduce(plan.raw, writer, buf, off);
   }
   const count = plan.messages.length;
   const batchSize = ENTRY_HEADER_SIZE - BATCH_AT + recordsSectionSize(plan);

@@ -73,7 +73,7 @@ export function readRecordBatches(recordSet: Buffer): RawRecordBatch[] {
     const bytes = recordSet.subarray(at, end);
     const magic = length >= 5 ? bytes.readInt8(16) : -1;
     const baseOffset = bytes.readBigInt64BE(0);
-    if (magic >= 2) {
+    if (magic === 2) {
       if (length + LOG_OVERHEAD < BATCH_HEADER_SIZE) throw new KafkaError('INVALID_RECORD', `record batch at offset ${baseOffset}: ${length} bytes is shorter than a batch header`);
       batches.push({
         bytes,
@@ -126,6 +126,45 @@ export function committedBatches(batches: readonly RawRecordBatch[], aborted: re
     kept.push(batch);
   }
   return kept;
+}
+
+/**
+ * Value bytes of the batch's records (what MM2's byte-count counts), read from the record headers
+ * without copying anything. A compressed batch is not decompressed for this: it counts its
+ * compressed records' size instead.
+ */
+export function valueBytesOf(batch: RawRecordBatch): number {
+  if (batch.magic < 2 || codecOf(batch) !== 'none') return Math.max(0, batch.bytes.length - BATCH_HEADER_SIZE);
+  const b = batch.bytes;
+  let at = BATCH_HEADER_SIZE;
+  let total = 0;
+  for (let i = 0; i < batch.recordCount && at < b.length; i++) {
+    const [length, bodyAt] = readVarint(b, at);
+    const end = bodyAt + length;
+    let p = bodyAt + 1; // attributes
+    p = readVarint(b, p)[1]; // timestamp delta
+    p = readVarint(b, p)[1]; // offset delta
+    const [keyLength, afterKeyLength] = readVarint(b, p);
+    p = afterKeyLength + Math.max(0, keyLength);
+    const [valueLength] = readVarint(b, p);
+    if (valueLength > 0) total += valueLength;
+    at = end;
+  }
+  return total;
+}
+
+/** A zigzag varint at `at`: its value and where the next field starts. */
+function readVarint(b: Buffer, at: number): [number, number] {
+  let raw = 0;
+  let shift = 0;
+  let p = at;
+  while (p < b.length && shift <= 28) {
+    const byte = b[p++];
+    raw |= (byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) break;
+    shift += 7;
+  }
+  return [(raw >>> 1) ^ -(raw & 1), p];
 }
 
 /** The control record's key is version int16, type int16 (0 ABORT, 1 COMMIT); control batches are never compressed. */
