@@ -2,6 +2,7 @@ import { Backoff, type BackoffOptions } from '@mirrormaker/service-kit';
 import {
   decodeFetchedBatches,
   PartitionFetcher,
+  type FetchBuffer,
   passthroughBlocker,
   type BatchCodec,
   type ConsumedBatch,
@@ -59,6 +60,8 @@ export interface FlowConsumerOptions {
   maxRecordsPerRound?: number;
   /** Between attempts to apply partition changes that failed. */
   retry?: BackoffOptions;
+  /** Bounds what is fetched and not yet copied (shared with other flows). */
+  buffer?: FetchBuffer;
   /** Counts fetched batches by the way they were copied: as they are, or re-encoded and why. */
   onBatches?: (path: CopyPath, count: number) => void;
 }
@@ -156,6 +159,7 @@ export class FlowConsumer {
       maxBytesPerPartition: o.maxBytesPerPartition,
       minBytes: o.minBytes,
       rackId: o.rackId,
+      ...(o.buffer ? { buffer: o.buffer } : {}),
     });
   }
 

@@ -7,7 +7,7 @@
  * Pipelining: each leader broker has one Fetch in flight at a time, and a partition is part of it
  * while its previous batches are still being handled, so fetching and handling overlap. What is
  * fetched but not handled yet is bounded per partition (one fetch's worth, `maxBytesPerPartition`)
- * and per fetcher (`maxBufferedBytes`): past those bounds a partition is left out of the next
+ * and per process (`buffer`, one FetchBuffer shared by all fetchers): past those bounds a partition is left out of the next
  * Fetch until its handler catches up (back pressure, never unbounded buffering).
  *
  * Invariants (the same as PartitionConsumer's):
@@ -53,6 +53,42 @@ export interface FetchedBatches extends TopicPartition {
 
 export type PartitionFetcherStatus = 'idle' | 'running' | 'closed';
 
+/**
+ * Bytes fetched and not yet handled, shared by every fetcher of a process: past `limitBytes` none
+ * of them sends a new Fetch until handling frees some (each fetcher may still hold its
+ * partitions' current batches, so the bound is exceeded by at most one Fetch per broker).
+ */
+export class FetchBuffer {
+  private used = 0;
+  private readonly waiting = new Set<() => void>();
+
+  constructor(readonly limitBytes: number) {}
+
+  get usedBytes(): number {
+    return this.used;
+  }
+
+  get full(): boolean {
+    return this.used >= this.limitBytes;
+  }
+
+  take(bytes: number): void {
+    this.used += bytes;
+  }
+
+  release(bytes: number): void {
+    const wasFull = this.full;
+    this.used = Math.max(0, this.used - bytes);
+    if (wasFull && !this.full) for (const wake of [...this.waiting]) wake();
+  }
+
+  /** Calls `wake` whenever the buffer stops being full; returns the unsubscribe. */
+  onSpace(wake: () => void): () => void {
+    this.waiting.add(wake);
+    return () => this.waiting.delete(wake);
+  }
+}
+
 export interface PartitionFetcherOptions {
   handler: (batches: FetchedBatches) => Promise<void>;
   onError?: (error: KafkaError, partition?: TopicPartition) => void;
@@ -66,8 +102,8 @@ export interface PartitionFetcherOptions {
   maxBytesPerPartition?: number;
   /** Bytes asked for per Fetch. @default 52428800 */
   maxBytes?: number;
-  /** Fetched but not yet handled, over all partitions; past it no new Fetch is sent. @default 33554432 */
-  maxBufferedBytes?: number;
+  /** Fetched but not yet handled; past its limit no new Fetch is sent. Share one among fetchers to bound a process. @default a FetchBuffer of 32 MiB of its own */
+  buffer?: FetchBuffer;
   /** @default 1 */
   minBytes?: number;
   /** @default 500 */
@@ -141,6 +177,8 @@ export class PartitionFetcher {
   private metadataFailures = 0;
   private handlersRunning = 0;
   private bufferedBytes = 0;
+  private readonly buffer: FetchBuffer;
+  private readonly stopWaitingForSpace: () => void;
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
   private closed = false;
@@ -153,6 +191,8 @@ export class PartitionFetcher {
     if (typeof options.handler !== 'function') throw new KafkaError('INVALID_CONFIG', 'PartitionFetcher needs a handler');
     this.logger = client.logger.child({ component: 'partition-fetcher' });
     this.admin = new KafkaAdmin(client);
+    this.buffer = options.buffer ?? new FetchBuffer(32 * 1024 * 1024);
+    this.stopWaitingForSpace = this.buffer.onSpace(() => this.pump());
   }
 
   status(): PartitionFetcherStatus {
@@ -235,6 +275,7 @@ export class PartitionFetcher {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopWaitingForSpace();
     clearTimeout(this.wakeTimer);
     const waits: Promise<void>[] = [];
     for (const st of this.partitions.values()) {
@@ -391,11 +432,10 @@ export class PartitionFetcher {
   private pump(): void {
     if (this.closed) return;
     const now = Date.now();
-    const maxBuffered = this.options.maxBufferedBytes ?? 32 * 1024 * 1024;
     const byLeader = new Map<number, PartitionState[]>();
     let needMetadata = false;
     let nextWake = Infinity;
-    if (this.bufferedBytes < maxBuffered) {
+    if (!this.buffer.full) {
       for (const [key, st] of this.partitions) {
         // One Fetch ahead of the handler: a partition with a delivery waiting is not fetched again.
         if (st.fetching || st.resetting || st.queue.length > 0) continue;
@@ -597,11 +637,13 @@ export class PartitionFetcher {
     st.queue.push(d);
     st.queuedBytes += d.bytes;
     this.bufferedBytes += d.bytes;
+    this.buffer.take(d.bytes);
     this.deliver(st);
   }
 
   private dropQueue(st: PartitionState): void {
     this.bufferedBytes -= st.queuedBytes;
+    this.buffer.release(st.queuedBytes);
     st.queue = [];
     st.queuedBytes = 0;
   }
@@ -677,6 +719,7 @@ export class PartitionFetcher {
         st.handling = false;
         this.handlersRunning -= 1;
         this.bufferedBytes -= st.handlingBytes;
+        this.buffer.release(st.handlingBytes);
         st.handlingBytes = 0;
         const waiters = this.idleWaiters.get(st);
         if (waiters) {
