@@ -24,7 +24,6 @@ const LATENCY_BUCKETS_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 1
 
 export type PartitionLabels = Record<(typeof PARTITION_LABELS)[number], string>;
 
-const MM2_SOURCE_PREFIX = 'kafka_connect_mirror_source_connector_';
 const MM2_SOURCE_LABELS = ['source', 'target', 'destination', 'topic', 'partition'] as const;
 type Mm2SourceLabels = Partial<Record<(typeof MM2_SOURCE_LABELS)[number], string>>;
 
@@ -37,16 +36,36 @@ class Mm2SourceSensors {
 
   constructor(registry: Registry) {
     const common = { registry, labelNames: MM2_SOURCE_LABELS };
-    const withExtremes = (attribute: string) => ({
-      last: `${MM2_SOURCE_PREFIX}${attribute}`,
-      min: `${MM2_SOURCE_PREFIX}${attribute}_min`,
-      max: `${MM2_SOURCE_PREFIX}${attribute}_max`,
-      avg: `${MM2_SOURCE_PREFIX}${attribute}_avg`,
+    this.records = new SensorGauges({
+      ...common,
+      help: 'MM2 record-count/record-rate: records acknowledged by the target',
+      series: { total: 'kafka_connect_mirror_source_connector_record_count', rate: 'kafka_connect_mirror_source_connector_record_rate' },
     });
-    this.records = new SensorGauges({ ...common, help: 'MM2 record-count/record-rate: records acknowledged by the target', series: { total: `${MM2_SOURCE_PREFIX}record_count`, rate: `${MM2_SOURCE_PREFIX}record_rate` } });
-    this.bytes = new SensorGauges({ ...common, help: 'MM2 byte-count/byte-rate: value bytes read from the source', series: { total: `${MM2_SOURCE_PREFIX}byte_count`, rate: `${MM2_SOURCE_PREFIX}byte_rate` } });
-    this.age = new SensorGauges({ ...common, help: 'MM2 record-age-ms: age of a record when read from the source, ms', series: withExtremes('record_age_ms') });
-    this.latency = new SensorGauges({ ...common, help: 'MM2 replication-latency-ms: time from a record’s timestamp to its acknowledgement by the target, ms', series: withExtremes('replication_latency_ms') });
+    this.bytes = new SensorGauges({
+      ...common,
+      help: 'MM2 byte-count/byte-rate: value bytes read from the source',
+      series: { total: 'kafka_connect_mirror_source_connector_byte_count', rate: 'kafka_connect_mirror_source_connector_byte_rate' },
+    });
+    this.age = new SensorGauges({
+      ...common,
+      help: 'MM2 record-age-ms: age of a record when read from the source, ms',
+      series: {
+        last: 'kafka_connect_mirror_source_connector_record_age_ms',
+        min: 'kafka_connect_mirror_source_connector_record_age_ms_min',
+        max: 'kafka_connect_mirror_source_connector_record_age_ms_max',
+        avg: 'kafka_connect_mirror_source_connector_record_age_ms_avg',
+      },
+    });
+    this.latency = new SensorGauges({
+      ...common,
+      help: 'MM2 replication-latency-ms: time from a record’s timestamp to its acknowledgement by the target, ms',
+      series: {
+        last: 'kafka_connect_mirror_source_connector_replication_latency_ms',
+        min: 'kafka_connect_mirror_source_connector_replication_latency_ms_min',
+        max: 'kafka_connect_mirror_source_connector_replication_latency_ms_max',
+        avg: 'kafka_connect_mirror_source_connector_replication_latency_ms_avg',
+      },
+    });
   }
 
   static labelsOf({ source, target, topic, partition }: Partial<PartitionLabels>): Mm2SourceLabels {
