@@ -36,3 +36,17 @@ describe('SensorGauges', () => {
     expect(later).not.toContain('topic="b"');
   });
 });
+
+describe('SensorGauges after remove', () => {
+  it('brings a removed series back, started over, when a child bound before records again', async () => {
+    const registry = createMetricsRegistry({ service: 'test', version: 'test' });
+    const count = new SensorGauges({ registry, help: 'records', labelNames: ['topic'], series: { total: 'x_record_count' }, now: () => 1000 });
+    const first = count.labels({ topic: 'a' });
+    const second = count.labels({ topic: 'a' }); // e.g. a partition granted again before the old holder let go
+    first.record(5, 1000);
+    count.remove({ topic: 'a' }); // the old holder lets go
+    expect(await registry.metrics()).not.toContain('x_record_count{topic="a"}');
+    second.record(2, 1000);
+    expect(await registry.metrics()).toContain('x_record_count{topic="a"} 2');
+  });
+});

@@ -38,8 +38,16 @@ const STAT_HELP: Record<SensorStatName, string> = {
   rate: 'per second over the sample window',
 };
 
+interface Entry<L extends string> {
+  readonly key: string;
+  readonly labels: Partial<Record<L, string>>;
+  stat: SampledStat;
+  /** False once removed; a bound child that records again brings the series back, starting over. */
+  exported: boolean;
+}
+
 export class SensorGauges<L extends string> {
-  private readonly children = new Map<string, { labels: Partial<Record<L, string>>; stat: SampledStat }>();
+  private readonly entries = new Map<string, Entry<L>>();
   private readonly labelNames: readonly L[];
   private readonly window: SampleWindow;
 
@@ -47,7 +55,7 @@ export class SensorGauges<L extends string> {
     this.labelNames = options.labelNames;
     this.window = options.window ?? KAFKA_METRICS_WINDOW;
     const now = options.now ?? Date.now;
-    const children = this.children;
+    const entries = this.entries;
     for (const [statName, name] of Object.entries(options.series) as [SensorStatName, string][]) {
       new Gauge({
         name,
@@ -57,7 +65,7 @@ export class SensorGauges<L extends string> {
         collect() {
           this.reset();
           const at = now();
-          for (const { labels, stat } of children.values()) this.set(labels, stat.snapshot(at)[statName]);
+          for (const { labels, stat } of entries.values()) this.set(labels, stat.snapshot(at)[statName]);
         },
       });
     }
@@ -66,18 +74,33 @@ export class SensorGauges<L extends string> {
   /** The series of one label set, created on first use. */
   labels(labels: Partial<Record<L, string>>): SensorChild {
     const key = this.keyOf(labels);
-    let child = this.children.get(key);
-    if (!child) {
-      child = { labels: { ...labels }, stat: new SampledStat(this.window) };
-      this.children.set(key, child);
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { key, labels: { ...labels }, stat: new SampledStat(this.window), exported: true };
+      this.entries.set(key, entry);
     }
-    const stat = child.stat;
-    return { record: (value, now) => stat.record(value, now) };
+    const bound = entry;
+    return {
+      record: (value, now) => {
+        if (!bound.exported) this.revive(bound);
+        bound.stat.record(value, now);
+      },
+    };
   }
 
-  /** Stops exporting a label set (its statistics start over if it is used again). */
+  /** Stops exporting a label set; its statistics start over if it records again. */
   remove(labels: Partial<Record<L, string>>): void {
-    this.children.delete(this.keyOf(labels));
+    const key = this.keyOf(labels);
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.exported = false;
+    this.entries.delete(key);
+  }
+
+  private revive(entry: Entry<L>): void {
+    entry.exported = true;
+    entry.stat = new SampledStat(this.window);
+    this.entries.set(entry.key, entry);
   }
 
   private keyOf(labels: Partial<Record<L, string>>): string {
