@@ -77,7 +77,6 @@ class Mm2SourceSensors {
   }
 }
 
-
 /** Error causes counted in mirrormaker_data_mirror_errors_total: the units' causes and those of the shared clients. */
 export type ErrorCause = Exclude<MirrorUnitCause, 'UNKNOWN_FLOW'> | 'FETCH_FAILED' | 'OFFSET_SYNC_FAILED';
 
