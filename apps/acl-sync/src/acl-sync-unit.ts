@@ -89,9 +89,16 @@ export class AclSyncUnit extends PeriodicUnit<AclSyncCause, AclSyncAction> {
       ]);
     } catch (err) {
       if (isUnitFailureError(err) && err.failure.cause === 'SECURITY_DISABLED') {
-        const message = `source cluster '${source.alias}' has no authorizer (SECURITY_DISABLED): skipping ACL sync`;
-        if (this.sourceSecurityDisabled) this.log.debug(message);
-        else this.log.info(message);
+        // Said once per unit at warn: the default sync.topic.acls.enabled=true meets many clusters
+        // without an authorizer, and that needs no human unless ACLs were expected there.
+        if (this.sourceSecurityDisabled) this.log.debug(`source cluster '${source.alias}' still has no authorizer: no ACLs to sync`);
+        else {
+          this.log.warn(
+            { cluster: source.alias, cause: 'SECURITY_DISABLED' },
+            `source cluster '${source.alias}' has no authorizer, so ACL sync has nothing to do for flow ${flow}; checking again every ${this.options.intervalMs / 1000} s ` +
+              `(set ${flow}.sync.topic.acls.enabled = false to stop checking)`,
+          );
+        }
         this.sourceSecurityDisabled = true;
         return false;
       }

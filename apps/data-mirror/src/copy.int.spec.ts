@@ -112,6 +112,14 @@ describe('data-mirror copies a topic the way MM2 does', () => {
 
     const metrics = await mirror.registry.getSingleMetricAsString('mirrormaker_source_record_count_total');
     expect(metrics).toContain(`topic="${remote}"`);
+    // The same count under MM2's name, as dashboards made for MM2 read it.
+    const exposition = await mirror.registry.metrics();
+    const valueOf = (series: string) => Number(exposition.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1]);
+    for (const p of [0, 1, 2]) {
+      const ours = valueOf(`mirrormaker_source_record_count_total{flow="A->B",source="A",target="B",topic="${remote}",partition="${p}"}`);
+      expect(ours).toBeGreaterThan(0);
+      expect(valueOf(`kafka_connect_mirror_source_connector_record_count{source="A",target="B",destination="B",topic="${remote}",partition="${p}"}`)).toBe(ours);
+    }
     expect(await waitForHeldUnits(coordinator, 'dm-copy-1', units.length)).toBe(true);
   });
 });

@@ -89,4 +89,38 @@ describe('MirrorMetrics', () => {
     expect((await series(registry, 'mirrormaker_partition_lag'))[0]?.value).toBe(0);
     expect((await series(registry, 'mirrormaker_partition_position'))[0]?.value).toBe(9);
   });
+  it("serves MM2's MirrorSourceConnector metrics under the names a JMX exporter gives them, from the same observations", async () => {
+    // MM2's windowed statistics are computed at scrape time, on the wall clock.
+    const now = Date.now();
+    const at = (count: number, ageMs: number) => Array.from({ length: count }, () => ({ timestamp: BigInt(now - ageMs) }));
+    const p0 = metrics.forPartition(labels(0));
+    p0.polled(300, [...at(2, 10), ...at(1, 40)], now);
+    p0.copied([...at(2, 20), ...at(1, 50)], now);
+    const text = await registry.metrics();
+    const mm2 = 'source="A",target="B",destination="B",topic="A.orders",partition="0"';
+    for (const line of [
+      `kafka_connect_mirror_source_connector_record_count{${mm2}} 3`,
+      `kafka_connect_mirror_source_connector_byte_count{${mm2}} 300`,
+      `kafka_connect_mirror_source_connector_record_age_ms_min{${mm2}} 10`,
+      `kafka_connect_mirror_source_connector_record_age_ms_max{${mm2}} 40`,
+      `kafka_connect_mirror_source_connector_record_age_ms_avg{${mm2}} 20`,
+      `kafka_connect_mirror_source_connector_record_age_ms{${mm2}} 40`,
+      `kafka_connect_mirror_source_connector_replication_latency_ms_max{${mm2}} 50`,
+      `kafka_connect_mirror_source_connector_replication_latency_ms_avg{${mm2}} 30`,
+    ]) {
+      expect(text).toContain(line);
+    }
+    expect(text).toMatch(/^kafka_connect_mirror_source_connector_record_rate\{[^}]*\} \d/m);
+    expect(text).toMatch(/^kafka_connect_mirror_source_connector_byte_rate\{[^}]*\} \d/m);
+
+    // A partition handed over takes its MM2 series with it, as a stopped MM2 task does.
+    p0.remove();
+    expect(await registry.metrics()).not.toContain('kafka_connect_mirror_source_connector_record_count{');
+  });
+
+  it('without the partition label, serves the MM2 series per topic', async () => {
+    metrics.forPartition(labels(0), false).copied(aged(3), NOW);
+    metrics.forPartition(labels(1), false).copied(aged(4), NOW);
+    expect(await registry.metrics()).toContain('kafka_connect_mirror_source_connector_record_count{source="A",target="B",destination="B",topic="A.orders"} 7');
+  });
 });

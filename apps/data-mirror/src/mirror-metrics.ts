@@ -1,4 +1,4 @@
-import { HotPathHistogram, type HistogramChild, type Registry } from '@mirrormaker/observability';
+import { HotPathHistogram, SensorGauges, type HistogramChild, type Registry, type SensorChild } from '@mirrormaker/observability';
 import { Counter, Gauge } from 'prom-client';
 import type { MirrorUnitCause } from './mirror-unit-causes';
 
@@ -13,12 +13,69 @@ import type { MirrorUnitCause } from './mirror-unit-causes';
  * | byte-count / byte-rate (value bytes, at poll)          | mirrormaker_source_byte_count_total       |
  * | replication-latency-ms[-min,-max,-avg] (at ack)        | mirrormaker_replication_latency_ms        |
  * | record-age-ms[-min,-max,-avg] (at poll)                | mirrormaker_record_age_ms                 |
+ *
+ * MM2's own names are exported too, fed from the same observations, as a Prometheus JMX exporter
+ * with Strimzi's MM2 rules renders them (`kafka_connect_mirror_source_connector_record_count`, …,
+ * labels `source`, `target`, `destination` = target, `topic`, `partition`), so dashboards built
+ * for MM2 work unchanged. docs/metrics.md lists both.
  */
 const PARTITION_LABELS = ['flow', 'source', 'target', 'topic', 'partition'] as const;
 const LATENCY_BUCKETS_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000, 900_000, 3_600_000];
 
 export type PartitionLabels = Record<(typeof PARTITION_LABELS)[number], string>;
 
+const MM2_SOURCE_LABELS = ['source', 'target', 'destination', 'topic', 'partition'] as const;
+type Mm2SourceLabels = Partial<Record<(typeof MM2_SOURCE_LABELS)[number], string>>;
+
+/** MM2's MirrorSourceConnector sensors under the names a JMX exporter gives them. */
+class Mm2SourceSensors {
+  readonly records: SensorGauges<(typeof MM2_SOURCE_LABELS)[number]>;
+  readonly bytes: SensorGauges<(typeof MM2_SOURCE_LABELS)[number]>;
+  readonly age: SensorGauges<(typeof MM2_SOURCE_LABELS)[number]>;
+  readonly latency: SensorGauges<(typeof MM2_SOURCE_LABELS)[number]>;
+
+  constructor(registry: Registry) {
+    const common = { registry, labelNames: MM2_SOURCE_LABELS };
+    this.records = new SensorGauges({
+      ...common,
+      help: 'MM2 record-count/record-rate: records acknowledged by the target',
+      series: { total: 'kafka_connect_mirror_source_connector_record_count', rate: 'kafka_connect_mirror_source_connector_record_rate' },
+    });
+    this.bytes = new SensorGauges({
+      ...common,
+      help: 'MM2 byte-count/byte-rate: value bytes read from the source',
+      series: { total: 'kafka_connect_mirror_source_connector_byte_count', rate: 'kafka_connect_mirror_source_connector_byte_rate' },
+    });
+    this.age = new SensorGauges({
+      ...common,
+      help: 'MM2 record-age-ms: age of a record when read from the source, ms',
+      series: {
+        last: 'kafka_connect_mirror_source_connector_record_age_ms',
+        min: 'kafka_connect_mirror_source_connector_record_age_ms_min',
+        max: 'kafka_connect_mirror_source_connector_record_age_ms_max',
+        avg: 'kafka_connect_mirror_source_connector_record_age_ms_avg',
+      },
+    });
+    this.latency = new SensorGauges({
+      ...common,
+      help: 'MM2 replication-latency-ms: time from a record’s timestamp to its acknowledgement by the target, ms',
+      series: {
+        last: 'kafka_connect_mirror_source_connector_replication_latency_ms',
+        min: 'kafka_connect_mirror_source_connector_replication_latency_ms_min',
+        max: 'kafka_connect_mirror_source_connector_replication_latency_ms_max',
+        avg: 'kafka_connect_mirror_source_connector_replication_latency_ms_avg',
+      },
+    });
+  }
+
+  static labelsOf({ source, target, topic, partition }: Partial<PartitionLabels>): Mm2SourceLabels {
+    return partition === undefined ? { source, target, destination: target, topic } : { source, target, destination: target, topic, partition };
+  }
+
+  remove(labels: Mm2SourceLabels): void {
+    for (const sensor of [this.records, this.bytes, this.age, this.latency]) sensor.remove(labels);
+  }
+}
 
 /** Error causes counted in mirrormaker_data_mirror_errors_total: the units' causes and those of the shared clients. */
 export type ErrorCause = Exclude<MirrorUnitCause, 'UNKNOWN_FLOW'> | 'FETCH_FAILED' | 'OFFSET_SYNC_FAILED';
@@ -46,10 +103,11 @@ export interface PartitionMetrics {
 }
 
 /** Observes now − timestamp of each record (never negative: clocks of producers drift). */
-function observeSince(histogram: HistogramChild, records: readonly TimedRecord[], now: number): void {
+function observeSince(histogram: HistogramChild, sensor: SensorChild, records: readonly TimedRecord[], now: number): void {
   for (const r of records) {
     const ms = now - Number(r.timestamp);
     histogram.observe(ms > 0 ? ms : 0);
+    sensor.record(ms > 0 ? ms : 0, now);
   }
 }
 
@@ -71,8 +129,10 @@ export class MirrorMetrics {
   private readonly segmentRecords: Counter<string>;
   private readonly segments: Counter<string>;
   private readonly segmentsDropped: Counter<string>;
+  private readonly mm2: Mm2SourceSensors;
 
   constructor(registry: Registry) {
+    this.mm2 = new Mm2SourceSensors(registry);
     const registers = [registry];
     const labelNames = [...PARTITION_LABELS];
     this.records = new Counter({ name: 'mirrormaker_source_record_count_total', help: 'Records copied to the target and acknowledged (MM2 record-count).', labelNames, registers });
@@ -187,6 +247,8 @@ export class MirrorMetrics {
       },
       remove: () => {
         for (const gauge of [this.positionGauge, this.endOffsetGauge, this.lagGauge, this.stalledGauge]) gauge.remove(labels);
+        // As MM2 drops a task's metrics when the task stops: the next holder starts them again.
+        this.mm2.remove(Mm2SourceSensors.labelsOf(labels));
       },
     };
   }
@@ -199,6 +261,11 @@ export class MirrorMetrics {
     const age = this.age.labels(labels);
     const lost = this.lost.labels(labels);
     const recreations = this.recreations.labels(labels);
+    const mm2Labels = Mm2SourceSensors.labelsOf(labels);
+    const mm2Records = this.mm2.records.labels(mm2Labels);
+    const mm2Bytes = this.mm2.bytes.labels(mm2Labels);
+    const mm2Latency = this.mm2.latency.labels(mm2Labels);
+    const mm2Age = this.mm2.age.labels(mm2Labels);
     return {
       lostToRetention(offsets) {
         lost.inc(Number(offsets));
@@ -208,11 +275,13 @@ export class MirrorMetrics {
       },
       copied(copiedRecords, now) {
         records.inc(copiedRecords.length);
-        observeSince(latency, copiedRecords, now);
+        mm2Records.record(copiedRecords.length, now);
+        observeSince(latency, mm2Latency, copiedRecords, now);
       },
       polled(valueBytes, polledRecords, now) {
         bytes.inc(valueBytes);
-        observeSince(age, polledRecords, now);
+        mm2Bytes.record(valueBytes, now);
+        observeSince(age, mm2Age, polledRecords, now);
       },
     };
   }
@@ -257,6 +326,7 @@ export class MirrorMetrics {
         if (perPartition.size === 0) {
           this.topicGauges.delete(key);
           for (const gauge of Object.values(gauges)) gauge.remove(labels);
+          this.mm2.remove(Mm2SourceSensors.labelsOf(labels));
         } else {
           for (const which of Object.keys(gauges) as (keyof GaugeValues)[]) publish(which);
         }

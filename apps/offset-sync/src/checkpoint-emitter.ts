@@ -105,7 +105,9 @@ export class CheckpointEmitter {
     checkpointStore.update(pending.map((p) => p.checkpoint));
     for (const { checkpoint, timestamp } of pending) {
       const { group, topic, partition } = checkpoint;
-      metrics.checkpointLatency.observe({ ...this.labels, group, topic, partition: String(partition) }, Math.max(0, ackedAt - timestamp));
+      const labels = { ...this.labels, group, topic, partition: String(partition) };
+      metrics.checkpointLatency.observe(labels, Math.max(0, ackedAt - timestamp));
+      metrics.mm2CheckpointLatency.labels(labels).record(Math.max(0, ackedAt - timestamp), ackedAt);
       metrics.checkpointsEmitted.inc({ ...this.labels, group });
     }
     logger.debug({ checkpoints: pending.length, groups: selected.length }, 'checkpoints written');

@@ -1,4 +1,4 @@
-import { metricFactory, type Counter, type Gauge, type Histogram, type Registry } from '@mirrormaker/observability';
+import { metricFactory, SensorGauges, type Counter, type Gauge, type Histogram, type Registry } from '@mirrormaker/observability';
 import { unitMetrics, type UnitMetrics } from '@mirrormaker/service-kit';
 
 /** Labels of every flow-level series. */
@@ -14,9 +14,14 @@ export interface FlowLabels {
  * the checkpoint record's timestamp) as a histogram. Each (group, topic, partition) gets only its
  * own checkpoints' latencies; MM2 shares one sensor between them, so there every checkpoint shows up
  * in every group's figures.
+ *
+ * `mm2CheckpointLatency` serves the same observations under MM2's own names as a JMX exporter with
+ * Strimzi's MM2 rules renders them (`kafka_connect_mirror_checkpoint_connector_checkpoint_latency_ms`
+ * and its `_min`, `_max`, `_avg`), so MM2 dashboards keep working (docs/metrics.md).
  */
 export interface OffsetSyncMetrics {
   readonly checkpointLatency: Histogram<'source' | 'target' | 'group' | 'topic' | 'partition'>;
+  readonly mm2CheckpointLatency: SensorGauges<'source' | 'target' | 'group' | 'topic' | 'partition'>;
   readonly checkpointsEmitted: Counter<'source' | 'target' | 'group'>;
   readonly groupsSynced: Counter<'source' | 'target' | 'group'>;
   readonly groupSyncsSkipped: Counter<'source' | 'target' | 'group' | 'reason'>;
@@ -41,6 +46,17 @@ export function createOffsetSyncMetrics(registry: Registry): OffsetSyncMetrics {
       ['source', 'target', 'group', 'topic', 'partition'],
       [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
     ),
+    mm2CheckpointLatency: new SensorGauges({
+      registry,
+      help: 'MM2 checkpoint-latency-ms: time from the checkpoint record’s timestamp to its acknowledgement by the target, ms',
+      labelNames: ['source', 'target', 'group', 'topic', 'partition'],
+      series: {
+        last: 'kafka_connect_mirror_checkpoint_connector_checkpoint_latency_ms',
+        min: 'kafka_connect_mirror_checkpoint_connector_checkpoint_latency_ms_min',
+        max: 'kafka_connect_mirror_checkpoint_connector_checkpoint_latency_ms_max',
+        avg: 'kafka_connect_mirror_checkpoint_connector_checkpoint_latency_ms_avg',
+      },
+    }),
     checkpointsEmitted: m.counter(
       'mirrormaker_checkpoints_emitted_total',
       'Checkpoint records written to <source>.checkpoints.internal and acknowledged by the target.',

@@ -238,6 +238,8 @@ describe('offset-sync against real clusters', () => {
     const text = await (await fetch(`http://127.0.0.1:${service!.handle.metricsPort}/metrics`)).text();
     const labels = `source="${S}",target="${T}",group="${groups.g}"`;
     expect(text).toContain(`mirrormaker_checkpoint_latency_ms_count{${labels},topic="${remote}",partition="0"} 1`);
+    // The same latency under MM2's name, as dashboards made for MM2 query it (the last value is not windowed).
+    expect(text).toContain(`kafka_connect_mirror_checkpoint_connector_checkpoint_latency_ms{${labels},topic="${remote}",partition="0"} `);
     expect(text).toContain(`mirrormaker_checkpoints_emitted_total{${labels}} 1`);
     expect(text).toContain(`mirrormaker_group_offsets_synced_total{${labels}} 1`);
     expect(text).toContain(`mirrormaker_consumer_group_lag{${labels},topic="${remote}",partition="0"} ${RECORDS - 4243}`);

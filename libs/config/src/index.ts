@@ -73,3 +73,4 @@ export { toProperties, type ToPropertiesOptions } from './properties-form';
 export { formatProblem, formatProblems, hasErrors, PROBLEM_CODES, type Problem, type ProblemCode, type Severity } from './problems';
 export { CONFIG_ERROR_CODES, MirrorConfigError, isMirrorConfigError, type ConfigErrorCode } from './errors';
 export { flowReplication, type FlowReplication } from './flow-replication';
+export { CONFIGURATION_SECTIONS, configurationReference } from './configuration-reference';

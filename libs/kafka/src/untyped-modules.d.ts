@@ -85,6 +85,8 @@ declare module 'kafkajs/src/protocol/timestampTypes' {
 
 declare module 'kafkajs/src/protocol/error' {
   export function createErrorFromCode(code: number): Error & { type?: string; code?: number; retriable?: boolean };
+  /** Every Kafka protocol error kafkajs knows, with the message it logs and throws for it. */
+  export const errorCodes: ReadonlyArray<{ type: string; code: number; retriable: boolean; message: string }>;
 }
 
 declare module 'kafkajs/src/protocol/message/compression' {

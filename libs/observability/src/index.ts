@@ -8,3 +8,5 @@ export {
 } from './http-server';
 export { HotPathHistogram, type HistogramChild, type HotPathHistogramOptions } from './hot-path-histogram';
 export { metricFactory, type Counter, type Gauge, type Histogram, type MetricFactory } from './metric-factory';
+export { SampledStat, KAFKA_METRICS_WINDOW, type SampleWindow, type StatSnapshot } from './sampled-stat';
+export { SensorGauges, type SensorChild, type SensorGaugesOptions, type SensorStatName } from './sensor-gauges';
