@@ -1,5 +1,5 @@
 import { KafkaError, type ConsumedRecord, type ProducerRecord, type RawRecordBatch, type SendOptions } from '@mirrormaker/kafka';
-import { copyAtLeastOnce, copyBatchesAtLeastOnce, copyExactlyOnce, type CopyProducer, type CopyTarget } from './batch-copier';
+import { copyAtLeastOnce, copyBatchesAtLeastOnce, copyBatchesExactlyOnce, copyExactlyOnce, type CopyProducer, type CopyTarget } from './batch-copier';
 
 /** A target partition log that refuses values over `maxValueBytes`, with optional transactions. */
 class FakeTarget implements CopyProducer {
@@ -186,5 +186,64 @@ describe('copyBatchesAtLeastOnce', () => {
     const outcome = await copyBatchesAtLeastOnce(producer, target({ shouldStop: () => true }), [batch(0, 1)]);
     expect(outcome.bases).toEqual([]);
     expect(state.sent).toBe(0);
+  });
+});
+
+describe('copyBatchesExactlyOnce', () => {
+  const batch = (baseOffset: number, recordCount: number, bytes = 100): RawRecordBatch => ({
+    bytes: Buffer.alloc(bytes),
+    magic: 2,
+    baseOffset: BigInt(baseOffset),
+    lastOffset: BigInt(baseOffset + recordCount - 1),
+    recordCount,
+    attributes: 0,
+    firstTimestamp: 1000n,
+    maxTimestamp: 1000n,
+    producerId: -1n,
+  });
+
+  /** Batches and records become visible only on commit. */
+  class TransactionalTarget extends FakeTarget {
+    readonly batches: RawRecordBatch[] = [];
+    private pending: RawRecordBatch[] = [];
+    constructor(private readonly maxBatchBytes = Infinity) {
+      super();
+    }
+    async sendBatch(_topic: string, _partition: number, b: RawRecordBatch): Promise<bigint> {
+      if (b.bytes.length > this.maxBatchBytes) throw new KafkaError('RECORD_TOO_LARGE', 'MESSAGE_TOO_LARGE');
+      const base = BigInt([...this.batches, ...this.pending].reduce((n, x) => n + x.recordCount, 0));
+      this.pending.push(b);
+      return base;
+    }
+    override async commitTransaction(): Promise<void> {
+      await super.commitTransaction();
+      this.batches.push(...this.pending);
+      this.pending = [];
+    }
+    override async abortTransaction(): Promise<void> {
+      await super.abortTransaction();
+      this.pending = [];
+    }
+  }
+
+  const position = (last: bigint) => ({ topic: 'positions', record: { partition: 0, key: null, value: Buffer.from(String(last)), headers: [] } });
+
+  it('commits the batches and the position after the last one together', async () => {
+    const fake = new TransactionalTarget();
+    const outcome = await copyBatchesExactlyOnce(fake, target(), [batch(0, 2), batch(2, 3)], position);
+    expect(outcome).toEqual({ bases: [0n, 2n] });
+    expect(fake.batches).toHaveLength(2);
+    expect(fake.log.map((e) => e.record.value?.toString())).toEqual(['4']);
+    expect(fake.inTransaction).toBe(false);
+  });
+
+  it('makes nothing visible when a batch is refused, and says so for the record path', async () => {
+    const fake = new TransactionalTarget(150);
+    const outcome = await copyBatchesExactlyOnce(fake, target(), [batch(0, 2), batch(2, 3, 200)], position);
+    expect(outcome.bases).toEqual([]);
+    expect(outcome.refused?.code).toBe('RECORD_TOO_LARGE');
+    expect(fake.batches).toHaveLength(0);
+    expect(fake.log).toHaveLength(0);
+    expect(fake.inTransaction).toBe(false);
   });
 });

@@ -33,6 +33,9 @@ export type CopyProducer = Pick<KafkaProducer, 'send' | 'beginTransaction' | 'co
 /** The part of KafkaProducer that copies batches as they are. */
 export type BatchCopyProducer = Pick<KafkaProducer, 'sendBatch'>;
 
+/** The same, in transactions. */
+export type TransactionalBatchCopyProducer = Pick<KafkaProducer, 'sendBatch' | 'send' | 'beginTransaction' | 'commitTransaction' | 'abortTransaction' | 'inTransaction'>;
+
 export interface CopyFailure {
   readonly kind: ProduceFailureKind;
   readonly error: KafkaError;
@@ -203,4 +206,37 @@ export async function copyBatchesAtLeastOnce(producer: BatchCopyProducer, target
 /** A stand-in for the batch's first record in failure reports, which name its offset. */
 function firstRecordOf(batch: RawRecordBatch): ConsumedRecord {
   return { offset: batch.baseOffset, key: null, value: null, headers: [], timestamp: batch.firstTimestamp, sizeBytes: batch.bytes.length };
+}
+
+/**
+ * Exactly-once, batches as they are: every batch and the position record after the last one in
+ * one transaction, or none of it visible. A refusal aborts and is returned for the caller to copy
+ * the records instead (finding the refused one there).
+ */
+export async function copyBatchesExactlyOnce(
+  producer: TransactionalBatchCopyProducer,
+  target: CopyTarget,
+  batches: readonly RawRecordBatch[],
+  positionRecord: (lastCopied: bigint) => { topic: string; record: ProducerRecord },
+): Promise<BatchCopyOutcome> {
+  const bases: bigint[] = [];
+  try {
+    await producer.beginTransaction();
+    for (const batch of batches) {
+      if (target.shouldStop()) throw STOPPED;
+      bases.push(await producer.sendBatch(target.remoteTopic, target.partition, batch, { acks: 'all' }));
+    }
+    const position = positionRecord(batches[batches.length - 1].lastOffset);
+    await producer.send(position.topic, [position.record], { acks: 'all' });
+    if (target.shouldStop()) throw STOPPED;
+    await producer.commitTransaction();
+    return { bases };
+  } catch (err) {
+    if (producer.inTransaction) await producer.abortTransaction().catch(() => undefined);
+    if (err === STOPPED) return { bases: [] };
+    const error = asKafkaError(err);
+    const kind = classifyProduceFailure(error);
+    if (kind === 'rejected') return { bases: [], refused: error };
+    return { bases: [], failure: { kind, error, record: firstRecordOf(batches[0]) } };
+  }
 }

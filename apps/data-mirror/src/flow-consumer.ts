@@ -24,8 +24,8 @@ export interface ConsumerRoute {
   resumeOffset(): bigint;
   /** Copies one batch. Rejecting redelivers the same records later; resolving moves on. */
   handle(batch: ConsumedBatch): Promise<void>;
-  /** Where batches can be copied as they are, or undefined when every record is re-encoded. */
-  passthroughLimits(): { maxBatchBytes: number; codec?: BatchCodec } | undefined;
+  /** What decides whether a batch can be copied as it is. */
+  passthroughLimits(): { maxBatchBytes: number; codec?: BatchCodec };
   /** Copies fetched batches as they are; `decode` gives the records of those it cannot. */
   handleBatches(batches: FetchedBatches, decode: (batches: FetchedBatches) => Promise<ConsumedBatch | undefined>): Promise<void>;
   /** Adding the partition failed (the unit checks whether its source topic still exists). */
@@ -67,7 +67,7 @@ export interface FlowConsumerOptions {
 }
 
 /** 'passthrough', or the reason a batch was re-encoded. */
-export type CopyPath = 'passthrough' | 'exactly-once' | PassthroughBlocker;
+export type CopyPath = 'passthrough' | PassthroughBlocker;
 
 /** The options that come from the flow's source consumer keys. */
 export function flowConsumerSettings(
@@ -192,7 +192,7 @@ export class FlowConsumer {
       for (const round of copyRounds(batch, this.options.maxRecordsPerRound ?? 0)) await route.handle(round);
     };
     for (const b of fetched.batches) {
-      const blocker = limits === undefined ? 'exactly-once' : passthroughBlocker(b, { ...limits, fromOffset });
+      const blocker = passthroughBlocker(b, { ...limits, fromOffset });
       this.options.onBatches?.(blocker ?? 'passthrough', 1);
       const passes = blocker === undefined;
       if (passes !== runPassesThrough) await flush();

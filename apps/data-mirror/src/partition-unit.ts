@@ -3,7 +3,7 @@ import type { MirrorSourcePartition } from '@mirrormaker/mm2-formats';
 import type { Logger } from '@mirrormaker/observability';
 import type { ErrorReport, UnitProgress } from '@mirrormaker/proto';
 import { Backoff, UnitStatus, type UnitMetrics, type UnitProblem } from '@mirrormaker/service-kit';
-import { copyAtLeastOnce, copyBatchesAtLeastOnce, copyExactlyOnce, type CopyFailure, type CopyOutcome, type CopyTarget } from './batch-copier';
+import { copyAtLeastOnce, copyBatchesAtLeastOnce, copyBatchesExactlyOnce, copyExactlyOnce, type BatchCopyOutcome, type CopyFailure, type CopyOutcome, type CopyTarget } from './batch-copier';
 import type { ConsumerRoute } from './flow-consumer';
 import { remoteTopicOf, transactionalIdOf } from './flow-plan';
 import type { FlowRuntime } from './flow-runtime';
@@ -438,13 +438,8 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.copied(outcome.failure);
   }
 
-  /**
-   * What a batch copied as it is needs from this unit: the target topic's batch limit and the
-   * codec the flow's producer is told to use. Undefined in exactly-once mode, whose copies are
-   * re-encoded inside a transaction with the position record.
-   */
-  passthroughLimits(): { maxBatchBytes: number; codec?: BatchCodec } | undefined {
-    if (this.flow.plan.exactlyOnce || this.transactional) return undefined;
+  /** What a batch copied as it is needs from this unit: the largest request and the codec the flow's producer is told to use. */
+  passthroughLimits(): { maxBatchBytes: number; codec?: BatchCodec } {
     const producer = this.flow.plan.producer;
     // compression.type 'none' (the default) keeps each batch's own codec; another codec re-encodes
     // the batches written in any other one.
@@ -452,8 +447,9 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   }
 
   /**
-   * Copies whole batches as they are (at-least-once): each one request, its records landing at
-   * consecutive offsets from the base the target answers. A batch the target refuses goes the
+   * Copies whole batches as they are: each one request, its records landing at consecutive offsets
+   * from the base the target answers (at-least-once: each acknowledged batch counts; exactly-once:
+   * all of them and the position record in one transaction). A batch the target refuses goes the
    * record path, which finds the refused record.
    */
   async handleBatches(batches: FetchedBatches, decode: (batches: FetchedBatches) => Promise<ConsumedBatch | undefined>): Promise<void> {
@@ -488,8 +484,15 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     if (now < this.retryAfter) throw new RetryLater(this.copyProblemSummary());
     for (const b of fresh) this.countPolledBatch(b, now);
     const target = await this.copyTarget();
-    const outcome = await copyBatchesAtLeastOnce(this.flow.producer(), target, fresh);
+    let outcome: BatchCopyOutcome;
+    if (this.transactional) {
+      const store = this.flow.positionStore();
+      outcome = await copyBatchesExactlyOnce(this.transactional, target, fresh, (last) => ({ topic: store.topic, record: store.recordFor(this.sourcePartition, last) }));
+    } else {
+      outcome = await copyBatchesAtLeastOnce(this.flow.producer(), target, fresh);
+    }
     for (let i = 0; i < outcome.bases.length; i++) this.writtenBatch(fresh[i], outcome.bases[i]);
+    if (this.transactional && outcome.bases.length > 0) this.positionDirty = false;
     if (outcome.refused !== undefined) {
       // The target refused a batch as a whole: its records go the record path, one by one if need be.
       const rest = await decode({ ...fetched, batches: fresh.slice(outcome.bases.length), fromOffset: this.lastCopied + 1n });
