@@ -46,7 +46,7 @@ export { PartitionConsumer } from './partition-consumer';
 export { PartitionFetcher } from './partition-fetcher';
 export { FetchBuffer } from './partition-fetcher';
 export type { FetchedBatches, PartitionFetcherOptions, PartitionFetcherStatus } from './partition-fetcher';
-export { codecOf, decodeFetchedBatches, isContiguous, valueBytesOf } from './record-batches';
+export { codecOf, decodeFetchedBatches, isContiguous, valueBytesOf, withDecodedRecords } from './record-batches';
 export { passthroughBlocker } from './batch-passthrough';
 export type { PassthroughBlocker, PassthroughLimits } from './batch-passthrough';
 export type { BatchCodec, RawRecordBatch } from './record-batches';

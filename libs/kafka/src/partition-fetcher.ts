@@ -285,10 +285,12 @@ export class PartitionFetcher {
     }
     this.partitions.clear();
     await Promise.all(waits);
-    await Promise.allSettled([...this.inFlight]);
+    // Disconnecting first ends a Fetch still waiting on a broker that went away, instead of
+    // waiting for its request timeout.
     const cluster = this.cluster;
     this.cluster = undefined;
     if (cluster) await (await cluster.catch(() => undefined))?.disconnect().catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
     await this.admin.close();
   }
 

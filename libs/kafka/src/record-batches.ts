@@ -228,3 +228,11 @@ export async function decodeFetchedBatches(fetched: FetchedBatches): Promise<Con
     ...(fetched.positionReset ? { positionReset: fetched.positionReset } : {}),
   };
 }
+
+/** A PartitionFetcher handler for readers that want records: decodes each delivery for `handler`. */
+export function withDecodedRecords(handler: (batch: ConsumedBatch) => Promise<void>): (fetched: FetchedBatches) => Promise<void> {
+  return async (fetched) => {
+    const batch = await decodeFetchedBatches(fetched);
+    if (batch) await handler(batch);
+  };
+}

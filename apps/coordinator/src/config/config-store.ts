@@ -1,4 +1,4 @@
-import { KafkaAdmin, KafkaProducer, PartitionConsumer, type KafkaClient } from '@mirrormaker/kafka';
+import { KafkaAdmin, KafkaProducer, PartitionFetcher, withDecodedRecords, type KafkaClient } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
 import { CONFIG_RECORD_KEY, decodeRevision, encodeRevision, type ConfigRevision } from './config-revision';
 
@@ -34,13 +34,13 @@ export class ConfigStore {
     const end = (await this.admin.listOffsets(this.topic)).get(0);
     if (!end || end.latest <= end.earliest) return undefined;
     let found: ConfigRevision | undefined;
-    const consumer = new PartitionConsumer(this.client, {
-      handler: async (batch) => {
+    const consumer = new PartitionFetcher(this.client, {
+      handler: withDecodedRecords(async (batch) => {
         for (const record of batch.records) {
           if (record.key?.toString('utf8') !== CONFIG_RECORD_KEY) continue;
           found = decodeRevision(record.value) ?? found;
         }
-      },
+      }),
     });
     try {
       await consumer.addPartitions([{ topic: this.topic, partition: 0, offset: end.earliest }]);

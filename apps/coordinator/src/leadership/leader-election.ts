@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { isKafkaError, KafkaAdmin, KafkaProducer, PartitionConsumer, type KafkaClient } from '@mirrormaker/kafka';
+import { isKafkaError, KafkaAdmin, KafkaProducer, PartitionFetcher, withDecodedRecords, type KafkaClient } from '@mirrormaker/kafka';
 import type { Logger, Registry } from '@mirrormaker/observability';
 import { Counter, Gauge } from 'prom-client';
 import { NotLeaderError } from './not-leader-error';
@@ -61,7 +61,7 @@ export class LeaderElection {
   private readonly members = new Map<string, CoordinatorMember>();
   private producer: KafkaProducer | undefined;
   private memberProducer: KafkaProducer | undefined;
-  private consumer: PartitionConsumer | undefined;
+  private consumer: PartitionFetcher | undefined;
   private readonly admin: KafkaAdmin;
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
@@ -131,9 +131,9 @@ export class LeaderElection {
     const end = (await this.admin.listOffsets(this.options.topic)).get(0);
     const endOffset = end?.latest ?? 0n;
     if (!end || end.latest <= end.earliest) this.markCaughtUp();
-    this.consumer = new PartitionConsumer(this.options.client, {
+    this.consumer = new PartitionFetcher(this.options.client, {
       maxWaitTimeMs: 100,
-      handler: async (batch) => {
+      handler: withDecodedRecords(async (batch) => {
         for (const record of batch.records) {
           const key = record.key?.toString('utf8') ?? '';
           if (key === LEADER_KEY) this.onLeaderRecord(decodeLeader(record.value));
@@ -143,7 +143,7 @@ export class LeaderElection {
             if (member) this.members.set(member.id, { ...member, seenAt: this.now() });
           }
         }
-      },
+      }),
     });
     await this.consumer.addPartitions([{ topic: this.options.topic, partition: 0, offset: 'earliest' }]);
     this.endOffsetAtStart = endOffset;
