@@ -333,6 +333,7 @@ export class PartitionFetcher {
   }
 
   private connected(): Promise<InternalCluster> {
+    if (this.closed) return Promise.reject(new KafkaError('CLOSED', 'the partition fetcher is closed'));
     this.cluster ??= (async () => {
       const created = clusterFactoryOf(this.client, 'partitions cannot be fetched')({ allowAutoTopicCreation: false });
       try {
