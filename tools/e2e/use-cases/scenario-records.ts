@@ -4,7 +4,7 @@
 import { createKafkaClient, KafkaAdmin, KafkaProducer, orderedHeaders, type ConsumedRecord, type KafkaClient } from '@mirrormaker/kafka';
 import { createLogger } from '@mirrormaker/observability';
 import { readUntil } from '@mirrormaker/service-kit/testing';
-import type { ClusterConnection } from '@mirrormaker/testing';
+import { eventually, type ClusterConnection } from '@mirrormaker/testing';
 
 const logger = createLogger({ service: 'use-cases', level: process.env.MM_TEST_LOG_LEVEL ?? 'silent' });
 
@@ -83,6 +83,10 @@ export async function produceRecords(cluster: ScenarioCluster, topic: string, pa
 
 /** Every record of every partition of `topic` once at least `count` are there, partition by partition, in offset order. */
 export async function readTopic(cluster: ScenarioCluster, topic: string, count: number, timeoutMs = 60_000): Promise<SeenRecord[]> {
+  await eventually(`${count} records in ${topic} on ${cluster.alias}`, async () => ((await recordsIn(cluster, topic)) ?? -1n) >= BigInt(count) || undefined, {
+    timeoutMs,
+    intervalMs: 500,
+  });
   const partitions = [...(await cluster.admin.listOffsets(topic)).keys()].sort((x, y) => x - y);
   const total = (m: Map<number, ConsumedRecord[]>) => [...m.values()].reduce((n, rs) => n + rs.length, 0);
   const byPartition = await readUntil(cluster.client, topic, partitions, (m) => total(m) >= count, timeoutMs);
