@@ -34,18 +34,18 @@ export interface ClusterSet<Name extends string> {
   stopAll(): Promise<void>;
 }
 
-function checkNames(names: readonly string[]): void {
+function checkRequest<Name extends string>(names: readonly Name[], ports: ClusterSetOptions<Name>['ports']): void {
   if (names.length === 0) throw new Error('startClusters needs at least one cluster name');
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate !== undefined) throw new Error(`cluster name '${duplicate}' is given twice; every cluster needs its own name`);
-}
-
-async function resolvePorts<Name extends string>(names: readonly Name[], ports: ClusterSetOptions<Name>['ports']): Promise<Record<Name, ClusterPorts>> {
   if (ports !== undefined && ports !== 'free') {
     const missing = names.filter((n) => ports[n] === undefined);
     if (missing.length > 0) throw new Error(`no ports given for cluster(s) ${missing.join(', ')}: give ports for every name, or 'free'`);
-    return ports;
   }
+}
+
+async function resolvePorts<Name extends string>(names: readonly Name[], ports: ClusterSetOptions<Name>['ports']): Promise<Record<Name, ClusterPorts>> {
+  if (ports !== undefined && ports !== 'free') return ports;
   const avoid = [...Object.values(DEFAULT_PORTS.source), ...Object.values(DEFAULT_PORTS.target)];
   const picked = await freePorts(names.length * 3, { avoid });
   const result = {} as Record<Name, ClusterPorts>;
@@ -62,7 +62,7 @@ async function resolvePorts<Name extends string>(names: readonly Name[], ports: 
  * is retried once on new ports.
  */
 export async function startClusters<Name extends string>(names: readonly Name[], options: ClusterSetOptions<Name> = {}): Promise<ClusterSet<Name>> {
-  checkNames(names);
+  checkRequest(names, options.ports);
   // One fetch up front, rather than several racing ones.
   await ensureKafka({ profile: 'broker', log: options.log });
   try {
