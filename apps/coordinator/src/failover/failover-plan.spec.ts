@@ -39,6 +39,13 @@ describe('groupMove', () => {
     expect(groupMove({ ...situation, dryRun: true }).outcome).toBe(GroupMoveOutcome.GROUP_MOVE_OUTCOME_WOULD_MOVE);
   });
 
+  it('moves what it could translate and says the rest needs another run', () => {
+    const untranslated = [{ topic: 'orders', partition: 2, offset: 5n, reason: 'no segment' }];
+    expect(groupMove({ ...situation, untranslated }).detail).toBe(
+      '1 partition offset(s) written on dr, 1 already at or past the translation there (kept); 1 partition(s) not translated yet (see untranslated): run this again to move them',
+    );
+  });
+
   it('refuses a group with active members on the destination, writing nothing', () => {
     const move = groupMove({ ...situation, membersOnDestination: 2 });
     expect(move.outcome).toBe(GroupMoveOutcome.GROUP_MOVE_OUTCOME_NOT_IDLE);

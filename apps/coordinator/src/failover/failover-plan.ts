@@ -63,7 +63,10 @@ export function groupMove(s: GroupSituation): GroupMove {
   }
   const writes = s.moves.filter((m) => m.written).length;
   const kept = s.moves.length - writes;
-  const detail = `${writes} partition offset(s) ${s.dryRun ? 'would be written' : 'written'} on ${s.destination}` + (kept > 0 ? `, ${kept} already at or past the translation there (kept)` : '');
+  const detail =
+    `${writes} partition offset(s) ${s.dryRun ? 'would be written' : 'written'} on ${s.destination}` +
+    (kept > 0 ? `, ${kept} already at or past the translation there (kept)` : '') +
+    (s.untranslated.length > 0 ? `; ${s.untranslated.length} partition(s) not translated yet (see untranslated): run this again to move them` : '');
   return {
     ...base,
     outcome: s.dryRun ? GroupMoveOutcome.GROUP_MOVE_OUTCOME_WOULD_MOVE : GroupMoveOutcome.GROUP_MOVE_OUTCOME_MOVED,
