@@ -1,5 +1,6 @@
 import {
   findFlow,
+  flowReplication,
   type FlowConfig,
   heartbeatFlows,
   inlineSecretProblems,
@@ -483,10 +484,15 @@ export class Coordinator {
     return (status?.topics ?? []).flatMap((t) => t.partitions.map((p) => ({ topic: t.sourceTopic, partition: p.partition, position: p.position, lag: p.lag })));
   }
 
-  /** Records the flow has still to copy (as last reported), and its partitions with no holder or no report yet. */
+  /**
+   * Records the flow has still to copy (as last reported), and its partitions with no holder or no
+   * report yet. Heartbeats topics are left out: written every second, they are never quite caught
+   * up, and no consumer group waits for them.
+   */
   flowLag(flow: string): { lag: bigint; unheld: number } {
     this.requireLeader();
-    const partitions = (this.status([flow]).flows[0]?.topics ?? []).flatMap((t) => t.partitions);
+    const { policy } = flowReplication(this.requireFlow(flow));
+    const partitions = (this.status([flow]).flows[0]?.topics ?? []).filter((t) => !policy.isHeartbeatsTopic(t.sourceTopic)).flatMap((t) => t.partitions);
     return {
       lag: partitions.reduce((sum, p) => sum + (p.lag > 0n ? p.lag : 0n), 0n),
       unheld: partitions.filter((p) => p.holder === '' || p.lag < 0n).length,

@@ -45,6 +45,11 @@ describe('use cases with IdentityReplicationPolicy', () => {
         `${oldAlias}.bootstrap.servers = ${oldCluster.connection.bootstrap}`,
         `${newAlias}.bootstrap.servers = ${newCluster.connection.bootstrap}`,
         `replication.policy.class = ${IDENTITY}`,
+        // Each test cluster plays two clusters here (prod and old, backup and new). Copied
+        // heartbeats would then travel prod->backup->...->old->new under ever longer names, which
+        // the cycle rule cannot stop as it knows each cluster by one alias only. Real deployments
+        // name every cluster once; these two use cases do not need heartbeats copied.
+        'heartbeats.replication.enabled = false',
         `${prodAlias}->${backupAlias}.enabled = true`,
         `${prodAlias}->${backupAlias}.topics = ${ledger}`,
         ...quick(`${prodAlias}->${backupAlias}`),
@@ -150,8 +155,14 @@ describe('use cases with IdentityReplicationPolicy', () => {
     expect([afterDelete.settings.topics, afterDelete.settings.groups]).not.toContain(accounts);
     expect(afterDelete.settings['sync.group.offsets.enabled']).not.toBe('true');
     const quiet = await rpc<{ configRevision: bigint }>(system.control, 'patchFlow', { flow, set: { 'emit.heartbeats.enabled': 'false' }, unset: [] });
-    const instances = await system.onRevision(quiet.configRevision);
-    expect(instances.flatMap((i) => i.unitIds).filter((u) => u.includes(`${oldAlias}->${newAlias}`))).toEqual([]);
+    await system.onRevision(quiet.configRevision);
+    // Revocations reach the holders with their next renewal.
+    await eventually('no unit of the deleted flow held', async () => {
+      const { instances } = await rpc<{ instances: InstanceView[] }>(system.control, 'listInstances', {});
+      const left = instances.flatMap((i) => i.unitIds).filter((u) => u.includes(`${oldAlias}->${newAlias}`));
+      if (left.length === 0) return true;
+      throw new Error(`still held: ${left.join(', ')}`);
+    }, patiently);
     await produceRecords(oldCluster, accounts, 2, 10, 'accounts-late');
     expect(await recordsIn(newCluster, accounts)).toBe(BigInt(accountRecords.length + moved.length));
     summary('migration', { copied: accountRecords.length, resumedAt: [...committed.values()].join('/'), reread: 0, missed: 0, readAfterMove: resumedReads, flowDeleted: true });
