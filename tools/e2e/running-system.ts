@@ -81,7 +81,15 @@ export async function startSystem(properties: string[], workers: WorkerSpec[]): 
   const services = [await spawnService('coordinator', ['--config', config, ...common, '--grpc-port', String(controlPort)])];
   const ports = await freePorts(workers.length);
   const argsOf = workers.map((w, i) => [...(w.ownConfig ? ['--config', config] : []), ...common, '--grpc-port', String(ports[i]), '--coordinator', `127.0.0.1:${controlPort}`]);
-  services.push(...(await Promise.all(workers.map((w, i) => spawnService(w.app, argsOf[i])))));
+  const started = await Promise.allSettled(workers.map((w, i) => spawnService(w.app, argsOf[i])));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // Leave no process behind: the test's afterAll has no system to stop.
+    const running = [...services, ...started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))];
+    await Promise.allSettled(running.map((s) => s.stop('SIGTERM')));
+    throw failed.reason;
+  }
+  services.push(...started.map((r) => (r as PromiseFulfilledResult<SpawnedService>).value));
   const control = secureClient(ControlServiceClient, `127.0.0.1:${controlPort}`, sec.client('operator'));
   return {
     services,

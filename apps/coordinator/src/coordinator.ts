@@ -1,5 +1,7 @@
 import {
   findFlow,
+  flowReplication,
+  type FlowConfig,
   heartbeatFlows,
   inlineSecretProblems,
   loadMirrorConfig,
@@ -8,7 +10,7 @@ import {
   type Problem,
   type ProviderSources,
 } from '@mirrormaker/config';
-import { createKafkaClient, KafkaAdmin, type KafkaClient } from '@mirrormaker/kafka';
+import { createKafkaClient, KafkaAdmin, type KafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
 import { parseUnitId } from '@mirrormaker/lease';
 import type { Logger, Registry } from '@mirrormaker/observability';
 import type { ErrorReport, Flow, GetStatusResponse, InstanceStatus, UnitProgress } from '@mirrormaker/proto';
@@ -24,6 +26,7 @@ import { electionTimings } from './leadership/election-rules';
 import { LeaderElection } from './leadership/leader-election';
 import { NotLeaderError } from './leadership/not-leader-error';
 import { flowStatuses, instanceStatuses, toConfigProblem } from './status/status-view';
+import type { ReplicatedPartition } from './failover/failover-plan';
 
 export interface CoordinatorOptions {
   logger: Logger;
@@ -460,6 +463,40 @@ export class Coordinator {
   instances(): InstanceStatus[] {
     this.requireLeader();
     return instanceStatuses({ leases: this.leases.state, versionOf: (id) => this.leases.versionOf(id), configStateOf: (id) => this.leases.configStateOf(id) });
+  }
+
+  /** A flow's config, for failover and failback; throws FlowNotFound. */
+  flowConfig(name: string): FlowConfig {
+    return this.requireFlow(name);
+  }
+
+  /** Connection settings of a configured cluster, for a client of `purpose`. */
+  connectionOf(alias: string, purpose: string): KafkaConnection {
+    const cluster = this.requireActive().config.clusters[alias];
+    if (!cluster) throw new Error(`cluster '${alias}' is not configured`);
+    return kafkaConnectionFor(cluster, `mirrormaker-coordinator|${purpose}|${alias}`);
+  }
+
+  /** The flow's source partitions with the last copied offset and lag the data mirror reported. */
+  replicatedPartitions(flow: string): ReplicatedPartition[] {
+    this.requireLeader();
+    const status = this.status([flow]).flows[0];
+    return (status?.topics ?? []).flatMap((t) => t.partitions.map((p) => ({ topic: t.sourceTopic, partition: p.partition, position: p.position, lag: p.lag })));
+  }
+
+  /**
+   * Records the flow has still to copy (as last reported), and its partitions with no holder or no
+   * report yet. Heartbeats topics are left out: written every second, they are never quite caught
+   * up, and no consumer group waits for them.
+   */
+  flowLag(flow: string): { lag: bigint; unheld: number } {
+    this.requireLeader();
+    const { policy } = flowReplication(this.requireFlow(flow));
+    const partitions = (this.status([flow]).flows[0]?.topics ?? []).filter((t) => !policy.isHeartbeatsTopic(t.sourceTopic)).flatMap((t) => t.partitions);
+    return {
+      lag: partitions.reduce((sum, p) => sum + (p.lag > 0n ? p.lag : 0n), 0n),
+      unheld: partitions.filter((p) => p.holder === '' || p.lag < 0n).length,
+    };
   }
 
   /** The instance holding a flow's groups unit and where it serves gRPC. */

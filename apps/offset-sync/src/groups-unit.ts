@@ -3,7 +3,7 @@ import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type KafkaC
 import type { Logger } from '@mirrormaker/observability';
 import { decodeOffsetSync } from '@mirrormaker/mm2-formats';
 import { CheckpointStore, decodeOffsetSegments, ExactTranslator, OffsetSegmentStore, OffsetSyncStore } from '@mirrormaker/offset-translation';
-import type { ErrorReport } from '@mirrormaker/proto';
+import type { ErrorReport, SourcePosition, TargetPosition } from '@mirrormaker/proto';
 import { Backoff, kafkaConnectionFor, PeriodicLoop, UnitStatus, type HeldUnit } from '@mirrormaker/service-kit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckpointEmitter } from './checkpoint-emitter';
@@ -138,6 +138,27 @@ export class GroupsUnit implements HeldUnit {
       shouldTranslateTopic: (topic) => rules.topicFilter.shouldReplicateTopic(topic),
       translator,
       renameTopic,
+    });
+  }
+
+  /**
+   * For offsets on this flow's remote topics (target), the source offsets of the same records,
+   * from the offset segments (failing groups back). A position the segments cannot place, or on a
+   * topic that is not a remote topic of this flow, comes back untranslated with the reason.
+   */
+  translateToSource(positions: readonly TargetPosition[]): SourcePosition[] {
+    const store = this.segmentStore;
+    if (store === undefined || !store.initialLoadComplete) {
+      throw new NotReadyError(`flow ${this.flowName}: the offset segments have not been read to the end yet (${this.status.phase}); try again shortly`);
+    }
+    const { flow, rules } = this.options.plan;
+    return positions.map((p) => {
+      const base = { topic: p.topic, partition: p.partition, downstreamOffset: p.offset, sourceTopic: '', upstreamOffset: -1n, recordsReread: 0n };
+      const sourceTopic = rules.policy.topicSource(p.topic) === flow.source ? rules.policy.upstreamTopic(p.topic) : null;
+      if (sourceTopic === null) return { ...base, translated: false, reason: `${p.topic} is not a remote topic of ${flow.source} on ${flow.target}` };
+      const found = store.translateToSource({ topic: sourceTopic, partition: p.partition }, p.offset);
+      if (found === undefined) return { ...base, sourceTopic, translated: false, reason: `no offset segment of ${flow.name} covers offset ${p.offset}` };
+      return { ...base, sourceTopic, upstreamOffset: found.upstream, recordsReread: found.recordsReread, translated: true, reason: '' };
     });
   }
 

@@ -12,7 +12,7 @@ const position: TranslatedPosition = { topic: 'A.t', partition: 0, downstreamOff
 
 function sourceWith(translate: (group: string) => Promise<TranslatedPosition[]>): TranslationSource {
   return {
-    unitFor: (flow) => (flow === 'A->B' ? { translate } : undefined),
+    unitFor: (flow) => (flow === 'A->B' ? { translate, translateToSource: () => [] } : undefined),
     whyNoUnit: (flow) => ({ code: grpc.status.NOT_FOUND, message: `no ${flow}` }),
   };
 }

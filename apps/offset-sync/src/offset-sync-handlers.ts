@@ -1,13 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { isKafkaError } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
-import type { FlowRef, OffsetSyncServiceServer, TranslateOffsetsResponse } from '@mirrormaker/proto';
+import type { FlowRef, OffsetSyncServiceServer, SourcePosition, TargetPosition, TranslateOffsetsResponse, TranslateToSourceResponse } from '@mirrormaker/proto';
 import type { TranslatedPosition } from './translated-offsets';
 
 /** What the handlers need from the service: the units it holds, by flow name. */
 export interface TranslationSource {
   /** undefined when this instance holds no groups unit of the flow. */
-  unitFor(flow: string): { translate(group: string): Promise<TranslatedPosition[]> } | undefined;
+  unitFor(flow: string): { translate(group: string): Promise<TranslatedPosition[]>; translateToSource(positions: readonly TargetPosition[]): SourcePosition[] } | undefined;
   /** Why no unit is held, for the error message (no config, unknown flow, not leased here). */
   whyNoUnit(flow: string): { code: grpc.status; message: string };
 }
@@ -57,6 +57,28 @@ export function offsetSyncHandlers(source: TranslationSource, logger: Logger): O
           (err: unknown) => {
             const status = toStatus(err);
             if (status.code === grpc.status.INTERNAL) log.error({ flow: name, group, err: (err as Error).message }, 'TranslateOffsets failed');
+            callback(status, null);
+          },
+        );
+    },
+    translateToSource(call, callback) {
+      const { flow, positions } = call.request;
+      const name = flowName(flow);
+      Promise.resolve()
+        .then((): TranslateToSourceResponse => {
+          if (!flow?.source || !flow.target) throw new CallError(grpc.status.INVALID_ARGUMENT, 'flow.source and flow.target are required');
+          const unit = source.unitFor(name);
+          if (!unit) {
+            const why = source.whyNoUnit(name);
+            throw new CallError(why.code, why.message);
+          }
+          return { positions: unit.translateToSource(positions) };
+        })
+        .then(
+          (response) => callback(null, response),
+          (err: unknown) => {
+            const status = toStatus(err);
+            if (status.code === grpc.status.INTERNAL) log.error({ flow: name, err: (err as Error).message }, 'TranslateToSource failed');
             callback(status, null);
           },
         );

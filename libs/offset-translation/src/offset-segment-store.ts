@@ -138,6 +138,27 @@ export class OffsetSegmentStore {
     return { downstream: downstreamEndOf(segment), recordsReread: upstream - segment.upstreamEnd };
   }
 
+  /**
+   * The reverse of `translate`, for failing a group back to the source: `downstream` is the next
+   * record a group would read on the target copy of `tp` (named by its source topic). The segment
+   * that starts last at or below it answers:
+   * - inside its known extent: the source offset of that very record, exact;
+   * - at or past its end: right after its last known source record. The group then reads again
+   *   at most `downstream - end` records (copies whose extent was not written yet) and never misses
+   *   one, whatever a lost segment between would have said.
+   * undefined when no segment starts at or below `downstream` (copied before the mapping began).
+   */
+  translateToSource(tp: TopicPartition, downstream: bigint): { upstream: bigint; recordsReread: bigint } | undefined {
+    const columns = this.partitions.get(topicPartitionKey(tp));
+    if (columns === undefined) return undefined;
+    const i = lowerBound(columns, downstream + 1n) - 1;
+    if (i < 0) return undefined;
+    const segment = { upstreamStart: columns.upstreamStart[i], downstreamStart: columns.downstreamStart[i], upstreamEnd: columns.upstreamEnd[i] };
+    const end = downstreamEndOf(segment);
+    if (downstream < end) return { upstream: segment.upstreamStart + (downstream - segment.downstreamStart), recordsReread: 0n };
+    return { upstream: segment.upstreamEnd, recordsReread: downstream - end };
+  }
+
   /** The segments of a partition in target-offset order (copies). */
   segments(tp: TopicPartition): OffsetSegment[] {
     const columns = this.partitions.get(topicPartitionKey(tp));

@@ -43,6 +43,8 @@ export { API_VERSIONS_KEY, brokerAnswers, decodeApiVersionsResponse, encodeApiVe
 export type { ApiVersionRange, ApiVersionsResult } from './kafka-protocol';
 export { KafkaCluster, clusterStatus, isClusterProcess, listClusterDirs, readClusterState, stopClusterAt } from './kafka-cluster';
 export type { ClusterInfo, ClusterStatus, KafkaClusterOptions } from './kafka-cluster';
+export { startClusters, startExtraTestClusters } from './cluster-set';
+export type { ClusterSet, ClusterSetOptions, ExtraTestClusters } from './cluster-set';
 export { startTwoClusters, stopAll } from './two-clusters';
 export type { TwoClusters, TwoClustersOptions } from './two-clusters';
 export { eventually } from './eventually';

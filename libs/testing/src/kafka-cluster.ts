@@ -253,10 +253,13 @@ export class KafkaCluster {
     return `${LOOPBACK}:${this.options.ports.sasl}`;
   }
 
-  /** Formats (unless keepData finds a formatted directory), starts the JVM and waits until the broker answers. */
-  async start(): Promise<ClusterInfo> {
+  /**
+   * Formats (unless keepData finds a formatted directory), starts the JVM and waits until the broker
+   * answers. `keepData` overrides the constructor's setting for this start.
+   */
+  async start(override: { keepData?: boolean } = {}): Promise<ClusterInfo> {
     if (this.child && this.child.exitCode === null) throw new Error(`cluster '${this.name}' is already started by this process`);
-    const opts = this.options;
+    const opts = { ...this.options, ...override };
     const log = opts.log ?? (() => undefined);
     const started = Date.now();
     const dist = await ensureKafka({ profile: 'broker', log });
@@ -392,6 +395,28 @@ export class KafkaCluster {
     await stopClusterAt(this.dir, { timeoutMs: this.options.stopTimeoutMs, log: this.options.log });
     this.child = undefined;
     this.current = readClusterState(this.dir);
+  }
+
+  /**
+   * Ends the broker JVM with SIGKILL, as a crash or a lost machine would: nothing is flushed or
+   * handed over. `restart()` brings the same cluster back with its data.
+   */
+  async kill(): Promise<void> {
+    const info = readClusterState(this.dir);
+    if (info?.pid != null && isClusterProcess(info)) {
+      this.options.log?.(`killing Kafka cluster '${this.name}' (pid ${info.pid}) with SIGKILL`);
+      signal(info.pid, 'SIGKILL');
+      if (!(await waitForExit(info.pid, 10_000))) throw new Error(`cluster '${this.name}' (pid ${info.pid}) survived SIGKILL for 10 s; check \`ps -p ${info.pid}\``);
+      finishCdsRecording(info.cdsRecording, false);
+      writeClusterState({ ...info, pid: null, cdsRecording: undefined, stoppedAt: new Date().toISOString() });
+    }
+    this.child = undefined;
+    this.current = readClusterState(this.dir);
+  }
+
+  /** Starts the cluster again on the same ports with the data it had (after stop() or kill()). */
+  restart(): Promise<ClusterInfo> {
+    return this.start({ keepData: true });
   }
 
   private async checkPorts(): Promise<void> {

@@ -33,9 +33,13 @@ const RPC_ROLES: Record<string, Requirement | Record<string, Requirement>> = {
     DeleteFlow: 'operator',
     DrainInstance: 'operator',
     Refresh: 'operator',
+    // A dry run reads group positions and end offsets, as TranslateGroupOffsets does, and changes nothing.
+    PrepareFailover: 'viewer',
+    Failover: 'operator',
+    Failback: 'operator',
   },
   'mirrormaker.v1.LeaseService': { Session: 'worker', Release: 'worker' },
-  'mirrormaker.v1.OffsetSyncService': { TranslateOffsets: 'viewer' },
+  'mirrormaker.v1.OffsetSyncService': { TranslateOffsets: 'viewer', TranslateToSource: 'viewer' },
   // Probes (kubelet, load balancers) call health without credentials; it reveals only up/down.
   'grpc.health.v1.Health': 'public',
   // Reflection shows the API's shape, no data: viewers may list it (grpcurl needs it without .proto files).
