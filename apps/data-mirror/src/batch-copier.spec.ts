@@ -125,19 +125,20 @@ describe('copyExactlyOnce', () => {
   });
 });
 
-describe('copyBatchesAtLeastOnce', () => {
-  const batch = (baseOffset: number, recordCount: number, bytes = 100): RawRecordBatch => ({
-    bytes: Buffer.alloc(bytes),
-    magic: 2,
-    baseOffset: BigInt(baseOffset),
-    lastOffset: BigInt(baseOffset + recordCount - 1),
-    recordCount,
-    attributes: 0,
-    firstTimestamp: 1000n,
-    maxTimestamp: 1000n,
-    producerId: -1n,
-  });
+/** A fetched batch as the copiers see it (they read its offsets, count and size only). */
+const batch = (baseOffset: number, recordCount: number, bytes = 100): RawRecordBatch => ({
+  bytes: Buffer.alloc(bytes),
+  magic: 2,
+  baseOffset: BigInt(baseOffset),
+  lastOffset: BigInt(baseOffset + recordCount - 1),
+  recordCount,
+  attributes: 0,
+  firstTimestamp: 1000n,
+  maxTimestamp: 1000n,
+  producerId: -1n,
+});
 
+describe('copyBatchesAtLeastOnce', () => {
   /** A target log that takes whole batches up to `maxBytes`, failing once when told to. */
   function batchTarget(maxBytes = Infinity) {
     let end = 0n;
@@ -190,18 +191,6 @@ describe('copyBatchesAtLeastOnce', () => {
 });
 
 describe('copyBatchesExactlyOnce', () => {
-  const batch = (baseOffset: number, recordCount: number, bytes = 100): RawRecordBatch => ({
-    bytes: Buffer.alloc(bytes),
-    magic: 2,
-    baseOffset: BigInt(baseOffset),
-    lastOffset: BigInt(baseOffset + recordCount - 1),
-    recordCount,
-    attributes: 0,
-    firstTimestamp: 1000n,
-    maxTimestamp: 1000n,
-    producerId: -1n,
-  });
-
   /** Batches and records become visible only on commit. */
   class TransactionalTarget extends FakeTarget {
     readonly batches: RawRecordBatch[] = [];

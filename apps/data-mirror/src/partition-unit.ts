@@ -177,8 +177,13 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   }
 
   async handle(batch: ConsumedBatch): Promise<void> {
+    return this.copying(() => this.copy(batch));
+  }
+
+  /** Runs one copy while the unit runs, as the one in flight that a stop waits for. */
+  private async copying(copy: () => Promise<void>): Promise<void> {
     if (this.status.phase !== 'running' || this.stopping) return;
-    const run = this.copy(batch);
+    const run = copy();
     this.inFlight = run;
     try {
       await run;
@@ -453,15 +458,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
    * record path, which finds the refused record.
    */
   async handleBatches(batches: FetchedBatches, decode: (batches: FetchedBatches) => Promise<ConsumedBatch | undefined>): Promise<void> {
-    if (this.status.phase !== 'running' || this.stopping) return;
-    const run = this.copyBatches(batches, decode);
-    this.inFlight = run;
-    try {
-      await run;
-    } finally {
-      if (this.inFlight === run) this.inFlight = undefined;
-      this.partitionMetrics.stalled(this.copyProblems().length > 0);
-    }
+    return this.copying(() => this.copyBatches(batches, decode));
   }
 
   private async copyBatches(fetched: FetchedBatches, decode: (batches: FetchedBatches) => Promise<ConsumedBatch | undefined>): Promise<void> {

@@ -12,7 +12,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaClient } from './connection';
-import { clusterFactoryOf, type InternalCluster } from './kafkajs-cluster';
+import { connectCluster, type InternalCluster } from './kafkajs-cluster';
 import { KafkaError, toKafkaError } from './errors';
 
 export interface GroupOffsetCommit {
@@ -82,17 +82,10 @@ export class IdleGroupOffsets {
 
   private ready(): Promise<InternalCluster> {
     if (this.closed) return Promise.reject(new KafkaError('CLOSED', `group offset commits to cluster '${this.client.clusterAlias}' are closed`));
-    this.cluster ??= (async () => {
-      const created = clusterFactoryOf(this.client, 'group offsets cannot be committed')({ allowAutoTopicCreation: false });
-      try {
-        await created.connect();
-      } catch (err) {
-        this.cluster = undefined;
-        await created.disconnect().catch(() => undefined);
-        throw err;
-      }
-      return created;
-    })();
+    this.cluster ??= connectCluster(this.client, 'group offsets cannot be committed').catch((err: unknown) => {
+      this.cluster = undefined;
+      throw err;
+    });
     return this.cluster;
   }
 }

@@ -49,3 +49,16 @@ export function clusterFactoryOf(client: KafkaClient, purpose: string): ClusterF
   }
   return (factory as ClusterFactory).bind(kafka);
 }
+
+/** A connected internal cluster that knows the brokers (disconnected again if connecting fails). */
+export async function connectCluster(client: KafkaClient, purpose: string): Promise<InternalCluster> {
+  const created = clusterFactoryOf(client, purpose)({ allowAutoTopicCreation: false });
+  try {
+    await created.connect();
+    await created.refreshMetadata(); // learns the brokers (no topics asked for)
+  } catch (err) {
+    await created.disconnect().catch(() => undefined);
+    throw err;
+  }
+  return created;
+}

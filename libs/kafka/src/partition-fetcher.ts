@@ -28,10 +28,11 @@
 import metadataRequests from 'kafkajs/src/protocol/requests/metadata';
 import type { Logger } from 'pino';
 import { KafkaAdmin } from './admin-port';
+import { newStarts, partitionKey, resolveStartOffsets } from './start-offsets';
 import type { KafkaClient, RetryOptions } from './connection';
 import { KafkaError, isKafkaError, toKafkaError, type KafkaErrorContext } from './errors';
 import { decodeFetchResponse, encodeFetchRequest, FETCH_API_KEY, FETCH_VERSION, type FetchedPartition, type FetchPartitionRequest } from './fetch-wire';
-import { clusterFactoryOf, type InternalCluster } from './kafkajs-cluster';
+import { connectCluster, type InternalCluster } from './kafkajs-cluster';
 import type { IsolationLevel, PartitionStart, TopicPartition } from './partition-consumer';
 import { encoderOver } from './produce-request-encoder';
 import { committedBatches, readRecordBatches, type RawRecordBatch } from './record-batches';
@@ -153,7 +154,7 @@ const STALE_METADATA = new Set([3, 5, 6, 9, 56, 74, 75, 78, 100]);
 const OFFSET_OUT_OF_RANGE = 1;
 const TOPIC_AUTHORIZATION_FAILED = 29;
 
-const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`;
+const keyOf = partitionKey;
 
 interface PartitionMetadata {
   partitionErrorCode: number;
@@ -219,19 +220,9 @@ export class PartitionFetcher {
    */
   async addPartitions(starts: readonly PartitionStart[]): Promise<void> {
     this.ensureOpen('add partitions');
-    const fresh = new Map<string, PartitionStart>();
-    for (const s of starts) {
-      const key = keyOf(s.topic, s.partition);
-      if (this.partitions.has(key) || fresh.has(key)) {
-        throw new KafkaError('INVALID_CONFIG', `partition ${s.topic}-${s.partition} is already assigned (remove it first to move its position)`);
-      }
-      if (typeof s.offset === 'bigint' && s.offset < 0n) {
-        throw new KafkaError('INVALID_CONFIG', `start offset of ${s.topic}-${s.partition} must be >= 0, 'earliest' or 'latest'`);
-      }
-      fresh.set(key, s);
-    }
+    const fresh = newStarts(starts, (key) => this.partitions.has(key));
     if (fresh.size === 0) return;
-    const positions = await this.resolveStarts([...fresh.values()]);
+    const positions = await resolveStartOffsets(this.admin, this.client.clusterAlias, [...fresh.values()]);
     this.ensureOpen('add partitions');
     for (const [key, s] of fresh) {
       if (this.partitions.has(key)) continue;
@@ -302,52 +293,15 @@ export class PartitionFetcher {
     return { operation, cluster: this.client.clusterAlias, principal: this.client.principal };
   }
 
-  private async resolveStarts(starts: PartitionStart[]): Promise<Map<string, bigint>> {
-    const topics = [...new Set(starts.map((s) => s.topic))];
-    const described = await this.admin.describeTopics(topics);
-    for (const s of starts) {
-      const d = described.get(s.topic);
-      if (!d) {
-        throw new KafkaError('TOPIC_NOT_FOUND', `consume topic '${s.topic}' on cluster '${this.client.clusterAlias}': the topic does not exist`, { retriable: true });
-      }
-      if (!Number.isInteger(s.partition) || s.partition < 0 || s.partition >= d.partitions) {
-        throw new KafkaError('PARTITION_NOT_FOUND', `consume ${s.topic}-${s.partition} on cluster '${this.client.clusterAlias}': the topic has ${d.partitions} partition(s)`);
-      }
-    }
-    const needOffsets = [...new Set(starts.filter((s) => typeof s.offset !== 'bigint').map((s) => s.topic))];
-    const offsets = new Map<string, Awaited<ReturnType<KafkaAdmin['listOffsets']>>>();
-    for (const topic of needOffsets) offsets.set(topic, await this.admin.listOffsets(topic));
-    const result = new Map<string, bigint>();
-    for (const s of starts) {
-      let position: bigint;
-      if (typeof s.offset === 'bigint') {
-        position = s.offset;
-      } else {
-        const o = offsets.get(s.topic)?.get(s.partition);
-        if (!o) throw new KafkaError('PARTITION_NOT_FOUND', `no offsets for ${s.topic}-${s.partition} on cluster '${this.client.clusterAlias}'`);
-        position = s.offset === 'earliest' ? o.earliest : o.latest;
-      }
-      result.set(keyOf(s.topic, s.partition), position);
-    }
-    return result;
-  }
-
   private connected(): Promise<InternalCluster> {
     if (this.closed) return Promise.reject(new KafkaError('CLOSED', 'the partition fetcher is closed'));
-    this.cluster ??= (async () => {
-      const created = clusterFactoryOf(this.client, 'partitions cannot be fetched')({ allowAutoTopicCreation: false });
-      try {
-        await created.connect();
-        await created.refreshMetadata(); // learns the brokers (no topics asked for)
-      } catch (err) {
-        this.cluster = undefined;
-        await created.disconnect().catch(() => undefined);
-        throw err;
-      }
-      return created;
-    })();
+    this.cluster ??= connectCluster(this.client, 'partitions cannot be fetched').catch((err: unknown) => {
+      this.cluster = undefined;
+      throw err;
+    });
     return this.cluster;
   }
+
 
   private track<T>(p: Promise<T>): Promise<T> {
     this.inFlight.add(p);

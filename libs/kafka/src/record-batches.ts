@@ -18,7 +18,7 @@ import type MessageSetDecoderFn from 'kafkajs/src/protocol/messageSet/decoder';
 import { KafkaError } from './errors';
 import type { ConsumedBatch, ConsumedRecord } from './partition-consumer';
 import type { FetchedBatches } from './partition-fetcher';
-import { orderedHeadersOf, recordSizeOf, type DecodedKafkaJsRecord } from './record-codec-patch';
+import { consumedRecordOf, type DecodedKafkaJsRecord } from './record-codec-patch';
 
 export const BATCH_HEADER_SIZE = 61;
 /** BaseOffset and Length, which Length does not count. */
@@ -200,14 +200,7 @@ export async function decodeBatchRecords(batch: RawRecordBatch): Promise<Consume
   } catch (err) {
     throw new KafkaError('INVALID_RECORD', `record batch at offset ${batch.baseOffset}: cannot decode its records (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
-  return decoded.map((m) => ({
-    offset: BigInt(m.offset),
-    key: m.key,
-    value: m.value,
-    headers: orderedHeadersOf(m),
-    timestamp: BigInt(m.timestamp),
-    sizeBytes: recordSizeOf(m),
-  }));
+  return decoded.map(consumedRecordOf);
 }
 
 /**
