@@ -44,7 +44,7 @@ export type { Acks, ProducerOptions, ProducerRecord, SendOptions } from './produ
 
 export { PartitionConsumer } from './partition-consumer';
 export { PartitionFetcher } from './partition-fetcher';
-export { FetchBuffer } from './partition-fetcher';
+export { FetchBuffer } from './fetch-buffer';
 export type { FetchedBatches, PartitionFetcherOptions, PartitionFetcherStatus } from './partition-fetcher';
 export { codecOf, decodeFetchedBatches, isContiguous, valueBytesOf, withDecodedRecords } from './record-batches';
 export { passthroughBlocker } from './batch-passthrough';

@@ -6,9 +6,10 @@
  *
  * Pipelining: each leader broker has one Fetch in flight at a time, and a partition is part of it
  * while its previous batches are still being handled, so fetching and handling overlap. What is
- * fetched but not handled yet is bounded per partition (one fetch's worth, `maxBytesPerPartition`)
- * and per process (`buffer`, one FetchBuffer shared by all fetchers): past those bounds a partition is left out of the next
- * Fetch until its handler catches up (back pressure, never unbounded buffering).
+ * fetched but not handled yet is bounded per partition (one delivery handled and at most one
+ * waiting, each at most `maxBytesPerPartition` unless a single batch is larger) and per process
+ * (`buffer`, one FetchBuffer shared by all fetchers): past those bounds a partition is left out of
+ * the next Fetch until its handler catches up (back pressure, never unbounded buffering).
  *
  * Invariants (the same as PartitionConsumer's):
  * - A partition's batches reach the handler in offset order, one call at a time; calls for
@@ -31,6 +32,7 @@ import { KafkaAdmin } from './admin-port';
 import { newStarts, partitionKey, resolveStartOffsets } from './start-offsets';
 import type { KafkaClient, RetryOptions } from './connection';
 import { KafkaError, isKafkaError, toKafkaError, type KafkaErrorContext } from './errors';
+import { FetchBuffer } from './fetch-buffer';
 import { decodeFetchResponse, encodeFetchRequest, FETCH_API_KEY, FETCH_VERSION, type FetchedPartition, type FetchPartitionRequest } from './fetch-wire';
 import { connectCluster, type InternalCluster } from './kafkajs-cluster';
 import type { IsolationLevel, PartitionStart, TopicPartition } from './partition-consumer';
@@ -53,42 +55,6 @@ export interface FetchedBatches extends TopicPartition {
 }
 
 export type PartitionFetcherStatus = 'idle' | 'running' | 'closed';
-
-/**
- * Bytes fetched and not yet handled, shared by every fetcher of a process: past `limitBytes` none
- * of them sends a new Fetch until handling frees some (each fetcher may still hold its
- * partitions' current batches, so the bound is exceeded by at most one Fetch per broker).
- */
-export class FetchBuffer {
-  private used = 0;
-  private readonly waiting = new Set<() => void>();
-
-  constructor(readonly limitBytes: number) {}
-
-  get usedBytes(): number {
-    return this.used;
-  }
-
-  get full(): boolean {
-    return this.used >= this.limitBytes;
-  }
-
-  take(bytes: number): void {
-    this.used += bytes;
-  }
-
-  release(bytes: number): void {
-    const wasFull = this.full;
-    this.used = Math.max(0, this.used - bytes);
-    if (wasFull && !this.full) for (const wake of [...this.waiting]) wake();
-  }
-
-  /** Calls `wake` whenever the buffer stops being full; returns the unsubscribe. */
-  onSpace(wake: () => void): () => void {
-    this.waiting.add(wake);
-    return () => this.waiting.delete(wake);
-  }
-}
 
 export interface PartitionFetcherOptions {
   handler: (batches: FetchedBatches) => Promise<void>;
