@@ -1,4 +1,4 @@
-import { formatJaasConfig, parseJaasConfig } from './jaas-config';
+import { formatJaasConfig, parseJaasConfig, type JaasConfig } from './jaas-config';
 import { formatList, javaTrim, parseList } from './value-parsers';
 
 export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
@@ -11,6 +11,8 @@ export interface SaslSettings {
   readonly username?: string;
   readonly password?: string;
   readonly jaasConfig?: string;
+  /** `sasl.oauthbearer.token.endpoint.url`: where OAUTHBEARER clients get tokens (client credentials). */
+  readonly tokenEndpointUrl?: string;
 }
 
 export interface SslSettings {
@@ -54,12 +56,14 @@ const SSL_STRING_KEYS: ReadonlyArray<readonly [SslStringField, string]> = [
 ];
 
 const ENABLED_PROTOCOLS_KEY = 'ssl.enabled.protocols';
+const TOKEN_ENDPOINT_KEY = 'sasl.oauthbearer.token.endpoint.url';
 
 /** Property keys represented by `SecurityConfig` (the rest of `ssl.*`/`sasl.*` stay plain properties). */
 export const SECURITY_MODEL_KEYS: readonly string[] = [
   'security.protocol',
   'sasl.mechanism',
   'sasl.jaas.config',
+  TOKEN_ENDPOINT_KEY,
   ENABLED_PROTOCOLS_KEY,
   ...SSL_STRING_KEYS.map(([, key]) => key),
 ];
@@ -78,7 +82,9 @@ export function parseSecurity(props: Readonly<Record<string, string>>): Security
   const mechanismText = props['sasl.mechanism'];
   const jaasText = props['sasl.jaas.config'];
   const jaasConfig = jaasText === undefined ? undefined : javaTrim(jaasText);
-  const usesSasl = protocol.startsWith('SASL_') || mechanismText !== undefined || jaasConfig !== undefined;
+  const tokenEndpointText = props[TOKEN_ENDPOINT_KEY];
+  const tokenEndpointUrl = tokenEndpointText === undefined ? undefined : javaTrim(tokenEndpointText);
+  const usesSasl = protocol.startsWith('SASL_') || mechanismText !== undefined || jaasConfig !== undefined || tokenEndpointUrl !== undefined;
   let sasl: SaslSettings | undefined;
   if (usesSasl) {
     const mechanism = mechanismText === undefined ? DEFAULT_SASL_MECHANISM : javaTrim(mechanismText);
@@ -88,6 +94,7 @@ export function parseSecurity(props: Readonly<Record<string, string>>): Security
       ...(credentials?.username === undefined ? {} : { username: credentials.username }),
       ...(credentials?.password === undefined ? {} : { password: credentials.password }),
       ...(jaasConfig === undefined ? {} : { jaasConfig }),
+      ...(tokenEndpointUrl === undefined ? {} : { tokenEndpointUrl }),
     };
   }
   const ssl: Record<string, unknown> = {};
@@ -125,6 +132,7 @@ export function securityToProperties(security: SecurityConfig): Record<string, s
     } else if (sasl.username !== undefined && sasl.password !== undefined) {
       props['sasl.jaas.config'] = formatJaasConfig(sasl.mechanism, sasl.username, sasl.password);
     }
+    if (sasl.tokenEndpointUrl !== undefined) props[TOKEN_ENDPOINT_KEY] = sasl.tokenEndpointUrl;
   }
   if (ssl !== undefined) {
     for (const [field, key] of SSL_STRING_KEYS) {
@@ -135,6 +143,9 @@ export function securityToProperties(security: SecurityConfig): Record<string, s
   }
   return props;
 }
+
+/** Trust and key store types (`ssl.truststore.type`, `ssl.keystore.type`); Java's default is JKS. */
+export const STORE_TYPES = ['JKS', 'PKCS12', 'PEM'] as const;
 
 export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'] as const;
 
@@ -160,6 +171,17 @@ export function checkSecurity(props: Readonly<Record<string, string>>, keyPrefix
       hint: `use one of ${SECURITY_PROTOCOLS.join(', ')}`,
     });
   }
+  for (const store of ['truststore', 'keystore']) {
+    const type = props[`ssl.${store}.type`];
+    if (type !== undefined && !(STORE_TYPES as readonly string[]).includes(javaTrim(type).toUpperCase())) {
+      findings.push({
+        severity: 'error',
+        key: `${keyPrefix}ssl.${store}.type`,
+        message: `${store} type "${type}" is not one we read`,
+        hint: `use ${STORE_TYPES.join(', ')} (convert other stores with keytool -importkeystore -deststoretype PKCS12)`,
+      });
+    }
+  }
   const security = parseSecurity(props);
   if (!security.protocol.startsWith('SASL_') || security.sasl === undefined) {
     return findings;
@@ -172,7 +194,7 @@ export function checkSecurity(props: Readonly<Record<string, string>>, keyPrefix
       severity: 'error',
       key: mechanismKey,
       message: `${security.protocol} with mechanism GSSAPI (Kerberos${props['sasl.mechanism'] === undefined ? ', the Kafka default' : ''}) is not supported`,
-      hint: `set ${mechanismKey} to PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 with a matching ${jaasKey}`,
+      hint: `set ${mechanismKey} to PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER with a matching ${jaasKey}`,
     });
     return findings;
   }
@@ -205,6 +227,10 @@ export function checkSecurity(props: Readonly<Record<string, string>>, keyPrefix
     });
     return findings;
   }
+  if (mechanism === 'OAUTHBEARER') {
+    findings.push(...checkOAuthBearer(jaas.jaas, props, keyPrefix));
+    return findings;
+  }
   const isPlain = mechanism === 'PLAIN';
   const isScram = mechanism.startsWith('SCRAM-');
   if (isPlain || isScram) {
@@ -225,6 +251,47 @@ export function checkSecurity(props: Readonly<Record<string, string>>, keyPrefix
         hint: 'add username="..." password="..." to the JAAS line',
       });
     }
+  }
+  return findings;
+}
+
+// OAUTHBEARER as Java clients do it with the client-credentials grant: a token endpoint, and
+// clientId/clientSecret (optionally scope) in the JAAS line of OAuthBearerLoginModule.
+function checkOAuthBearer(jaas: JaasConfig, props: Readonly<Record<string, string>>, keyPrefix: string): SecurityFinding[] {
+  const findings: SecurityFinding[] = [];
+  const jaasKey = `${keyPrefix}sasl.jaas.config`;
+  const endpointKey = `${keyPrefix}${TOKEN_ENDPOINT_KEY}`;
+  if (!jaas.loginModule.endsWith('OAuthBearerLoginModule')) {
+    findings.push({
+      severity: 'warning',
+      key: jaasKey,
+      message: `mechanism OAUTHBEARER usually goes with OAuthBearerLoginModule, not ${jaas.loginModule}`,
+      hint: 'use org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule',
+    });
+  }
+  const endpoint = props[TOKEN_ENDPOINT_KEY] === undefined ? '' : javaTrim(props[TOKEN_ENDPOINT_KEY]);
+  if (endpoint === '') {
+    findings.push({
+      severity: 'error',
+      key: endpointKey,
+      message: 'OAUTHBEARER needs a token endpoint: tokens are fetched with the client-credentials grant',
+      hint: `set ${endpointKey}=https://<issuer>/token`,
+    });
+  } else if (!/^https?:\/\//i.test(endpoint)) {
+    findings.push({
+      severity: 'error',
+      key: endpointKey,
+      message: `token endpoint "${endpoint}" is not an http or https URL (file URLs are not supported)`,
+      hint: `set ${endpointKey}=https://<issuer>/token`,
+    });
+  }
+  if (jaas.options['clientId'] === undefined || jaas.options['clientSecret'] === undefined) {
+    findings.push({
+      severity: 'error',
+      key: jaasKey,
+      message: 'OAUTHBEARER needs clientId and clientSecret in sasl.jaas.config',
+      hint: 'write org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="..." clientSecret="..." scope="...";',
+    });
   }
   return findings;
 }
