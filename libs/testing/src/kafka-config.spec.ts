@@ -30,7 +30,7 @@ describe('brokerProperties', () => {
   });
 
   it('turns on SASL/PLAIN and the StandardAuthorizer with ANONYMOUS and admin as super users', () => {
-    expect(props['sasl.enabled.mechanisms']).toBe('PLAIN');
+    expect(props['sasl.enabled.mechanisms']).toBe('PLAIN,SCRAM-SHA-512');
     expect(props['listener.name.sasl_plaintext.plain.sasl.jaas.config']).toBe(plainJaasConfig(users));
     expect(props['authorizer.class.name']).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer');
     expect(props['super.users']).toBe('User:ANONYMOUS;User:admin');

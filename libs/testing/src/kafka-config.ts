@@ -9,7 +9,7 @@ import type { Properties } from './properties';
 export interface ClusterPorts {
   /** PLAINTEXT listener: unauthenticated clients (super user ANONYMOUS) and inter-broker traffic. */
   plaintext: number;
-  /** SASL_PLAINTEXT listener with mechanism PLAIN; ACLs apply to non-super users. */
+  /** SASL_PLAINTEXT listener with mechanisms PLAIN (static users) and SCRAM-SHA-512 (users made through the admin API); ACLs apply to non-super users. */
   sasl: number;
   /** KRaft controller listener. */
   controller: number;
@@ -148,9 +148,11 @@ export function brokerProperties(input: BrokerConfigInput): Properties {
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'sasl.enabled.mechanisms': 'PLAIN',
-    'listener.name.sasl_plaintext.sasl.enabled.mechanisms': 'PLAIN',
+    'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-512',
+    // SCRAM users are made per test through the admin API (scram-users.ts), e.g. one per service.
+    'listener.name.sasl_plaintext.sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-512',
     'listener.name.sasl_plaintext.plain.sasl.jaas.config': plainJaasConfig(input.users),
+    'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
     'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     'super.users': superUsers.join(';'),
     'allow.everyone.if.no.acl.found': false,
