@@ -118,6 +118,13 @@ describe('checkSecurity', () => {
     expect(JSON.stringify([noEndpoint, fileEndpoint, noSecret])).not.toContain('t0ps3cret');
   });
 
+  it('warns about connection keys our clients do not apply, saying what happens instead', () => {
+    const findings = checkSecurity({ 'security.protocol': 'SSL', 'ssl.cipher.suites': 'TLS_AES_128_GCM_SHA256', 'ssl.protocol': 'TLSv1.3' }, 'A.');
+    expect(findings).toEqual([
+      expect.objectContaining({ severity: 'warning', key: 'A.ssl.cipher.suites', message: "ssl.cipher.suites is not applied: Node's default cipher suites are used" }),
+    ]);
+  });
+
   it('reports a store type other than JKS, PKCS12 or PEM', () => {
     expect(checkSecurity({ 'security.protocol': 'SSL', 'ssl.truststore.type': 'jks', 'ssl.keystore.type': 'PKCS12' }, 'A.')).toEqual([]);
     expect(checkSecurity({ 'security.protocol': 'SSL', 'ssl.keystore.type': 'JCEKS' }, 'A.').map((f) => f.key)).toEqual(['A.ssl.keystore.type']);

@@ -1,4 +1,5 @@
 import { formatJaasConfig, parseJaasConfig, type JaasConfig } from './jaas-config';
+import { CLIENT_CONNECTION_KEYS } from './key-catalog';
 import { formatList, javaTrim, parseList } from './value-parsers';
 
 export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
@@ -182,6 +183,7 @@ export function checkSecurity(props: Readonly<Record<string, string>>, keyPrefix
       });
     }
   }
+  findings.push(...notAppliedConnectionKeys(props, keyPrefix));
   const security = parseSecurity(props);
   if (!security.protocol.startsWith('SASL_') || security.sasl === undefined) {
     return findings;
@@ -294,4 +296,30 @@ function checkOAuthBearer(jaas: JaasConfig, props: Readonly<Record<string, strin
     });
   }
   return findings;
+}
+
+/** Connection keys a client of ours applies; the others get a warning saying what happens instead. */
+const APPLIED_CONNECTION_KEYS = new Set(['bootstrap.servers', ...SECURITY_MODEL_KEYS]);
+
+// What happens instead, for the keys users set most; the rest get a general note.
+const INSTEAD: Readonly<Record<string, string>> = {
+  'ssl.cipher.suites': "Node's default cipher suites are used",
+  'ssl.provider': "Node's OpenSSL is the provider",
+  'ssl.keymanager.algorithm': 'key stores are read directly',
+  'ssl.trustmanager.algorithm': 'the truststore certificates are trusted as they are',
+  'ssl.secure.random.implementation': "Node's random source is used",
+  'sasl.login.refresh.window.factor': 'OAUTHBEARER tokens are renewed after 80 % of their lifetime',
+  'sasl.oauthbearer.scope.claim.name': 'the scope is sent as given in the JAAS line',
+};
+
+function notAppliedConnectionKeys(props: Readonly<Record<string, string>>, keyPrefix: string): SecurityFinding[] {
+  return Object.keys(props)
+    .filter((key) => CLIENT_CONNECTION_KEYS.has(key) && !APPLIED_CONNECTION_KEYS.has(key))
+    .sort()
+    .map((key) => ({
+      severity: 'warning' as const,
+      key: `${keyPrefix}${key}`,
+      message: `${key} is not applied: ${INSTEAD[key] ?? 'our Kafka clients have no such setting'}`,
+      hint: 'remove it; docs/security.md lists the security keys applied',
+    }));
 }

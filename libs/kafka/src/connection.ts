@@ -5,7 +5,7 @@
 // Before kafkajs loads: see the module.
 import './aborted-transactions-patch';
 import { Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import type { ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions, SecureVersion } from 'node:tls';
 import type { Logger } from 'pino';
 import { registerCompressionCodecs } from './compression-codecs';
 import { KafkaError } from './errors';
@@ -44,6 +44,9 @@ export interface TlsOptions {
   pfx?: Buffer;
   /** Decrypts `key` or `pfx`. */
   passphrase?: string;
+  /** TLS versions allowed (Java's `ssl.enabled.protocols`, `ssl.protocol`). @default Node's */
+  minVersion?: SecureVersion;
+  maxVersion?: SecureVersion;
   /** @default true */
   rejectUnauthorized?: boolean;
   /**
@@ -175,6 +178,8 @@ export function toKafkaJsConfig(conn: KafkaConnection): KafkaConfig {
     if (security.ssl?.key !== undefined) tls.key = security.ssl.key;
     if (security.ssl?.pfx !== undefined) tls.pfx = security.ssl.pfx;
     if (security.ssl?.passphrase !== undefined) tls.passphrase = security.ssl.passphrase;
+    if (security.ssl?.minVersion !== undefined) tls.minVersion = security.ssl.minVersion;
+    if (security.ssl?.maxVersion !== undefined) tls.maxVersion = security.ssl.maxVersion;
     if (security.ssl?.verifyHostname === false) tls.checkServerIdentity = () => undefined;
     config.ssl = tls;
   }

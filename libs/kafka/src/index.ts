@@ -26,7 +26,7 @@ export type {
 
 export { clientKeyMaterial, trustedCertificates } from './key-stores';
 export type { ClientKeyMaterial, StoreType } from './key-stores';
-export { readJavaKeyStore } from './java-keystore';
+export { looksLikeJavaKeyStore, readJavaKeyStore } from './java-keystore';
 export type { JavaKeyStore, JksPrivateKeyEntry } from './java-keystore';
 export type { ClientCredentials } from './oauth-token-source';
 

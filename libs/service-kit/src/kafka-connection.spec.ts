@@ -117,4 +117,13 @@ describe('kafkaConnectionFor', () => {
       rejectUnauthorized: true,
     });
   });
+
+  it('limits TLS versions as ssl.enabled.protocols and ssl.protocol do in Java', () => {
+    const lines = ['clusters = A, B', 'A.bootstrap.servers = a:9093', 'B.bootstrap.servers = b:9092', 'A.security.protocol = SSL'];
+    const ssl = (...extra: string[]) => kafkaConnectionFor(load([...lines, ...extra].join('\n')).clusters.A, 'x').security?.ssl;
+    expect(ssl('A.ssl.enabled.protocols = TLSv1.3')).toMatchObject({ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
+    expect(ssl('A.ssl.protocol = TLSv1.2')).toMatchObject({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' });
+    expect(ssl()).not.toHaveProperty('minVersion');
+    expect(() => ssl('A.ssl.enabled.protocols = SSLv3')).toThrow('cluster A: A.ssl.enabled.protocols names SSLv3; use TLSv1, TLSv1.1, TLSv1.2, TLSv1.3');
+  });
 });

@@ -12,6 +12,7 @@ import {
 import {
   clientKeyMaterial,
   isKafkaError,
+  looksLikeJavaKeyStore,
   trustedCertificates,
   type KafkaConnection,
   type SecurityOptions,
@@ -40,7 +41,7 @@ function readStore(where: string, key: string, location: string): Buffer {
  */
 function typeOf(configured: string | undefined, bytes: Buffer): StoreType {
   if (configured !== undefined) return configured.toUpperCase() as StoreType;
-  if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0xfeedfeed) return 'JKS';
+  if (looksLikeJavaKeyStore(bytes)) return 'JKS';
   if (bytes.subarray(0, 64).toString('latin1').includes('-----BEGIN')) return 'PEM';
   return 'PKCS12';
 }
@@ -55,8 +56,33 @@ function withStore<T>(where: string, key: string, read: () => T): T {
   }
 }
 
+const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+
+/**
+ * Java enables `ssl.enabled.protocols` (default TLSv1.2 and TLSv1.3), and a context made for
+ * `ssl.protocol` TLSv1.2 never speaks TLSv1.3. Node takes a range.
+ */
+function tlsVersions(where: string, prefix: string, ssl: SslSettings): Pick<TlsOptions, 'minVersion' | 'maxVersion'> {
+  if (ssl.enabledProtocols === undefined && ssl.protocol === undefined) return {};
+  const enabled = ssl.enabledProtocols ?? ['TLSv1.2', 'TLSv1.3'];
+  for (const version of enabled) {
+    if (!(TLS_VERSIONS as readonly string[]).includes(version)) {
+      throw unreadable(`${where}: ${prefix}ssl.enabled.protocols names ${version}; use ${TLS_VERSIONS.join(', ')}`);
+    }
+  }
+  const ceiling = ssl.protocol === undefined || ssl.protocol === 'TLS' ? 'TLSv1.3' : ssl.protocol;
+  if (!(TLS_VERSIONS as readonly string[]).includes(ceiling)) {
+    throw unreadable(`${where}: ${prefix}ssl.protocol=${ssl.protocol} is not known; use TLSv1.2 or TLSv1.3`);
+  }
+  const allowed = TLS_VERSIONS.filter((v) => enabled.includes(v) && TLS_VERSIONS.indexOf(v) <= TLS_VERSIONS.indexOf(ceiling as (typeof TLS_VERSIONS)[number]));
+  if (allowed.length === 0) {
+    throw unreadable(`${where}: ${prefix}ssl.enabled.protocols and ${prefix}ssl.protocol leave no TLS version to use`);
+  }
+  return { minVersion: allowed[0], maxVersion: allowed[allowed.length - 1] };
+}
+
 function tlsOptions(where: string, prefix: string, ssl: SslSettings): TlsOptions {
-  const tls: TlsOptions = { rejectUnauthorized: true };
+  const tls: TlsOptions = { rejectUnauthorized: true, ...tlsVersions(where, prefix, ssl) };
   const algorithm = ssl.endpointIdentificationAlgorithm;
   if (algorithm !== undefined && algorithm !== '' && algorithm.toUpperCase() !== 'HTTPS') {
     throw unreadable(`${where}: ${prefix}ssl.endpoint.identification.algorithm=${algorithm} is not known; use https (check the broker's host name) or leave it empty (do not)`);
