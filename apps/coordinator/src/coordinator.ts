@@ -305,7 +305,7 @@ export class Coordinator {
   private clientFor(alias: string): { client: KafkaClient; admin: KafkaAdmin } {
     const cluster = this.active?.config.clusters[alias];
     if (!cluster) throw new Error(`cluster '${alias}' is not configured`);
-    const fingerprint = JSON.stringify([cluster.bootstrapServers, cluster.security]);
+    const fingerprint = JSON.stringify([cluster.bootstrapServers, cluster.security, cluster.admin]);
     const existing = this.clients.get(alias);
     if (existing?.fingerprint === fingerprint) return existing;
     void existing?.admin.close();
