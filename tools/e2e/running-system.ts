@@ -50,6 +50,13 @@ export interface WorkerSpec {
   app: 'data-mirror' | 'offset-sync' | 'topic-config-sync' | 'acl-sync';
   /** Give the worker the coordinator's --config file too; otherwise it runs only from what the coordinator sends. */
   ownConfig?: boolean;
+  /** Environment of the process, e.g. its own Kafka credentials for `${env:…}` references. */
+  env?: Record<string, string>;
+}
+
+export interface SystemOptions {
+  /** Environment of the coordinator process. */
+  coordinatorEnv?: Record<string, string>;
 }
 
 export interface RunningSystem {
@@ -69,7 +76,7 @@ export interface RunningSystem {
 }
 
 /** Starts the coordinator with `properties` as its --config file, then the workers, each as its own process, all over TLS with tokens. */
-export async function startSystem(properties: string[], workers: WorkerSpec[]): Promise<RunningSystem> {
+export async function startSystem(properties: string[], workers: WorkerSpec[], options: SystemOptions = {}): Promise<RunningSystem> {
   const dir = mkdtempSync(join(tmpdir(), 'mm-e2e-'));
   const config = join(dir, 'mm2.properties');
   writeFileSync(config, [...properties, ''].join('\n'));
@@ -78,10 +85,10 @@ export async function startSystem(properties: string[], workers: WorkerSpec[]): 
   // for leases, viewer for the forwarded TranslateOffsets), the test calls as an operator.
   const sec = testSecurity();
   const common = ['--host', '127.0.0.1', '--metrics-port', '0', ...sec.serviceArgs()];
-  const services = [await spawnService('coordinator', ['--config', config, ...common, '--grpc-port', String(controlPort)])];
+  const services = [await spawnService('coordinator', ['--config', config, ...common, '--grpc-port', String(controlPort)], options.coordinatorEnv)];
   const ports = await freePorts(workers.length);
   const argsOf = workers.map((w, i) => [...(w.ownConfig ? ['--config', config] : []), ...common, '--grpc-port', String(ports[i]), '--coordinator', `127.0.0.1:${controlPort}`]);
-  const started = await Promise.allSettled(workers.map((w, i) => spawnService(w.app, argsOf[i])));
+  const started = await Promise.allSettled(workers.map((w, i) => spawnService(w.app, argsOf[i], w.env)));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     // Leave no process behind: the test's afterAll has no system to stop.
@@ -108,7 +115,7 @@ export async function startSystem(properties: string[], workers: WorkerSpec[]): 
       const which = [...workers.keys()].filter((i) => workers[i].app === app);
       for (const i of which) await services[i + 1].stop(signal);
       await meanwhile?.();
-      for (const i of which) services[i + 1] = await spawnService(app, argsOf[i]);
+      for (const i of which) services[i + 1] = await spawnService(app, argsOf[i], workers[i].env);
     },
     async stop() {
       control.close();

@@ -236,7 +236,7 @@ export class Coordinator {
     const home = config.ours.coordinatorHomeCluster;
     const cluster = config.clusters[home];
     if (!cluster) throw new Error(`home cluster '${home}' is not among the clusters`);
-    return createKafkaClient(kafkaConnectionFor(cluster, 'mirrormaker-coordinator|config'), this.options.logger);
+    return createKafkaClient(kafkaConnectionFor(cluster, 'mirrormaker-coordinator|config', cluster.admin, 'admin'), this.options.logger);
   }
 
   private storeFor(config: MirrorConfig): ConfigStore {
@@ -308,11 +308,11 @@ export class Coordinator {
   private clientFor(alias: string): { client: KafkaClient; admin: KafkaAdmin } {
     const cluster = this.active?.config.clusters[alias];
     if (!cluster) throw new Error(`cluster '${alias}' is not configured`);
-    const fingerprint = JSON.stringify([cluster.bootstrapServers, cluster.security]);
+    const fingerprint = JSON.stringify([cluster.bootstrapServers, cluster.security, cluster.admin]);
     const existing = this.clients.get(alias);
     if (existing?.fingerprint === fingerprint) return existing;
     void existing?.admin.close();
-    const client = createKafkaClient(kafkaConnectionFor(cluster, `mirrormaker-coordinator|${alias}`), this.options.logger);
+    const client = createKafkaClient(kafkaConnectionFor(cluster, `mirrormaker-coordinator|${alias}`, cluster.admin, 'admin'), this.options.logger);
     const entry = { fingerprint, client, admin: new KafkaAdmin(client) };
     this.clients.set(alias, entry);
     return entry;

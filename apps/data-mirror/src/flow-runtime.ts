@@ -1,4 +1,4 @@
-import type { MirrorConfig } from '@mirrormaker/config';
+import type { ClientKind, MirrorConfig } from '@mirrormaker/config';
 import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type FetchBuffer, type KafkaClient, type KafkaError, type PartitionOffsets } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
 import { kafkaConnectionFor } from '@mirrormaker/service-kit';
@@ -44,7 +44,7 @@ const CONNECTIVITY_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'AUTHENTICATION_FA
 export class FlowRuntime {
   readonly plan: FlowPlan;
   readonly logger: Logger;
-  private clients = new Map<'source' | 'target', KafkaClient>();
+  private clients = new Map<string, KafkaClient>();
   private admins = new Map<'source' | 'target', KafkaAdmin>();
   private plainProducer: KafkaProducer | undefined;
   private syncProducer: KafkaProducer | undefined;
@@ -67,17 +67,25 @@ export class FlowRuntime {
     for (const warning of options.plan.warnings) this.logger.warn(warning);
   }
 
-  client(side: 'source' | 'target'): KafkaClient {
-    let client = this.clients.get(side);
+  /**
+   * The client one kind of client on one side connects with: the flow's `<kind>` properties may give
+   * it its own security keys (`A.consumer.sasl.jaas.config`); kinds with the same keys share a client.
+   */
+  client(side: 'source' | 'target', kind: ClientKind = side === 'source' ? 'consumer' : 'producer'): KafkaClient {
+    const alias = side === 'source' ? this.plan.source : this.plan.target;
+    const cluster = this.options.config.clusters[alias];
+    if (!cluster) throw new Error(`cluster ${alias} of flow ${this.plan.name} is not declared in the configuration`);
+    const settings = side === 'source' ? this.plan.consumer : this.plan.producer;
+    const clientId = settings.clientId || `mirrormaker-data-mirror-${this.plan.name}-${side}`;
+    const connection = {
+      ...kafkaConnectionFor(cluster, clientId, this.plan.flow.clients[side][kind], kind),
+      requestTimeoutMs: settings.requestTimeoutMs,
+    };
+    const key = `${side} ${JSON.stringify(connection)}`;
+    let client = this.clients.get(key);
     if (!client) {
-      const alias = side === 'source' ? this.plan.source : this.plan.target;
-      const cluster = this.options.config.clusters[alias];
-      if (!cluster) throw new Error(`cluster ${alias} of flow ${this.plan.name} is not declared in the configuration`);
-      const settings = side === 'source' ? this.plan.consumer : this.plan.producer;
-      const clientId = settings.clientId || `mirrormaker-data-mirror-${this.plan.name}-${side}`;
-      const connection = { ...kafkaConnectionFor(cluster, clientId), requestTimeoutMs: settings.requestTimeoutMs };
       client = createKafkaClient(connection, this.logger.child({ side }));
-      this.clients.set(side, client);
+      this.clients.set(key, client);
     }
     return client;
   }
@@ -85,7 +93,7 @@ export class FlowRuntime {
   admin(side: 'source' | 'target'): KafkaAdmin {
     let admin = this.admins.get(side);
     if (!admin) {
-      admin = new KafkaAdmin(this.client(side));
+      admin = new KafkaAdmin(this.client(side, 'admin'));
       this.admins.set(side, admin);
     }
     return admin;
@@ -150,7 +158,7 @@ export class FlowRuntime {
 
   /** Producer for offset syncs, on whichever cluster holds the offset-syncs topic. */
   offsetSyncProducer(): KafkaProducer {
-    this.syncProducer ??= new KafkaProducer(this.client(this.plan.offsetSyncs.cluster));
+    this.syncProducer ??= new KafkaProducer(this.client(this.plan.offsetSyncs.cluster, 'producer'));
     return this.syncProducer;
   }
 

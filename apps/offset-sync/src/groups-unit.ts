@@ -1,4 +1,4 @@
-import type { MirrorConfig } from '@mirrormaker/config';
+import type { ClientKind, MirrorConfig } from '@mirrormaker/config';
 import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type KafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
 import { decodeOffsetSync } from '@mirrormaker/mm2-formats';
@@ -48,8 +48,8 @@ export class GroupsUnit implements HeldUnit {
   private readonly abort = new AbortController();
   private readonly log: Logger;
   private readonly labels: FlowLabels;
-  private readonly sourceClient: KafkaClient;
-  private readonly targetClient: KafkaClient;
+  /** Reading the internal topics (offset syncs, checkpoints) is a consumer's work. */
+  private readonly readers: Readonly<Record<'source' | 'target', KafkaClient>>;
   private readonly sourceAdmin: KafkaAdmin;
   private readonly targetAdmin: KafkaAdmin;
   private readonly producer: KafkaProducer;
@@ -72,17 +72,20 @@ export class GroupsUnit implements HeldUnit {
     this.log = options.logger.child({ unit: plan.unitId, flow: flow.name });
     this.labels = { source: flow.source, target: flow.target };
     this.status = new UnitStatus({ unitId: plan.unitId, metrics: metrics.units });
-    const connection = (side: 'source' | 'target'): KafkaConnection => ({
-      ...kafkaConnectionFor(config.clusters[flow[side]]!, `${flow.name}|offset-sync|${side}`),
+    // Each kind of client connects with the flow's keys for it (MM2 lets `<alias>.admin.*` differ).
+    const connection = (side: 'source' | 'target', kind: ClientKind): KafkaConnection => ({
+      ...kafkaConnectionFor(config.clusters[flow[side]]!, `${flow.name}|offset-sync|${side}`, flow.clients[side][kind], kind),
       requestTimeoutMs: Math.min(flow.adminTimeoutMs, 30_000),
       retry: { retries: 3, initialRetryTimeMs: 200, maxRetryTimeMs: 2_000 },
     });
-    this.sourceClient = createKafkaClient(connection('source'), this.log);
-    this.targetClient = createKafkaClient(connection('target'), this.log);
-    this.sourceAdmin = new KafkaAdmin(this.sourceClient);
-    this.targetAdmin = new KafkaAdmin(this.targetClient);
-    this.producer = new KafkaProducer(this.targetClient);
-    this.writer = plan.groupSyncIntervalMs === null ? undefined : (options.writerFor ?? idleGroupOffsetWriter)(connection('target'), this.log);
+    this.readers = {
+      source: createKafkaClient(connection('source', 'consumer'), this.log),
+      target: createKafkaClient(connection('target', 'consumer'), this.log),
+    };
+    this.sourceAdmin = new KafkaAdmin(createKafkaClient(connection('source', 'admin'), this.log));
+    this.targetAdmin = new KafkaAdmin(createKafkaClient(connection('target', 'admin'), this.log));
+    this.producer = new KafkaProducer(createKafkaClient(connection('target', 'producer'), this.log));
+    this.writer = plan.groupSyncIntervalMs === null ? undefined : (options.writerFor ?? idleGroupOffsetWriter)(connection('target', 'admin'), this.log);
     this.emitter = new CheckpointEmitter({
       plan,
       sourceAdmin: this.sourceAdmin,
@@ -193,7 +196,7 @@ export class GroupsUnit implements HeldUnit {
     const segmentStore = new OffsetSegmentStore();
     this.segmentStore = segmentStore;
     this.translator = new ExactTranslator(segmentStore, syncStore);
-    const clientFor = (placement: { cluster: 'source' | 'target' }) => (placement.cluster === 'source' ? this.sourceClient : this.targetClient);
+    const clientFor = (placement: { cluster: 'source' | 'target' }) => this.readers[placement.cluster];
     const offsetSyncsClient = clientFor(plan.offsetSyncs);
     const { metrics } = this.options;
     const syncsReader = new InternalTopicReader({
@@ -339,7 +342,7 @@ export class GroupsUnit implements HeldUnit {
     const { plan } = this.options;
     try {
       const result = await loadCheckpoints({
-        client: this.targetClient,
+        client: this.readers.target,
         topic: plan.checkpointsTopic,
         store: this.checkpointStore,
         keepGroup: (group) => plan.rules.groupFilter.shouldReplicateGroup(group),

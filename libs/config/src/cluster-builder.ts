@@ -50,6 +50,17 @@ export function buildCluster(
     const line = byKey.has(`${alias}.${name}`) || byKey.has(name) ? lineOf(name) : lineOf('security.protocol');
     report({ ...finding, code: name === 'security.protocol' ? 'invalid-value' : 'security', line });
   }
+  // `<alias>.<kind>.security.protocol` and friends: each client kind connects with its own keys.
+  for (const kind of ['consumer', 'producer', 'admin'] as const) {
+    const overrides = Object.keys(explicit).filter((key) => key.startsWith(`${kind}.`) && CLIENT_CONNECTION_KEYS.has(key.slice(kind.length + 1)));
+    if (overrides.length === 0) continue;
+    const merged: Record<string, string> = { ...connection };
+    for (const key of overrides) merged[key.slice(kind.length + 1)] = explicit[key]!;
+    for (const finding of checkSecurity(merged, `${alias}.${kind}.`)) {
+      const name = finding.key.slice(alias.length + 1);
+      report({ ...finding, code: name.endsWith('security.protocol') ? 'invalid-value' : 'security', line: byKey.get(finding.key)?.line ?? lineOf(`${kind}.security.protocol`) });
+    }
+  }
   const properties: Record<string, string> = {};
   const clients = { consumer: {} as Record<string, string>, producer: {} as Record<string, string>, admin: {} as Record<string, string> };
   const modelled = new Set(['bootstrap.servers', ...SECURITY_MODEL_KEYS]);

@@ -42,13 +42,16 @@ export {
 export type { SettingSpec } from './setting-spec';
 export {
   SECURITY_PROTOCOLS,
+  STORE_TYPES,
   parseSecurity,
+  securityToProperties,
   type SaslSettings,
   type SecurityConfig,
   type SecurityProtocol,
   type SslSettings,
 } from './security';
 export { parseJaasConfig, type JaasConfig } from './jaas-config';
+export { CLIENT_CONNECTION_KEYS } from './key-catalog';
 export {
   clientConfig,
   enabledFlows,

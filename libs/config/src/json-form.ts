@@ -183,7 +183,7 @@ function readCluster(reader: JsonReader, alias: string, value: Json, path: strin
     const sasl = reader.object(security['sasl'], `${path}.security.sasl`);
     const ssl = reader.object(security['ssl'], `${path}.security.ssl`);
     const saslSettings: Record<string, string> = {};
-    for (const field of ['mechanism', 'username', 'password', 'jaasConfig'] as const) {
+    for (const field of ['mechanism', 'username', 'password', 'jaasConfig', 'tokenEndpointUrl'] as const) {
       const text = reader.text(sasl?.[field], `${path}.security.sasl.${field}`);
       if (text !== undefined) saslSettings[field] = text;
     }

@@ -117,6 +117,7 @@ function redactSecurity(
       ...(sasl.username === undefined ? {} : { username: jaasHidden ? REDACTED : hide(sasl.username) }),
       ...(sasl.password === undefined ? {} : { password: REDACTED }),
       ...(sasl.jaasConfig === undefined ? {} : { jaasConfig: REDACTED }),
+      ...(sasl.tokenEndpointUrl === undefined ? {} : { tokenEndpointUrl: hide(sasl.tokenEndpointUrl) }),
     };
   }
   let redactedSsl: SslSettings | undefined;

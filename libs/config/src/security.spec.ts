@@ -101,4 +101,45 @@ describe('checkSecurity', () => {
     expect(findings[0]!.severity).toBe('error');
     expect(JSON.stringify(findings)).not.toContain('hunter');
   });
+
+  it('accepts OAUTHBEARER with a token endpoint and client credentials, and names what is missing', () => {
+    const oauth = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="mirror" clientSecret="t0ps3cret" scope="kafka";';
+    const props = { 'security.protocol': 'SASL_SSL', 'sasl.mechanism': 'OAUTHBEARER', 'sasl.jaas.config': oauth };
+    expect(checkSecurity({ ...props, 'sasl.oauthbearer.token.endpoint.url': 'https://idp.example/token' }, 'A.')).toEqual([]);
+    const noEndpoint = checkSecurity(props, 'A.');
+    expect(noEndpoint.map((f) => [f.severity, f.key])).toEqual([['error', 'A.sasl.oauthbearer.token.endpoint.url']]);
+    const fileEndpoint = checkSecurity({ ...props, 'sasl.oauthbearer.token.endpoint.url': 'file:///tmp/token' }, 'A.');
+    expect(fileEndpoint[0]!.message).toContain('not an http or https URL');
+    const noSecret = checkSecurity(
+      { ...props, 'sasl.oauthbearer.token.endpoint.url': 'https://idp.example/token', 'sasl.jaas.config': 'x.OAuthBearerLoginModule required clientId="mirror";' },
+      'A.',
+    );
+    expect(noSecret.map((f) => f.message)).toEqual(['OAUTHBEARER needs clientId and clientSecret in sasl.jaas.config']);
+    expect(JSON.stringify([noEndpoint, fileEndpoint, noSecret])).not.toContain('t0ps3cret');
+  });
+
+  it('warns about connection keys our clients do not apply, saying what happens instead', () => {
+    const findings = checkSecurity({ 'security.protocol': 'SSL', 'ssl.cipher.suites': 'TLS_AES_128_GCM_SHA256', 'ssl.protocol': 'TLSv1.3' }, 'A.');
+    expect(findings).toEqual([
+      expect.objectContaining({ severity: 'warning', key: 'A.ssl.cipher.suites', message: "ssl.cipher.suites is not applied: Node's default cipher suites are used" }),
+    ]);
+  });
+
+  it('reports a store type other than JKS, PKCS12 or PEM', () => {
+    expect(checkSecurity({ 'security.protocol': 'SSL', 'ssl.truststore.type': 'jks', 'ssl.keystore.type': 'PKCS12' }, 'A.')).toEqual([]);
+    expect(checkSecurity({ 'security.protocol': 'SSL', 'ssl.keystore.type': 'JCEKS' }, 'A.').map((f) => f.key)).toEqual(['A.ssl.keystore.type']);
+  });
+});
+
+describe('parseSecurity with OAUTHBEARER', () => {
+  it('keeps the token endpoint and writes it back', () => {
+    const props = {
+      'security.protocol': 'SASL_SSL',
+      'sasl.mechanism': 'OAUTHBEARER',
+      'sasl.jaas.config': 'x.OAuthBearerLoginModule required clientId="c" clientSecret="s";',
+      'sasl.oauthbearer.token.endpoint.url': 'https://idp.example/token',
+    };
+    expect(parseSecurity(props).sasl?.tokenEndpointUrl).toBe('https://idp.example/token');
+    expect(securityToProperties(parseSecurity(props))).toEqual(props);
+  });
 });

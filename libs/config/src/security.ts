@@ -1,4 +1,5 @@
-import { formatJaasConfig, parseJaasConfig } from './jaas-config';
+import { formatJaasConfig, parseJaasConfig, type JaasConfig } from './jaas-config';
+import { CLIENT_CONNECTION_KEYS } from './key-catalog';
 import { formatList, javaTrim, parseList } from './value-parsers';
 
 export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
@@ -11,6 +12,8 @@ export interface SaslSettings {
   readonly username?: string;
   readonly password?: string;
   readonly jaasConfig?: string;
+  /** `sasl.oauthbearer.token.endpoint.url`: where OAUTHBEARER clients get tokens (client credentials). */
+  readonly tokenEndpointUrl?: string;
 }
 
 export interface SslSettings {
@@ -54,12 +57,14 @@ const SSL_STRING_KEYS: ReadonlyArray<readonly [SslStringField, string]> = [
 ];
 
 const ENABLED_PROTOCOLS_KEY = 'ssl.enabled.protocols';
+const TOKEN_ENDPOINT_KEY = 'sasl.oauthbearer.token.endpoint.url';
 
 /** Property keys represented by `SecurityConfig` (the rest of `ssl.*`/`sasl.*` stay plain properties). */
 export const SECURITY_MODEL_KEYS: readonly string[] = [
   'security.protocol',
   'sasl.mechanism',
   'sasl.jaas.config',
+  TOKEN_ENDPOINT_KEY,
   ENABLED_PROTOCOLS_KEY,
   ...SSL_STRING_KEYS.map(([, key]) => key),
 ];
@@ -78,7 +83,9 @@ export function parseSecurity(props: Readonly<Record<string, string>>): Security
   const mechanismText = props['sasl.mechanism'];
   const jaasText = props['sasl.jaas.config'];
   const jaasConfig = jaasText === undefined ? undefined : javaTrim(jaasText);
-  const usesSasl = protocol.startsWith('SASL_') || mechanismText !== undefined || jaasConfig !== undefined;
+  const tokenEndpointText = props[TOKEN_ENDPOINT_KEY];
+  const tokenEndpointUrl = tokenEndpointText === undefined ? undefined : javaTrim(tokenEndpointText);
+  const usesSasl = protocol.startsWith('SASL_') || mechanismText !== undefined || jaasConfig !== undefined || tokenEndpointUrl !== undefined;
   let sasl: SaslSettings | undefined;
   if (usesSasl) {
     const mechanism = mechanismText === undefined ? DEFAULT_SASL_MECHANISM : javaTrim(mechanismText);
@@ -88,6 +95,7 @@ export function parseSecurity(props: Readonly<Record<string, string>>): Security
       ...(credentials?.username === undefined ? {} : { username: credentials.username }),
       ...(credentials?.password === undefined ? {} : { password: credentials.password }),
       ...(jaasConfig === undefined ? {} : { jaasConfig }),
+      ...(tokenEndpointUrl === undefined ? {} : { tokenEndpointUrl }),
     };
   }
   const ssl: Record<string, unknown> = {};
@@ -125,6 +133,7 @@ export function securityToProperties(security: SecurityConfig): Record<string, s
     } else if (sasl.username !== undefined && sasl.password !== undefined) {
       props['sasl.jaas.config'] = formatJaasConfig(sasl.mechanism, sasl.username, sasl.password);
     }
+    if (sasl.tokenEndpointUrl !== undefined) props[TOKEN_ENDPOINT_KEY] = sasl.tokenEndpointUrl;
   }
   if (ssl !== undefined) {
     for (const [field, key] of SSL_STRING_KEYS) {
@@ -135,6 +144,9 @@ export function securityToProperties(security: SecurityConfig): Record<string, s
   }
   return props;
 }
+
+/** Trust and key store types (`ssl.truststore.type`, `ssl.keystore.type`); Java's default is JKS. */
+export const STORE_TYPES = ['JKS', 'PKCS12', 'PEM'] as const;
 
 export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'] as const;
 
@@ -160,6 +172,18 @@ export function checkSecurity(props: Readonly<Record<string, string>>, keyPrefix
       hint: `use one of ${SECURITY_PROTOCOLS.join(', ')}`,
     });
   }
+  for (const store of ['truststore', 'keystore']) {
+    const type = props[`ssl.${store}.type`];
+    if (type !== undefined && !(STORE_TYPES as readonly string[]).includes(javaTrim(type).toUpperCase())) {
+      findings.push({
+        severity: 'error',
+        key: `${keyPrefix}ssl.${store}.type`,
+        message: `${store} type "${type}" is not one we read`,
+        hint: `use ${STORE_TYPES.join(', ')} (convert other stores with keytool -importkeystore -deststoretype PKCS12)`,
+      });
+    }
+  }
+  findings.push(...notAppliedConnectionKeys(props, keyPrefix));
   const security = parseSecurity(props);
   if (!security.protocol.startsWith('SASL_') || security.sasl === undefined) {
     return findings;
@@ -172,7 +196,7 @@ export function checkSecurity(props: Readonly<Record<string, string>>, keyPrefix
       severity: 'error',
       key: mechanismKey,
       message: `${security.protocol} with mechanism GSSAPI (Kerberos${props['sasl.mechanism'] === undefined ? ', the Kafka default' : ''}) is not supported`,
-      hint: `set ${mechanismKey} to PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 with a matching ${jaasKey}`,
+      hint: `set ${mechanismKey} to PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER with a matching ${jaasKey}`,
     });
     return findings;
   }
@@ -205,6 +229,10 @@ export function checkSecurity(props: Readonly<Record<string, string>>, keyPrefix
     });
     return findings;
   }
+  if (mechanism === 'OAUTHBEARER') {
+    findings.push(...checkOAuthBearer(jaas.jaas, props, keyPrefix));
+    return findings;
+  }
   const isPlain = mechanism === 'PLAIN';
   const isScram = mechanism.startsWith('SCRAM-');
   if (isPlain || isScram) {
@@ -227,4 +255,71 @@ export function checkSecurity(props: Readonly<Record<string, string>>, keyPrefix
     }
   }
   return findings;
+}
+
+// OAUTHBEARER as Java clients do it with the client-credentials grant: a token endpoint, and
+// clientId/clientSecret (optionally scope) in the JAAS line of OAuthBearerLoginModule.
+function checkOAuthBearer(jaas: JaasConfig, props: Readonly<Record<string, string>>, keyPrefix: string): SecurityFinding[] {
+  const findings: SecurityFinding[] = [];
+  const jaasKey = `${keyPrefix}sasl.jaas.config`;
+  const endpointKey = `${keyPrefix}${TOKEN_ENDPOINT_KEY}`;
+  if (!jaas.loginModule.endsWith('OAuthBearerLoginModule')) {
+    findings.push({
+      severity: 'warning',
+      key: jaasKey,
+      message: `mechanism OAUTHBEARER usually goes with OAuthBearerLoginModule, not ${jaas.loginModule}`,
+      hint: 'use org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule',
+    });
+  }
+  const endpoint = props[TOKEN_ENDPOINT_KEY] === undefined ? '' : javaTrim(props[TOKEN_ENDPOINT_KEY]);
+  if (endpoint === '') {
+    findings.push({
+      severity: 'error',
+      key: endpointKey,
+      message: 'OAUTHBEARER needs a token endpoint: tokens are fetched with the client-credentials grant',
+      hint: `set ${endpointKey}=https://<issuer>/token`,
+    });
+  } else if (!/^https?:\/\//i.test(endpoint)) {
+    findings.push({
+      severity: 'error',
+      key: endpointKey,
+      message: `token endpoint "${endpoint}" is not an http or https URL (file URLs are not supported)`,
+      hint: `set ${endpointKey}=https://<issuer>/token`,
+    });
+  }
+  if (jaas.options['clientId'] === undefined || jaas.options['clientSecret'] === undefined) {
+    findings.push({
+      severity: 'error',
+      key: jaasKey,
+      message: 'OAUTHBEARER needs clientId and clientSecret in sasl.jaas.config',
+      hint: 'write org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="..." clientSecret="..." scope="...";',
+    });
+  }
+  return findings;
+}
+
+/** Connection keys a client of ours applies; the others get a warning saying what happens instead. */
+const APPLIED_CONNECTION_KEYS = new Set(['bootstrap.servers', ...SECURITY_MODEL_KEYS]);
+
+// What happens instead, for the keys users set most; the rest get a general note.
+const INSTEAD: Readonly<Record<string, string>> = {
+  'ssl.cipher.suites': "Node's default cipher suites are used",
+  'ssl.provider': "Node's OpenSSL is the provider",
+  'ssl.keymanager.algorithm': 'key stores are read directly',
+  'ssl.trustmanager.algorithm': 'the truststore certificates are trusted as they are',
+  'ssl.secure.random.implementation': "Node's random source is used",
+  'sasl.login.refresh.window.factor': 'OAUTHBEARER tokens are renewed after 80 % of their lifetime',
+  'sasl.oauthbearer.scope.claim.name': 'the scope is sent as given in the JAAS line',
+};
+
+function notAppliedConnectionKeys(props: Readonly<Record<string, string>>, keyPrefix: string): SecurityFinding[] {
+  return Object.keys(props)
+    .filter((key) => CLIENT_CONNECTION_KEYS.has(key) && !APPLIED_CONNECTION_KEYS.has(key))
+    .sort()
+    .map((key) => ({
+      severity: 'warning' as const,
+      key: `${keyPrefix}${key}`,
+      message: `${key} is not applied: ${INSTEAD[key] ?? 'our Kafka clients have no such setting'}`,
+      hint: 'remove it; docs/security.md lists the security keys applied',
+    }));
 }

@@ -182,6 +182,13 @@ describe('each validation rule', () => {
     ]);
   });
 
+  it('checks the security keys a client kind overrides, under that kind', () => {
+    expect(summary(problemsOf('B.security.protocol = SSL', 'B.consumer.security.protocol = SASL_SSL', 'B.consumer.sasl.mechanism = SCRAM-SHA-256'))).toEqual([
+      ['error', 'security', 5, 'B.consumer.sasl.jaas.config'],
+    ]);
+    expect(summary(problemsOf('B.admin.ssl.keystore.type = JCEKS'))).toEqual([['error', 'security', 4, 'B.admin.ssl.keystore.type']]);
+  });
+
   it('warns about keys in the wrong place', () => {
     expect(
       summary(

@@ -5,32 +5,55 @@
 // Before kafkajs loads: see the module.
 import './aborted-transactions-patch';
 import { Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import type { ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions, SecureVersion } from 'node:tls';
 import type { Logger } from 'pino';
 import { registerCompressionCodecs } from './compression-codecs';
 import { KafkaError } from './errors';
 import { kafkaJsLogLevelFor, pinoLogCreator } from './log-bridge';
+import { OAuthTokenSource, type ClientCredentials } from './oauth-token-source';
 import { installRecordCodecPatch } from './record-codec-patch';
 
 export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SASL_PLAINTEXT', 'SASL_SSL', 'SSL'] as const;
 export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
 
-export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 
-export interface SaslCredentials {
-  mechanism: SaslMechanism;
+export interface PasswordCredentials {
+  mechanism: Exclude<SaslMechanism, 'oauthbearer'>;
   username: string;
   password: string;
 }
 
-/** PEM material for TLS; omitted fields use Node's defaults (system CAs, no client certificate). */
+/** OAUTHBEARER with tokens from an OAuth client-credentials endpoint. */
+export interface OAuthBearerCredentials {
+  mechanism: 'oauthbearer';
+  oauth: ClientCredentials;
+}
+
+export type SaslCredentials = PasswordCredentials | OAuthBearerCredentials;
+
+/**
+ * TLS material in Node's forms (PEM, or a PKCS12 `pfx` with its passphrase); omitted fields use
+ * Node's defaults (system CAs, no client certificate).
+ */
 export interface TlsOptions {
   ca?: string | Buffer | Array<string | Buffer>;
   cert?: string | Buffer;
   key?: string | Buffer;
+  pfx?: Buffer;
+  /** Decrypts `key` or `pfx`. */
+  passphrase?: string;
+  /** TLS versions allowed (Java's `ssl.enabled.protocols`, `ssl.protocol`). @default Node's */
+  minVersion?: SecureVersion;
+  maxVersion?: SecureVersion;
   /** @default true */
   rejectUnauthorized?: boolean;
+  /**
+   * Whether the broker's certificate must name the host dialled; false is Java's
+   * `ssl.endpoint.identification.algorithm=` (empty). The chain is still verified. @default true
+   */
+  verifyHostname?: boolean;
 }
 
 export interface SecurityOptions {
@@ -80,8 +103,12 @@ export class KafkaClient {
     readonly logger: Logger,
   ) {
     const protocol = connection.security?.protocol ?? 'PLAINTEXT';
-    this.principal = connection.security?.sasl
-      ? `User:${connection.security.sasl.username}`
+    const sasl = connection.security?.sasl;
+    // An OAUTHBEARER principal is the token's subject, which only the token endpoint knows.
+    this.principal = sasl
+      ? 'username' in sasl
+        ? `User:${sasl.username}`
+        : undefined
       : protocol === 'PLAINTEXT'
         ? 'User:ANONYMOUS'
         : undefined;
@@ -125,7 +152,11 @@ export function toKafkaJsConfig(conn: KafkaConnection): KafkaConfig {
   if (security.sasl && !SASL_MECHANISMS.includes(security.sasl.mechanism)) {
     throw invalid(conn, `SASL mechanism '${String(security.sasl.mechanism)}' is not one of ${SASL_MECHANISMS.join(', ')}`);
   }
-  if (security.sasl && (!security.sasl.username || typeof security.sasl.password !== 'string')) {
+  if (security.sasl && 'oauth' in security.sasl) {
+    const { tokenEndpointUrl, clientId, clientSecret } = security.sasl.oauth;
+    if (!tokenEndpointUrl || !/^https?:\/\//.test(tokenEndpointUrl)) throw invalid(conn, 'OAUTHBEARER needs an http(s) token endpoint URL');
+    if (!clientId || typeof clientSecret !== 'string') throw invalid(conn, 'OAUTHBEARER needs a client id and a client secret');
+  } else if (security.sasl && (!security.sasl.username || typeof security.sasl.password !== 'string')) {
     throw invalid(conn, 'SASL username and password are required');
   }
 
@@ -145,9 +176,17 @@ export function toKafkaJsConfig(conn: KafkaConnection): KafkaConfig {
     if (security.ssl?.ca !== undefined) tls.ca = security.ssl.ca;
     if (security.ssl?.cert !== undefined) tls.cert = security.ssl.cert;
     if (security.ssl?.key !== undefined) tls.key = security.ssl.key;
+    if (security.ssl?.pfx !== undefined) tls.pfx = security.ssl.pfx;
+    if (security.ssl?.passphrase !== undefined) tls.passphrase = security.ssl.passphrase;
+    if (security.ssl?.minVersion !== undefined) tls.minVersion = security.ssl.minVersion;
+    if (security.ssl?.maxVersion !== undefined) tls.maxVersion = security.ssl.maxVersion;
+    if (security.ssl?.verifyHostname === false) tls.checkServerIdentity = () => undefined;
     config.ssl = tls;
   }
-  if (security.sasl) {
+  if (security.sasl && 'oauth' in security.sasl) {
+    const tokens = new OAuthTokenSource(security.sasl.oauth);
+    config.sasl = { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: await tokens.token() }) };
+  } else if (security.sasl) {
     const { mechanism, username, password } = security.sasl;
     config.sasl = { mechanism, username, password } as SASLOptions;
   }

@@ -14,6 +14,8 @@ export { createKafkaClient, SASL_MECHANISMS, SECURITY_PROTOCOLS } from './connec
 export type {
   KafkaClient,
   KafkaConnection,
+  OAuthBearerCredentials,
+  PasswordCredentials,
   RetryOptions,
   SaslCredentials,
   SaslMechanism,
@@ -21,6 +23,12 @@ export type {
   SecurityProtocol,
   TlsOptions,
 } from './connection';
+
+export { clientKeyMaterial, trustedCertificates } from './key-stores';
+export type { ClientKeyMaterial, StoreType } from './key-stores';
+export { looksLikeJavaKeyStore, readJavaKeyStore } from './java-keystore';
+export type { JavaKeyStore, JksPrivateKeyEntry } from './java-keystore';
+export type { ClientCredentials } from './oauth-token-source';
 
 export { KAFKA_ERROR_CODES, KafkaError, isKafkaError, toKafkaError } from './errors';
 export type { KafkaErrorCode, KafkaErrorContext } from './errors';

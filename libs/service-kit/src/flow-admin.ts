@@ -18,7 +18,7 @@ export function flowAdmin(config: MirrorConfig, flow: FlowConfig, side: 'source'
   const cluster = config.clusters[flow[side]]!;
   const client = createKafkaClient(
     {
-      ...kafkaConnectionFor(cluster, `${flow.name}|${role}|${side}`),
+      ...kafkaConnectionFor(cluster, `${flow.name}|${role}|${side}`, flow.clients[side].admin, 'admin'),
       connectionTimeoutMs: 5_000,
       requestTimeoutMs: Math.min(flow.adminTimeoutMs, 30_000),
       retry: { retries: 2, initialRetryTimeMs: 250, maxRetryTimeMs: 2_000 },

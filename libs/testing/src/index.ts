@@ -18,8 +18,10 @@ export {
   portsFromBase,
   quietToolLog4j2Properties,
   saslClientProperties,
+  tlsJvmOptions,
+  tlsListenerProperties,
 } from './kafka-config';
-export type { BrokerConfigInput, ClusterPorts, JvmProfile, SaslUser } from './kafka-config';
+export type { BrokerTls, BrokerConfigInput, ClusterPorts, JvmProfile, SaslUser } from './kafka-config';
 export {
   KAFKA_TOOLS,
   ensureKafka,
@@ -63,4 +65,12 @@ export type { ClusterConnection, TestClustersInfo } from './test-clusters';
 export { storedBatchCodecs } from './log-segments';
 export type { BatchCodec } from './log-segments';
 export { localCa } from './local-ca';
+export { keytoolCommand, testKeyStores } from './test-key-stores';
+export type { TestKeyStores } from './test-key-stores';
+export { upsertScramUsers, encodeAlterUserScramCredentials, decodeAlterUserScramCredentials } from './scram-users';
+export type { ScramMechanism, ScramUpsertion, ScramResult } from './scram-users';
+export { startTestOAuthServer } from './test-oauth-server';
+export type { TestOAuthServer, TestOAuthServerOptions } from './test-oauth-server';
+export { startSecureCluster } from './secure-cluster';
+export type { SecureCluster, SecureClusterOptions } from './secure-cluster';
 export type { CertificateFiles, LocalCa } from './local-ca';

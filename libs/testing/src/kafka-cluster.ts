@@ -35,6 +35,8 @@ import {
   jvmOptions,
   log4j2Properties,
   newClusterId,
+  tlsJvmOptions,
+  type BrokerTls,
   type ClusterPorts,
   type JvmProfile,
   type SaslUser,
@@ -61,6 +63,8 @@ export interface KafkaClusterOptions {
   jvm?: JvmProfile;
   /** Extra JVM arguments, appended (env MM_KAFKA_JVM_OPTS is appended too). */
   jvmArgs?: string[];
+  /** SSL, SASL_SSL (and MISNAMED) listeners; their ports go in `ports`. */
+  tls?: BrokerTls;
   /** Extra or overriding broker settings. */
   brokerOverrides?: Record<string, string | number | boolean | undefined>;
   /** Start the JVM in its own session so it outlives this process (CLI `up`). Default false. */
@@ -86,6 +90,10 @@ export interface ClusterInfo {
   saslBootstrap: string;
   controllerBootstrap: string;
   saslMechanism: 'PLAIN';
+  /** With TLS listeners: SSL (client certificate required), SASL_SSL, and MISNAMED (SSL, certificate not for 127.0.0.1). */
+  sslBootstrap?: string;
+  saslSslBootstrap?: string;
+  misnamedSslBootstrap?: string;
   users: Record<string, SaslUser>;
   superUsers: string[];
   /** Broker JVM pid; null once stopped. */
@@ -230,10 +238,10 @@ export class KafkaCluster {
 
   constructor(options: KafkaClusterOptions) {
     checkClusterName(options.name);
-    const { plaintext, sasl, controller } = options.ports;
-    const ports = [plaintext, sasl, controller];
-    if (ports.some((p) => !Number.isInteger(p) || p <= 0 || p > 65535) || new Set(ports).size !== 3) {
-      throw new Error(`cluster '${options.name}' needs three distinct ports in 1..65535, got ${ports.join(', ')}`);
+    const { plaintext, sasl, controller, ssl, saslSsl, misnamedSsl } = options.ports;
+    const ports = [plaintext, sasl, controller, ...[ssl, saslSsl, misnamedSsl].filter((p) => p !== undefined)];
+    if (ports.some((p) => !Number.isInteger(p) || p <= 0 || p > 65535) || new Set(ports).size !== ports.length) {
+      throw new Error(`cluster '${options.name}' needs distinct ports in 1..65535, got ${ports.join(', ')}`);
     }
     this.options = options;
     this.name = options.name;
@@ -302,12 +310,12 @@ export class KafkaCluster {
     for (const u of Object.values(DEFAULT_USERS)) users[u.username] = u.password;
     Object.assign(users, opts.users ?? {});
     const superUsers = opts.superUsers ?? [...DEFAULT_SUPER_USERS];
-    const props = brokerProperties({ ports: opts.ports, logDir: dataDir, users, superUsers, overrides: opts.brokerOverrides });
+    const props = brokerProperties({ ports: opts.ports, logDir: dataDir, users, superUsers, tls: opts.tls, overrides: opts.brokerOverrides });
     writeFileSync(propertiesFile, renderProperties(props, [`Kafka ${dist.version} single-node KRaft cluster '${this.name}'`]));
     writeFileSync(log4jFile, renderProperties(log4j2Properties(logFile)));
 
     const jvm = opts.jvm ?? 'fast-start';
-    const extraJvm = [...(opts.jvmArgs ?? []), ...(process.env.MM_KAFKA_JVM_OPTS?.split(/\s+/).filter(Boolean) ?? [])];
+    const extraJvm = [...tlsJvmOptions(opts.tls), ...(opts.jvmArgs ?? []), ...(process.env.MM_KAFKA_JVM_OPTS?.split(/\s+/).filter(Boolean) ?? [])];
     const baseJvm = [...jvmOptions(jvm), `-Dlog4j2.configurationFile=${log4jFile}`, `-Dkafka.logs.dir=${this.dir}`];
 
     if (!clusterId) {
@@ -346,6 +354,9 @@ export class KafkaCluster {
       saslBootstrap: `${host}:${opts.ports.sasl}`,
       controllerBootstrap: `${host}:${opts.ports.controller}`,
       saslMechanism: 'PLAIN',
+      ...(opts.tls && opts.ports.ssl !== undefined ? { sslBootstrap: `${host}:${opts.ports.ssl}` } : {}),
+      ...(opts.tls && opts.ports.saslSsl !== undefined ? { saslSslBootstrap: `${host}:${opts.ports.saslSsl}` } : {}),
+      ...(opts.tls && opts.ports.misnamedSsl !== undefined ? { misnamedSslBootstrap: `${host}:${opts.ports.misnamedSsl}` } : {}),
       users: userMap,
       superUsers,
       pid: child.pid ?? null,
@@ -424,9 +435,13 @@ export class KafkaCluster {
       ['plaintext', 'PLAINTEXT'],
       ['sasl', 'SASL_PLAINTEXT'],
       ['controller', 'CONTROLLER'],
+      ['ssl', 'SSL'],
+      ['saslSsl', 'SASL_SSL'],
+      ['misnamedSsl', 'MISNAMED'],
     ];
     for (const [key, role] of roles) {
       const port = this.options.ports[key];
+      if (port === undefined) continue;
       if (!(await isPortFree(port, LOOPBACK))) {
         throw new Error(
           `port ${port} (${role} listener of cluster '${this.name}') is already in use ` +

@@ -8,6 +8,7 @@ import {
   plainJaasConfig,
   portsFromBase,
   saslClientProperties,
+  tlsJvmOptions,
 } from './kafka-config';
 
 const ports = { plaintext: 19092, sasl: 19093, controller: 19094 };
@@ -29,7 +30,7 @@ describe('brokerProperties', () => {
   });
 
   it('turns on SASL/PLAIN and the StandardAuthorizer with ANONYMOUS and admin as super users', () => {
-    expect(props['sasl.enabled.mechanisms']).toBe('PLAIN');
+    expect(props['sasl.enabled.mechanisms']).toBe('PLAIN,SCRAM-SHA-512');
     expect(props['listener.name.sasl_plaintext.plain.sasl.jaas.config']).toBe(plainJaasConfig(users));
     expect(props['authorizer.class.name']).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer');
     expect(props['super.users']).toBe('User:ANONYMOUS;User:admin');
@@ -115,5 +116,34 @@ describe('ports, JVM and logging', () => {
     const p = log4j2Properties('/x/server.log');
     expect(p['appender.file.fileName']).toBe('/x/server.log');
     expect(p['rootLogger.level']).toBe('INFO');
+  });
+});
+
+describe('brokerProperties with TLS listeners', () => {
+  const tlsPorts = { ...ports, ssl: 19095, saslSsl: 19096, misnamedSsl: 19097 };
+  const tls = {
+    keystore: '/tls/broker.p12',
+    keystorePassword: 'pw',
+    truststore: '/tls/trust.p12',
+    truststorePassword: 'pw',
+    misnamedKeystore: '/tls/misnamed.p12',
+    oauth: { jwksUrl: 'http://127.0.0.1:8080/jwks', audience: 'kafka' },
+  };
+  const props = brokerProperties({ ports: tlsPorts, logDir: '/data', users, tls });
+
+  it('adds SSL with client certificates required, SASL_SSL with every mechanism, and MISNAMED', () => {
+    expect(props.listeners).toBe(
+      'PLAINTEXT://127.0.0.1:19092,SASL_PLAINTEXT://127.0.0.1:19093,SSL://127.0.0.1:19095,SASL_SSL://127.0.0.1:19096,MISNAMED://127.0.0.1:19097,CONTROLLER://127.0.0.1:19094',
+    );
+    expect(props['listener.security.protocol.map']).toContain('MISNAMED:SSL');
+    expect(props['listener.name.ssl.ssl.client.auth']).toBe('required');
+    expect(props['listener.name.misnamed.ssl.keystore.location']).toBe('/tls/misnamed.p12');
+    expect(props['listener.name.sasl_ssl.sasl.enabled.mechanisms']).toBe('PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER');
+    expect(props['listener.name.sasl_ssl.oauthbearer.sasl.oauthbearer.jwks.endpoint.url']).toBe('http://127.0.0.1:8080/jwks');
+    expect(tlsJvmOptions(tls)).toEqual(['-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=http://127.0.0.1:8080/jwks']);
+  });
+
+  it('needs the ports of the TLS listeners', () => {
+    expect(() => brokerProperties({ ports, logDir: '/data', users, tls })).toThrow('TLS listeners need ports.ssl and ports.saslSsl');
   });
 });

@@ -9,10 +9,29 @@ import type { Properties } from './properties';
 export interface ClusterPorts {
   /** PLAINTEXT listener: unauthenticated clients (super user ANONYMOUS) and inter-broker traffic. */
   plaintext: number;
-  /** SASL_PLAINTEXT listener with mechanism PLAIN; ACLs apply to non-super users. */
+  /** SASL_PLAINTEXT listener with mechanisms PLAIN (static users) and SCRAM-SHA-512 (users made through the admin API); ACLs apply to non-super users. */
   sasl: number;
   /** KRaft controller listener. */
   controller: number;
+  /** SSL listener (with `tls`): client certificates required (mTLS), principal = certificate CN. */
+  ssl?: number;
+  /** SASL_SSL listener (with `tls`): PLAIN, SCRAM-SHA-256/512 and, with `tls.oauth`, OAUTHBEARER. */
+  saslSsl?: number;
+  /** SSL listener named MISNAMED (with `tls.misnamedKeystore`): its certificate does not name 127.0.0.1. */
+  misnamedSsl?: number;
+}
+
+/** TLS listeners of a test cluster; stores are PKCS12 files made at test time. */
+export interface BrokerTls {
+  keystore: string;
+  keystorePassword: string;
+  /** Trusted for client certificates on the SSL listener. */
+  truststore: string;
+  truststorePassword: string;
+  /** Served by the MISNAMED listener: for host name check tests. */
+  misnamedKeystore?: string;
+  /** OAUTHBEARER on SASL_SSL: tokens are JWTs checked with the keys at `jwksUrl`. */
+  oauth?: { jwksUrl: string; audience: string };
 }
 
 export interface SaslUser {
@@ -74,6 +93,8 @@ export interface BrokerConfigInput {
   superUsers?: readonly string[];
   host?: string;
   nodeId?: number;
+  /** SSL and SASL_SSL listeners (their ports in `ports`). */
+  tls?: BrokerTls;
   /** Extra or overriding broker settings; `undefined` removes a default. */
   overrides?: Record<string, string | number | boolean | undefined>;
 }
@@ -127,19 +148,72 @@ export function brokerProperties(input: BrokerConfigInput): Properties {
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'sasl.enabled.mechanisms': 'PLAIN',
-    'listener.name.sasl_plaintext.sasl.enabled.mechanisms': 'PLAIN',
+    'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-512',
+    // SCRAM users are made per test through the admin API (scram-users.ts), e.g. one per service.
+    'listener.name.sasl_plaintext.sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-512',
     'listener.name.sasl_plaintext.plain.sasl.jaas.config': plainJaasConfig(input.users),
+    'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
     'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     'super.users': superUsers.join(';'),
     'allow.everyone.if.no.acl.found': false,
     'log.dirs': input.logDir,
+    ...(input.tls ? tlsListenerProperties(input, host) : {}),
     ...SINGLE_NODE_DEFAULTS,
     ...(input.overrides ?? {}),
   };
   const out: Properties = {};
   for (const [k, v] of Object.entries(props)) if (v !== undefined) out[k] = v;
   return out;
+}
+
+const OAUTH_LOGIN_MODULE = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule';
+const OAUTH_VALIDATOR = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler';
+
+/** Listener settings for the SSL, SASL_SSL and MISNAMED listeners, added to the PLAINTEXT and SASL ones. */
+export function tlsListenerProperties(input: BrokerConfigInput, host: string): Record<string, string | number | boolean> {
+  const tls = input.tls!;
+  const { ssl, saslSsl, misnamedSsl } = input.ports;
+  if (ssl === undefined || saslSsl === undefined) throw new Error('TLS listeners need ports.ssl and ports.saslSsl');
+  if (tls.misnamedKeystore !== undefined && misnamedSsl === undefined) throw new Error('the MISNAMED listener needs ports.misnamedSsl');
+  const extra = [`SSL://${host}:${ssl}`, `SASL_SSL://${host}:${saslSsl}`, ...(misnamedSsl === undefined ? [] : [`MISNAMED://${host}:${misnamedSsl}`])];
+  const plainListeners = `PLAINTEXT://${host}:${input.ports.plaintext},SASL_PLAINTEXT://${host}:${input.ports.sasl}`;
+  const mechanisms = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', ...(tls.oauth ? ['OAUTHBEARER'] : [])];
+  const props: Record<string, string | number | boolean> = {
+    listeners: `${plainListeners},${extra.join(',')},CONTROLLER://${host}:${input.ports.controller}`,
+    'advertised.listeners': `${plainListeners},${extra.join(',')}`,
+    'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT${misnamedSsl === undefined ? '' : ',MISNAMED:SSL'}`,
+    'ssl.keystore.type': 'PKCS12',
+    'ssl.keystore.location': tls.keystore,
+    'ssl.keystore.password': tls.keystorePassword,
+    'ssl.truststore.type': 'PKCS12',
+    'ssl.truststore.location': tls.truststore,
+    'ssl.truststore.password': tls.truststorePassword,
+    'listener.name.ssl.ssl.client.auth': 'required',
+    // User:<CN> for certificates, so ACLs name mTLS clients as they name SASL users.
+    'ssl.principal.mapping.rules': 'RULE:^CN=([^,]+)$/$1/,DEFAULT',
+    'listener.name.sasl_ssl.sasl.enabled.mechanisms': mechanisms.join(','),
+    'listener.name.sasl_ssl.plain.sasl.jaas.config': plainJaasConfig(input.users),
+    'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+  };
+  if (tls.oauth) {
+    props['listener.name.sasl_ssl.oauthbearer.sasl.jaas.config'] = `${OAUTH_LOGIN_MODULE} required;`;
+    props['listener.name.sasl_ssl.oauthbearer.sasl.server.callback.handler.class'] = OAUTH_VALIDATOR;
+    props['listener.name.sasl_ssl.oauthbearer.sasl.oauthbearer.jwks.endpoint.url'] = tls.oauth.jwksUrl;
+    props['listener.name.sasl_ssl.oauthbearer.sasl.oauthbearer.expected.audience'] = tls.oauth.audience;
+  }
+  if (tls.misnamedKeystore !== undefined) {
+    props['listener.name.misnamed.ssl.keystore.type'] = 'PKCS12';
+    props['listener.name.misnamed.ssl.keystore.location'] = tls.misnamedKeystore;
+    props['listener.name.misnamed.ssl.keystore.password'] = tls.keystorePassword;
+    props['listener.name.misnamed.ssl.client.auth'] = 'none';
+  }
+  return props;
+}
+
+/** JVM system properties a broker with these TLS listeners needs (Kafka 4 fetches only allowed OAuth URLs). */
+export function tlsJvmOptions(tls: BrokerTls | undefined): string[] {
+  return tls?.oauth ? [`-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=${tls.oauth.jwksUrl}`] : [];
 }
 
 /** log4j2 configuration (properties format) that writes everything to one file. */

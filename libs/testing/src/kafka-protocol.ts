@@ -50,37 +50,42 @@ export function decodeApiVersionsResponse(payload: Buffer): ApiVersionsResult {
 }
 
 /** Connects to host:port, sends ApiVersions v0 and resolves with the decoded answer. */
-export function probeApiVersions(host: string, port: number, timeoutMs = 2000): Promise<ApiVersionsResult> {
+export async function probeApiVersions(host: string, port: number, timeoutMs = 2000): Promise<ApiVersionsResult> {
+  const correlationId = Math.floor(Math.random() * 0x7fffffff);
+  const payload = await exchange(host, port, encodeApiVersionsRequest(correlationId), timeoutMs, 'ApiVersions');
+  const result = decodeApiVersionsResponse(payload);
+  if (result.correlationId !== correlationId) throw new Error(`unexpected correlation id ${result.correlationId}`);
+  return result;
+}
+
+/**
+ * Sends one size-prefixed request on a new PLAINTEXT connection and resolves with the response
+ * payload (without its size prefix).
+ */
+export function exchange(host: string, port: number, request: Buffer, timeoutMs: number, what: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const correlationId = Math.floor(Math.random() * 0x7fffffff);
     const socket = new Socket();
     let received = Buffer.alloc(0);
     let settled = false;
-    const finish = (err: Error | undefined, result?: ApiVersionsResult): void => {
+    const finish = (err: Error | undefined, payload?: Buffer): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       socket.destroy();
       if (err) reject(err);
-      else resolve(result as ApiVersionsResult);
+      else resolve(payload!);
     };
-    const timer = setTimeout(() => finish(new Error(`no ApiVersions answer from ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => finish(new Error(`no ${what} answer from ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
     socket.once('error', (err) => finish(new Error(`cannot reach ${host}:${port}: ${err.message}`)));
-    socket.once('close', () => finish(new Error(`${host}:${port} closed the connection before answering ApiVersions`)));
+    socket.once('close', () => finish(new Error(`${host}:${port} closed the connection before answering ${what}`)));
     socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 4) return;
       const size = received.readInt32BE(0);
       if (received.length < 4 + size) return;
-      try {
-        const result = decodeApiVersionsResponse(received.subarray(4, 4 + size));
-        if (result.correlationId !== correlationId) throw new Error(`unexpected correlation id ${result.correlationId}`);
-        finish(undefined, result);
-      } catch (err) {
-        finish(err as Error);
-      }
+      finish(undefined, received.subarray(4, 4 + size));
     });
-    socket.connect(port, host, () => socket.write(encodeApiVersionsRequest(correlationId)));
+    socket.connect(port, host, () => socket.write(request));
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * A throw-away certificate authority for loopback TLS: tests and the demo make one in a directory
  * of their own at run time (keys are never committed). Node cannot create X.509 certificates, so
- * this runs the machine's `openssl`. Every certificate is for `localhost` and `127.0.0.1` and usable
+ * this runs the machine's `openssl`. Certificates are for `localhost` and `127.0.0.1` unless told otherwise, and usable
  * as server and client certificate (the common name tells mTLS callers apart).
  */
 import { spawnSync } from 'node:child_process';
@@ -17,8 +17,11 @@ export interface LocalCa {
   dir: string;
   /** PEM of the CA certificate: what clients and mTLS servers trust (`--tls-ca`). */
   caCert: string;
-  /** Issues (or reuses, when its files exist) a certificate with common name `cn`. */
-  issue(cn: string): CertificateFiles;
+  /**
+   * Issues (or reuses, when its files exist) a certificate with common name `cn`, for `altNames`
+   * (subject alternative names, default `DNS:localhost,IP:127.0.0.1`).
+   */
+  issue(cn: string, altNames?: string): CertificateFiles;
 }
 
 function openssl(args: string[], cwd: string): void {
@@ -43,13 +46,13 @@ export function localCa(dir: string, name = 'mirrormaker local CA'): LocalCa {
   return {
     dir,
     caCert,
-    issue(cn) {
+    issue(cn, altNames = 'DNS:localhost,IP:127.0.0.1') {
       const base = cn.replace(/[^A-Za-z0-9._-]/g, '_');
       const files = { cert: join(dir, `${base}.crt`), key: join(dir, `${base}.key`) };
       if (existsSync(files.cert) && existsSync(files.key)) return files;
       writeFileSync(
         join(dir, `${base}.ext`),
-        ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth,clientAuth', 'subjectAltName=DNS:localhost,IP:127.0.0.1', ''].join('\n'),
+        ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth,clientAuth', `subjectAltName=${altNames}`, ''].join('\n'),
       );
       openssl(['req', ...EC_KEY, '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${cn}`], dir);
       openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${base}.crt`, '-days', '30', '-extfile', `${base}.ext`], dir);
