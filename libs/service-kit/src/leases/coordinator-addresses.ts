@@ -49,16 +49,19 @@ export class CoordinatorAddresses {
     return this.list;
   }
 
+  /** Calls go to `address` from now on (added to the list when new); true when that is a change. */
+  useLeader(address: string): boolean {
+    if (!this.list.includes(address)) this.list.push(address);
+    const leader = this.list.indexOf(address);
+    const moved = leader !== this.index;
+    this.index = leader;
+    return moved;
+  }
+
   /** Moves on after `err` on the current address; `hinted` is true when a replica named a different leader. */
   moveOn(err?: unknown): { hinted: boolean } {
     const hint = leaderHintOf(err);
-    if (hint) {
-      if (!this.list.includes(hint)) this.list.push(hint);
-      const hinted = this.list.indexOf(hint);
-      const moved = hinted !== this.index;
-      this.index = hinted;
-      return { hinted: moved };
-    }
+    if (hint) return { hinted: this.useLeader(hint) };
     const now = this.options.now();
     // A replica that answered (but does not lead) is up; one that did not is skipped for a while.
     if (!isNotLeaderRefusal(err)) this.unreachableSince.set(this.current, now);

@@ -1,0 +1,21 @@
+/** How the console writes numbers, rates and ages: short, and the same everywhere. */
+
+/** 1234567 → "1,234,567". */
+export function formatCount(n: bigint | number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Records per second: "0", "8.5", "1,234". */
+export function formatRate(perSecond: number): string {
+  if (perSecond <= 0) return '0';
+  return perSecond < 100 ? perSecond.toFixed(1) : formatCount(Math.round(perSecond));
+}
+
+/** Time since `at`: "4 s", "12 min", "3 h"; "-" when unknown. */
+export function formatAge(at: Date | undefined, now: Date): string {
+  if (!at) return '-';
+  const seconds = Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000));
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}
