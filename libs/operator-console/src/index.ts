@@ -3,5 +3,5 @@ export { ControlConnection, type ControlConnectionOptions, type ControlMethod } 
 export { formatAge, formatCount, formatRate } from './format';
 export { LiveView, type LiveFrame, type LiveOutput } from './live-view';
 export { progressBar } from './progress-bar';
-export { kindName, statusScreen, statusSummary, topicTotals, type StatusScreenOptions, type TopicTotals } from './status-screen';
+export { instancesTable, kindName, statusScreen, statusSummary, topicTotals, type StatusScreenOptions, type TopicTotals } from './status-screen';
 export { renderTable, type Column } from './text-table';

@@ -151,7 +151,8 @@ function flowLines(f: FlowStatus, now: Date, options: StatusScreenOptions): stri
   return lines;
 }
 
-function instanceLines(instances: readonly InstanceStatus[], configRevision: bigint, now: Date): string[] {
+/** Worker instances by kind: leases held, config revision applied (and the one in force when behind), last renewal. */
+export function instancesTable(instances: readonly InstanceStatus[], configRevision: bigint, now: Date): string[] {
   if (instances.length === 0) return ['instances  none registered'];
   const rows = [...instances]
     .sort((a, b) => a.kind - b.kind || a.instanceId.localeCompare(b.instanceId))
@@ -176,7 +177,7 @@ export function statusScreen(status: GetStatusResponse, now: Date, options: Stat
   const lines = coordinatorLines(status);
   if (status.flows.length === 0) lines.push('', 'no enabled flow');
   for (const f of status.flows) lines.push('', ...flowLines(f, now, options));
-  lines.push('', ...instanceLines(status.instances, status.configRevision, now));
+  lines.push('', ...instancesTable(status.instances, status.configRevision, now));
   return lines;
 }
 
