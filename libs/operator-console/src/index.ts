@@ -1,5 +1,6 @@
 export { CONTROL_CALL_FAILURES, ControlCallError, isControlCallError, type ControlCallFailure } from './control-call-error';
 export { ControlConnection, type ControlConnectionOptions, type ControlMethod } from './control-connection';
+export { protoJson } from './json-output';
 export { formatAge, formatCount, formatRate } from './format';
 export { LiveView, type LiveFrame, type LiveOutput } from './live-view';
 export { progressBar } from './progress-bar';

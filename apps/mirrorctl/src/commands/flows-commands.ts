@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { renderTable } from '@mirrormaker/operator-console';
+import { protoJson, renderTable } from '@mirrormaker/operator-console';
 import { ApplyConfigResponse, DeleteFlowResponse, Flow, ListFlowsResponse, PatchFlowResponse, type ConfigProblem } from '@mirrormaker/proto';
 import { flowRef } from '../cli-options';
 import type { Command, CommandContext } from '../command';
@@ -34,7 +34,7 @@ function pauseOrResume(word: 'pause' | 'resume'): Command {
     async run(ctx: CommandContext, [name]) {
       const flow = flowRef(name, `flows ${word}`);
       const res = word === 'pause' ? await ctx.control.call('pauseFlow', { flow }) : await ctx.control.call('resumeFlow', { flow });
-      if (ctx.json) ctx.printJson(Flow.toJSON(res.flow!));
+      if (ctx.json) ctx.printJson(protoJson(Flow, res.flow!));
       else ctx.print([`flow ${name} ${word === 'pause' ? 'paused' : 'resumed'}`]);
     },
   };
@@ -47,7 +47,7 @@ export const flowsCommands: Command[] = [
     flags: [],
     async run(ctx) {
       const res = await ctx.control.call('listFlows', {});
-      if (ctx.json) return ctx.printJson(ListFlowsResponse.toJSON(res));
+      if (ctx.json) return ctx.printJson(protoJson(ListFlowsResponse, res));
       const rows = res.flows.map((f) => [nameOf(f), f.enabled ? 'yes' : 'no', f.paused ? 'yes' : 'no']);
       ctx.print([`config revision ${res.configRevision}`, ...renderTable([{ header: 'FLOW' }, { header: 'ENABLED' }, { header: 'PAUSED' }], rows)]);
     },
@@ -58,7 +58,7 @@ export const flowsCommands: Command[] = [
     flags: [],
     async run(ctx, [name]) {
       const res = await ctx.control.call('getFlow', { flow: flowRef(name, 'flows get') });
-      if (ctx.json) ctx.printJson(Flow.toJSON(res.flow!));
+      if (ctx.json) ctx.printJson(protoJson(Flow, res.flow!));
       else ctx.print(flowLines(res.flow!));
     },
   },
@@ -78,7 +78,7 @@ export const flowsCommands: Command[] = [
       const dryRun = ctx.line.values['dry-run'] === true;
       const config = file.endsWith('.json') ? { $case: 'json' as const, value: text } : { $case: 'properties' as const, value: text };
       const res = await ctx.control.call('applyConfig', { config, dryRun });
-      if (ctx.json) return ctx.printJson(ApplyConfigResponse.toJSON(res));
+      if (ctx.json) return ctx.printJson(protoJson(ApplyConfigResponse, res));
       ctx.print([
         dryRun ? `${file} is valid (dry run: nothing stored)` : `${file} applied: config revision ${res.configRevision}`,
         ...problemLines(res.warnings),
@@ -95,7 +95,7 @@ export const flowsCommands: Command[] = [
       const unset = ctx.line.values.unset ?? [];
       if (Object.keys(set).length === 0 && unset.length === 0) throw new UsageError('flows patch needs at least one --set key=value or --unset key');
       const res: PatchFlowResponse = await ctx.control.call('patchFlow', { flow, set, unset });
-      if (ctx.json) return ctx.printJson(PatchFlowResponse.toJSON(res));
+      if (ctx.json) return ctx.printJson(protoJson(PatchFlowResponse, res));
       ctx.print([`config revision ${res.configRevision}`, ...flowLines(res.flow!)]);
     },
   },
@@ -107,7 +107,7 @@ export const flowsCommands: Command[] = [
     flags: [],
     async run(ctx, [name]) {
       const res = await ctx.control.call('deleteFlow', { flow: flowRef(name, 'flows delete') });
-      if (ctx.json) ctx.printJson(DeleteFlowResponse.toJSON(res));
+      if (ctx.json) ctx.printJson(protoJson(DeleteFlowResponse, res));
       else ctx.print([`flow ${name} deleted: config revision ${res.configRevision}`]);
     },
   },

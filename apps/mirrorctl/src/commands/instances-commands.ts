@@ -1,4 +1,4 @@
-import { instancesTable } from '@mirrormaker/operator-console';
+import { instancesTable, protoJson } from '@mirrormaker/operator-console';
 import { DrainInstanceResponse, ListInstancesResponse } from '@mirrormaker/proto';
 import type { Command } from '../command';
 
@@ -9,7 +9,7 @@ export const instancesCommands: Command[] = [
     flags: [],
     async run(ctx) {
       const res = await ctx.control.call('listInstances', {});
-      if (ctx.json) return ctx.printJson(ListInstancesResponse.toJSON(res));
+      if (ctx.json) return ctx.printJson(protoJson(ListInstancesResponse, res));
       // The revision in force comes with the flows; an instance behind it shows "(of N)".
       const { configRevision } = await ctx.control.call('listFlows', {});
       ctx.print(instancesTable(res.instances, configRevision, ctx.now()));
@@ -21,7 +21,7 @@ export const instancesCommands: Command[] = [
     flags: [],
     async run(ctx, [instanceId]) {
       const res = await ctx.control.call('drainInstance', { instanceId: instanceId! });
-      if (ctx.json) ctx.printJson(DrainInstanceResponse.toJSON(res));
+      if (ctx.json) ctx.printJson(protoJson(DrainInstanceResponse, res));
       else ctx.print([`${instanceId} drained: ${res.unitsMoved} units handed to other instances`]);
     },
   },

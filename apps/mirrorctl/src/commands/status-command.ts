@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isControlCallError, LiveView, statusScreen, statusSummary } from '@mirrormaker/operator-console';
+import { isControlCallError, LiveView, protoJson, statusScreen, statusSummary } from '@mirrormaker/operator-console';
 import { GetStatusResponse } from '@mirrormaker/proto';
 import { Backoff } from '@mirrormaker/service-kit';
 import { flowRef } from '../cli-options';
@@ -30,7 +30,7 @@ async function watch(ctx: CommandContext, flows: { source: string; target: strin
     try {
       const status = await ctx.control.status({ flows });
       backoff.reset();
-      if (ctx.json) ctx.io.stdout.write(`${JSON.stringify(GetStatusResponse.toJSON(status))}\n`);
+      if (ctx.json) ctx.io.stdout.write(`${JSON.stringify(protoJson(GetStatusResponse, status))}\n`);
       else view.show({ screen: [header, '', ...statusScreen(status, now, { partitions: ctx.line.values.partitions })], plain: statusSummary(status, now).map((l) => `${clock(now)} ${l}`) });
     } catch (err) {
       if (!isControlCallError(err) || err.code === 'CREDENTIAL') throw err;
@@ -57,7 +57,7 @@ export const statusCommand: Command = {
     if (values.interval !== undefined && !values.watch) throw new UsageError('--interval goes with --watch');
     if (values.watch) return watch(ctx, flows, intervalMs(values.interval));
     const status = await ctx.control.status({ flows });
-    if (ctx.json) ctx.printJson(GetStatusResponse.toJSON(status));
+    if (ctx.json) ctx.printJson(protoJson(GetStatusResponse, status));
     else ctx.print(statusScreen(status, ctx.now(), { partitions: values.partitions }));
   },
 };
