@@ -134,8 +134,8 @@ export class ControlConnection {
     const unreachable = err.code === grpc.status.DEADLINE_EXCEEDED || (err.code === grpc.status.UNAVAILABLE && !isNotLeaderRefusal(err) && NO_CONNECTION.test(details));
     if (unreachable) {
       const fix = TLS_FAILURE.test(details)
-        ? 'the TLS handshake failed: pass the CA that signed the coordinator certificate with --tls-ca, and dial a name the certificate holds'
-        : 'check --coordinator (host:port of the gRPC port, default 7000) and that the coordinator runs; a plaintext coordinator needs --insecure-plaintext';
+        ? 'the TLS handshake failed: pass the CA that signed the coordinator certificate with --tls-ca and dial a name the certificate holds (or --insecure-plaintext for a coordinator without TLS)'
+        : 'check --coordinator (host:port of its gRPC port, default 7000) and that the coordinator runs';
       return new ControlCallError('UNREACHABLE', `no coordinator answered (tried ${[...new Set(tried)].join(', ')}; last: ${details}); ${fix}`, context);
     }
     if (isNotLeaderRefusal(err)) {
