@@ -122,7 +122,7 @@ describe('mirrorctl against a running coordinator', () => {
   interface StatusJson {
     leaderAddress: string;
     configRevision: string;
-    flows: { flow: { source: string; target: string }; enabled: boolean; topics: { sourceTopic: string; remoteTopic: string; partitions: { partition: number; holder: string; position: string; lag: string; recordsPerSecond: number }[] }[] }[];
+    flows: { flow: { source: string; target: string }; enabled: boolean; topics: { sourceTopic: string; remoteTopic: string; partitions: { partition: number; holder: string; position: string; lag: string; recordsPerSecond: number; bytesPerSecond: number }[] }[] }[];
     instances: { instanceId: string; kind: string; unitIds: string[]; appliedConfigRevision?: string }[];
   }
 
@@ -138,9 +138,9 @@ describe('mirrorctl against a running coordinator', () => {
     expect(status.flows[0]!.flow).toEqual({ source: 'source', target: 'target' });
     const orders = status.flows[0]!.topics.find((t) => t.sourceTopic === `${prefix}.orders`)!;
     expect(orders.remoteTopic).toBe(`source.${prefix}.orders`);
-    expect(orders.partitions.map((p) => [p.partition, p.position, p.lag, p.recordsPerSecond])).toEqual([
-      [0, '4', '5', 2.5],
-      [1, '4', '5', 2.5],
+    expect(orders.partitions.map((p) => [p.partition, p.position, p.lag, p.recordsPerSecond, p.bytesPerSecond])).toEqual([
+      [0, '4', '5', 2.5, 100],
+      [1, '4', '5', 2.5, 100],
     ]);
     expect(status.instances).toEqual([expect.objectContaining({ instanceId: 'dm-ctl', kind: 'SERVICE_KIND_DATA_MIRROR' })]);
   });
@@ -150,7 +150,7 @@ describe('mirrorctl against a running coordinator', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toContain(`leader ${leader}`);
-    expect(lines.find((l) => l.includes(`${prefix}.orders -> source.${prefix}.orders`))).toMatch(/\s2\s+10\s+10\s+5\.0\s+dm-ctl\s+\[#{10}-{10}\]\s+50%/);
+    expect(lines.find((l) => l.includes(`${prefix}.orders -> source.${prefix}.orders`))).toMatch(/\s2\s+10\s+10\s+5\.0\s+200 B\/s\s+dm-ctl\s+\[#{10}-{10}\]\s+50%/);
     expect(lines.find((l) => l.startsWith('dm-ctl'))).toMatch(/^dm-ctl\s+data-mirror\s+2\s/);
   });
 

@@ -11,6 +11,19 @@ export function formatRate(perSecond: number): string {
   return perSecond < 100 ? perSecond.toFixed(1) : formatCount(Math.round(perSecond));
 }
 
+/** Bytes per second: "0 B", "512 B", "1.5 KiB", "12 MiB". */
+export function formatBytes(perSecond: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let value = Math.max(0, perSecond);
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits)} ${units[unit]}`;
+}
+
 /** Time since `at`: "4 s", "12 min", "3 h"; "-" when unknown. */
 export function formatAge(at: Date | undefined, now: Date): string {
   if (!at) return '-';

@@ -24,14 +24,14 @@ function status(): GetStatusResponse {
             sourceTopic: 'orders',
             remoteTopic: 'source.orders',
             partitions: [
-              { partition: 0, holder: 'dm-1', epoch: 3n, position: 599n, lag: 400n, recordsPerSecond: 120, stalledReason: '' },
-              { partition: 1, holder: 'dm-2', epoch: 1n, position: 6n, lag: 0n, recordsPerSecond: 0, stalledReason: 'record too large at offset 7' },
+              { partition: 0, holder: 'dm-1', epoch: 3n, position: 599n, lag: 400n, recordsPerSecond: 120, bytesPerSecond: 61_440, stalledReason: '' },
+              { partition: 1, holder: 'dm-2', epoch: 1n, position: 6n, lag: 0n, recordsPerSecond: 0, bytesPerSecond: 0, stalledReason: 'record too large at offset 7' },
             ],
           },
           {
             sourceTopic: 'audit',
             remoteTopic: 'source.audit',
-            partitions: [{ partition: 0, holder: '', epoch: 0n, position: -1n, lag: -1n, recordsPerSecond: 0, stalledReason: '' }],
+            partitions: [{ partition: 0, holder: '', epoch: 0n, position: -1n, lag: -1n, recordsPerSecond: 0, bytesPerSecond: 0, stalledReason: '' }],
           },
         ],
       },
@@ -47,8 +47,8 @@ function status(): GetStatusResponse {
 describe('topicTotals', () => {
   it('sums offsets mirrored, lag and rate over partitions, and counts unassigned and stalled ones', () => {
     const [orders, audit] = status().flows[0]!.topics;
-    expect(topicTotals(orders!)).toEqual({ mirrored: 607n, lag: 400n, recordsPerSecond: 120, holders: ['dm-1', 'dm-2'], unassigned: 0, stalled: 1 });
-    expect(topicTotals(audit!)).toEqual({ mirrored: 0n, lag: undefined, recordsPerSecond: 0, holders: [], unassigned: 1, stalled: 0 });
+    expect(topicTotals(orders!)).toEqual({ mirrored: 607n, lag: 400n, recordsPerSecond: 120, bytesPerSecond: 61_440, holders: ['dm-1', 'dm-2'], unassigned: 0, stalled: 1 });
+    expect(topicTotals(audit!)).toEqual({ mirrored: 0n, lag: undefined, recordsPerSecond: 0, bytesPerSecond: 0, holders: [], unassigned: 1, stalled: 0 });
   });
 });
 
@@ -63,9 +63,9 @@ describe('statusScreen', () => {
   it('shows a topic line with its totals, holders and a progress bar while a backlog is caught up', () => {
     expect(text).toContain('flow source->target   running   discovered 3 s ago   2 topics   1 groups with checkpoints');
     const orders = lines.find((l) => l.includes('orders -> source.orders'))!;
-    expect(orders).toMatch(/orders -> source\.orders\s+2\s+607\s+400\s+120\s+dm-1, dm-2\s+\[#{12}-{8}\]\s+60%/);
+    expect(orders).toMatch(/orders -> source\.orders\s+2\s+607\s+400\s+120\s+60\.0 KiB\/s\s+dm-1, dm-2\s+\[#{12}-{8}\]\s+60%/);
     const audit = lines.find((l) => l.includes('audit -> source.audit'))!;
-    expect(audit).toMatch(/audit -> source\.audit\s+1\s+0\s+\?\s+0\s+1 unassigned\s+caught up/);
+    expect(audit).toMatch(/audit -> source\.audit\s+1\s+0\s+\?\s+0\s+0 B\/s\s+1 unassigned\s+caught up/);
   });
 
   it('lists stalled partitions and reported errors under their flow', () => {
@@ -88,8 +88,8 @@ describe('statusScreen', () => {
   it('shows a row per partition when asked', () => {
     const rows = statusScreen(status(), now, { partitions: true }).filter((l) => /^\s+orders\s+\d/.test(l));
     expect(rows.map((l) => l.trim().split(/\s{2,}/))).toEqual([
-      ['orders', '0', 'dm-1', '3', '599', '400', '120', 'ok'],
-      ['orders', '1', 'dm-2', '1', '6', '0', '0', 'record too large at offset 7'],
+      ['orders', '0', 'dm-1', '3', '599', '400', '120', '60.0 KiB/s', 'ok'],
+      ['orders', '1', 'dm-2', '1', '6', '0', '0', '0 B/s', 'record too large at offset 7'],
     ]);
   });
 
@@ -101,9 +101,9 @@ describe('statusScreen', () => {
 describe('statusSummary', () => {
   it('gives one plain line per topic, stalled partition and error', () => {
     expect(statusSummary(status(), now)).toEqual([
-      'source->target orders: mirrored 607, lag 400, 120 rec/s, held by dm-1, dm-2',
+      'source->target orders: mirrored 607, lag 400, 120 rec/s, 60.0 KiB/s, held by dm-1, dm-2',
       'source->target orders-1 stalled: record too large at offset 7',
-      'source->target audit: mirrored 0, lag ?, 0 rec/s, held by 1 unassigned',
+      'source->target audit: mirrored 0, lag ?, 0 rec/s, 0 B/s, held by 1 unassigned',
       'source->target error partition/source->target/orders/1 RECORD_TOO_LARGE: record of 2 MiB at offset 7 (10 s ago)',
     ]);
   });

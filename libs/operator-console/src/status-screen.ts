@@ -1,6 +1,6 @@
 /**
  * What `mirrorctl status` and the live view show of a GetStatus reply: the coordinator and config
- * in force, per flow a line per topic (offsets mirrored, lag, throughput, holders, a progress bar
+ * in force, per flow a line per topic (offsets mirrored, lag, records and bytes per second, holders, a progress bar
  * while a backlog is caught up), stalled partitions and reported errors, and the instances with
  * their leases and applied config revision. Pure: the same reply and clock give the same lines.
  *
@@ -9,7 +9,7 @@
  * keeps every record from offset 0.
  */
 import { ServiceKind, type FlowStatus, type GetStatusResponse, type InstanceStatus, type TopicStatus } from '@mirrormaker/proto';
-import { formatAge, formatCount, formatRate } from './format';
+import { formatAge, formatBytes, formatCount, formatRate } from './format';
 import { progressBar } from './progress-bar';
 import { renderTable } from './text-table';
 
@@ -36,6 +36,7 @@ export interface TopicTotals {
   mirrored: bigint;
   lag: bigint | undefined;
   recordsPerSecond: number;
+  bytesPerSecond: number;
   holders: string[];
   unassigned: number;
   stalled: number;
@@ -45,6 +46,7 @@ export function topicTotals(topic: TopicStatus): TopicTotals {
   let mirrored = 0n;
   let lag: bigint | undefined;
   let recordsPerSecond = 0;
+  let bytesPerSecond = 0;
   let unassigned = 0;
   let stalled = 0;
   const holders = new Set<string>();
@@ -52,11 +54,12 @@ export function topicTotals(topic: TopicStatus): TopicTotals {
     if (p.position >= 0n) mirrored += p.position + 1n;
     if (p.lag >= 0n) lag = (lag ?? 0n) + p.lag;
     recordsPerSecond += p.recordsPerSecond;
+    bytesPerSecond += p.bytesPerSecond;
     if (p.holder) holders.add(p.holder);
     else unassigned++;
     if (p.stalledReason) stalled++;
   }
-  return { mirrored, lag, recordsPerSecond, holders: [...holders].sort(), unassigned, stalled };
+  return { mirrored, lag, recordsPerSecond, bytesPerSecond, holders: [...holders].sort(), unassigned, stalled };
 }
 
 function holdersText(t: TopicTotals): string {
@@ -89,6 +92,7 @@ function topicRows(f: FlowStatus): string[][] {
       formatCount(totals.mirrored),
       totals.lag === undefined ? '?' : formatCount(totals.lag),
       formatRate(totals.recordsPerSecond),
+      `${formatBytes(totals.bytesPerSecond)}/s`,
       holdersText(totals),
       catchingUp ? progressBar(totals.mirrored, totals.mirrored + totals.lag!) : totals.stalled > 0 ? `${totals.stalled} stalled` : 'caught up',
     ];
@@ -105,6 +109,7 @@ function partitionRows(f: FlowStatus): string[][] {
       p.position < 0n ? '-' : formatCount(p.position),
       p.lag < 0n ? '?' : formatCount(p.lag),
       formatRate(p.recordsPerSecond),
+      `${formatBytes(p.bytesPerSecond)}/s`,
       p.stalledReason || 'ok',
     ]),
   );
@@ -122,6 +127,7 @@ function flowLines(f: FlowStatus, now: Date, options: StatusScreenOptions): stri
         { header: 'MIRRORED', align: 'right' },
         { header: 'LAG', align: 'right' },
         { header: 'REC/S', align: 'right' },
+        { header: 'BYTES/S', align: 'right' },
         { header: 'HELD BY' },
         { header: 'PROGRESS' },
       ],
@@ -139,6 +145,7 @@ function flowLines(f: FlowStatus, now: Date, options: StatusScreenOptions): stri
         { header: 'POSITION', align: 'right' },
         { header: 'LAG', align: 'right' },
         { header: 'REC/S', align: 'right' },
+        { header: 'BYTES/S', align: 'right' },
         { header: 'STATE' },
       ],
       partitionRows(f),
@@ -190,7 +197,7 @@ export function statusSummary(status: GetStatusResponse, now: Date): string[] {
       const totals = topicTotals(t);
       lines.push(
         `${flowName(f)} ${t.sourceTopic}: mirrored ${formatCount(totals.mirrored)}, lag ${totals.lag === undefined ? '?' : formatCount(totals.lag)}, ` +
-          `${formatRate(totals.recordsPerSecond)} rec/s, held by ${holdersText(totals)}${f.paused ? ' (paused)' : ''}`,
+          `${formatRate(totals.recordsPerSecond)} rec/s, ${formatBytes(totals.bytesPerSecond)}/s, held by ${holdersText(totals)}${f.paused ? ' (paused)' : ''}`,
       );
       for (const p of t.partitions) if (p.stalledReason) lines.push(`${flowName(f)} ${t.sourceTopic}-${p.partition} stalled: ${p.stalledReason}`);
     }
