@@ -155,7 +155,11 @@ describe('mirrorctl against a running coordinator', () => {
   });
 
   it('asked at the follower, status comes from the leader and changes reach the leader', async () => {
-    const status = JSON.parse((await ctl(['status', '--json', ...as('viewer', follower)])).stdout) as StatusJson;
+    // The follower names the leader once it has heard from it lately; until then mirrorctl exits 3 saying so.
+    const status = await eventually('status through the follower', async () => {
+      const run = await ctl(['status', '--json', ...as('viewer', follower)]);
+      return run.code === 0 ? (JSON.parse(run.stdout) as StatusJson) : undefined;
+    });
     expect(status.instances.map((i) => i.instanceId)).toEqual(['dm-ctl']);
     const paused = await ctl(['flows', 'pause', 'source->target', ...as('operator', follower)]);
     expect(paused).toEqual({ code: 0, stdout: 'flow source->target paused\n', stderr: '' });

@@ -3,7 +3,8 @@
  *
  * - Calls go to the replica that leads: a replica that does not lead refuses with the leader's
  *   address (CoordinatorAddresses, as the workers' lease sessions do), and the call is sent there.
- * - A replica that does not answer is passed over for the next one in `--coordinator`.
+ * - A replica that does not answer, or answers UNAVAILABLE (starting, no leader known), is passed
+ *   over for the next one in `--coordinator`; what the last one said decides the error.
  * - GetStatus is answered by any replica, but only the leader knows leases and progress: a reply
  *   without them that names another leader is asked again at the leader.
  * - Every failure ends as a ControlCallError naming what was tried and what to change.
@@ -79,7 +80,8 @@ export class ControlConnection {
         return await this.unary(address, method, request);
       } catch (err) {
         last = err as grpc.ServiceError;
-        const retry = last.code === grpc.status.DEADLINE_EXCEEDED || (last.code === grpc.status.UNAVAILABLE && (isNotLeaderRefusal(last) || NO_CONNECTION.test(last.details ?? '')));
+        // UNAVAILABLE also covers a replica that is starting or does not lead: another one may serve.
+        const retry = last.code === grpc.status.DEADLINE_EXCEEDED || last.code === grpc.status.UNAVAILABLE;
         if (!retry) throw this.describe(last, address, tried);
         this.addresses.moveOn(last);
       }
@@ -87,14 +89,23 @@ export class ControlConnection {
     throw this.describe(last!, tried[tried.length - 1]!, tried);
   }
 
-  /** GetStatus from the leader (a follower's reply holds no leases or progress). */
+  /** GetStatus from the leader: a follower's reply holds no leases or progress. */
   async status(request: pb.GetStatusRequest = { flows: [] }): Promise<pb.GetStatusResponse> {
-    const asked = this.address;
-    const res = await this.call('getStatus', request);
-    const fromFollower = res.flows.length === 0 && res.instances.length === 0 && res.leaderAddress !== '' && res.leaderAddress !== asked;
-    if (!fromFollower) return res;
-    this.addresses.useLeader(res.leaderAddress);
-    return this.call('getStatus', request);
+    const followers: string[] = [];
+    // Each replica once, plus one hop to the leader a follower named.
+    for (let attempt = 0; attempt <= this.addresses.all.length; attempt++) {
+      const asked = this.address;
+      const res = await this.call('getStatus', request);
+      if (res.answeredBy !== 'follower') return res;
+      followers.push(this.address);
+      if (res.leaderAddress !== '' && res.leaderAddress !== asked) this.addresses.useLeader(res.leaderAddress);
+      else this.addresses.next();
+    }
+    throw new ControlCallError(
+      'UNREACHABLE',
+      `only coordinator replicas that do not lead answered (${[...new Set(followers)].join(', ')}) and none named a leader it heard from lately: list every replica in --coordinator, or ask again once they have elected one`,
+      { status: 'UNAVAILABLE', tried: followers },
+    );
   }
 
   close(): void {

@@ -7,6 +7,7 @@ describe('protoJson', () => {
       configRevision: 3n,
       configSource: 'stored',
       leaderAddress: '',
+      answeredBy: 'standalone',
       coordinators: [],
       configWarnings: [],
       flows: [
@@ -26,6 +27,7 @@ describe('protoJson', () => {
       configRevision: '3',
       configSource: 'stored',
       leaderAddress: '',
+      answeredBy: 'standalone',
       coordinators: [],
       configWarnings: [],
       flows: [

@@ -9,6 +9,7 @@ function status(): GetStatusResponse {
     configRevision: 4n,
     configSource: 'stored',
     leaderAddress: 'localhost:7000',
+    answeredBy: 'leader',
     coordinators: [{ instanceId: 'coord-0', address: 'localhost:7000', role: 'leader', configRevision: 4n }],
     configWarnings: [],
     flows: [
@@ -106,5 +107,11 @@ describe('statusSummary', () => {
       'source->target audit: mirrored 0, lag ?, 0 rec/s, 0 B/s, held by 1 unassigned',
       'source->target error partition/source->target/orders/1 RECORD_TOO_LARGE: record of 2 MiB at offset 7 (10 s ago)',
     ]);
+  });
+});
+
+describe('statusScreen from a replica that does not lead', () => {
+  it('says which kind of replica answered', () => {
+    expect(statusScreen({ ...status(), answeredBy: 'starting', flows: [], instances: [] }, now)[0]).toContain('leader localhost:7000 (answered by a starting replica)');
   });
 });

@@ -76,7 +76,7 @@ function flowState(f: FlowStatus): string {
 function coordinatorLines(status: GetStatusResponse): string[] {
   const replicas = status.coordinators.map((c) => `${c.instanceId} (${c.role}${c.address ? ` ${c.address}` : ''})`).join(', ');
   return [
-    `coordinator  leader ${status.leaderAddress || 'unknown'}   config revision ${status.configRevision} (${status.configSource || '?'})` +
+    `coordinator  leader ${status.leaderAddress || 'unknown'}${status.answeredBy && status.answeredBy !== 'leader' ? ` (answered by a ${status.answeredBy} replica)` : ''}   config revision ${status.configRevision} (${status.configSource || '?'})` +
       (replicas ? `   replicas: ${replicas}` : ''),
     ...status.configWarnings.map((w) => `  warning: ${w.key ? `${w.key}: ` : ''}${w.message}${w.hint ? ` (${w.hint})` : ''}`),
   ];
