@@ -15,9 +15,7 @@ export function isNotLeaderRefusal(err: unknown): boolean {
  * The coordinator replicas a client may call (`--coordinator host:port[,host:port...]`) and which
  * one it calls now. After a failed call `moveOn` goes to the leader the refusing replica named
  * (added to the list when it was not in it), else to the next replica that has not failed to
- * answer lately. This is the rule the workers' lease client follows (LeaseClient.moveOn, which
- * still holds its own copy: switching it to this class made the coordinator's epoch-continuity
- * integration test fail, for a reason not found yet, so that move waits until it is).
+ * answer lately. Used by the workers' lease client and by operator tools alike.
  */
 export class CoordinatorAddresses {
   private readonly list: string[];
