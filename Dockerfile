@@ -1,5 +1,6 @@
 # One image for every mirrormaker service; the container's command picks the app:
 #   docker run mirrormaker node dist/apps/data-mirror/main.js --coordinator coordinator:7000
+# and it carries the operator's command line: node dist/apps/mirrorctl/main.js --help
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -8,6 +9,7 @@ COPY apps/data-mirror/package.json apps/data-mirror/
 COPY apps/offset-sync/package.json apps/offset-sync/
 COPY apps/topic-config-sync/package.json apps/topic-config-sync/
 COPY apps/acl-sync/package.json apps/acl-sync/
+COPY apps/mirrorctl/package.json apps/mirrorctl/
 COPY libs libs
 RUN npm ci --no-audit --no-fund
 COPY . .

@@ -1,13 +1,16 @@
 // `npm start`: the whole system on one machine. Starts two local Kafka clusters (source, target),
-// builds and starts every service against them, produces demo orders on the source and shows them
-// arriving on the target every two seconds. Ctrl-C stops all. gRPC is TLS with tokens and listens on
-// 127.0.0.1 only (demo-security.ts); the output says how to call it.
+// builds and starts every service against them, produces demo orders on the source and shows one
+// screen, redrawn every two seconds, of them arriving on the target with the coordinator's status
+// (plain lines instead when stdout is not a terminal). Ctrl-C stops all. gRPC is TLS with tokens
+// and listens on 127.0.0.1 only (demo-security.ts); the output says how to call it.
 //   npm start -- --exit-after 20    stop by itself after 20 s (used by the smoke test)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@mirrormaker/observability';
+import { ControlConnection, formatCount, LiveView, statusScreen, statusSummary } from '@mirrormaker/operator-console';
+import { tlsClient } from '@mirrormaker/service-kit';
 import { DEFAULT_PORTS, startTwoClusters, type TwoClusters } from '@mirrormaker/testing';
 import { demoProperties } from './demo-config';
 import { demoSecurity, type DemoSecurity } from './demo-security';
@@ -55,12 +58,13 @@ async function main(): Promise<void> {
   const clusters: TwoClusters = await startTwoClusters({ baseDir: join(workDir, 'kafka'), ports: DEFAULT_PORTS, log: (m) => say(m) });
   const children: ChildProcess[] = [];
   // Set once the services are up; the stop path may run before that.
-  const demo: { traffic?: DemoTraffic; ticker?: NodeJS.Timeout } = {};
+  const demo: { traffic?: DemoTraffic; ticker?: NodeJS.Timeout; control?: ControlConnection } = {};
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     clearInterval(demo.ticker);
+    demo.control?.close();
     await demo.traffic?.close();
     say('stopping the services and clusters ...');
     await Promise.all(
@@ -101,27 +105,48 @@ async function main(): Promise<void> {
   }
   say(`config ${join(workDir, 'mm2.properties')}, service logs in ${workDir}/`);
   say('');
-  say('gRPC is TLS with bearer tokens (plaintext and calls without a token are refused). With grpcurl:');
-  say(`  grpcurl -cacert ${security.caCert} -H "authorization: Bearer $(cat ${security.operatorTokenFile})" \\`);
+  const ca = relative(root, security.caCert);
+  const token = relative(root, security.operatorTokenFile);
+  say('gRPC is TLS with bearer tokens (plaintext and calls without a token are refused). With mirrorctl:');
+  say(`  npx mirrorctl --tls-ca ${ca} --token-file ${token} status --watch`);
+  say(`  npx mirrorctl --tls-ca ${ca} --token-file ${token} flows list     (mirrorctl --help for more)`);
+  say('With grpcurl:');
+  say(`  grpcurl -cacert ${ca} -H "authorization: Bearer $(cat ${token})" \\`);
   say(`    localhost:${DEMO_SERVICES[0].grpcPort} mirrormaker.v1.ControlService/GetStatus`);
-  say(`Any gRPC client: trust ${security.caCert} and send the metadata "authorization: Bearer <operator token>".`);
+  say(`Any gRPC client: trust ${ca} and send the metadata "authorization: Bearer <operator token>".`);
 
   const traffic = new DemoTraffic(clusters.source.bootstrap, clusters.target.bootstrap, createLogger({ service: 'demo', level: 'silent' }));
   demo.traffic = traffic;
   await traffic.createTopic();
   await traffic.produce(1000);
   say(`produced 1000 orders to source:${DEMO_TOPIC}; mirroring to target:${DEMO_REMOTE_TOPIC} ...`);
+  say(exitAfterSeconds ? `stopping in ${exitAfterSeconds} s` : 'press Ctrl-C to stop everything');
+  say('');
+  const control = new ControlConnection({
+    coordinator: `localhost:${DEMO_SERVICES[0].grpcPort}`,
+    security: tlsClient(readFileSync(security.caCert), readFileSync(security.operatorTokenFile, 'utf8').trim()),
+    tokenSource: `--token-file ${token}`,
+    deadlineMs: 5000,
+  });
+  demo.control = control;
+  const view = new LiveView(process.stdout);
   const began = Date.now();
   const t = traffic;
   demo.ticker = setInterval(() => {
     void (async () => {
       await t.produce(10);
       const mirrored = await t.mirrored().catch(() => 0n);
-      const seconds = ((Date.now() - began) / 1000).toFixed(0);
-      say(`after ${seconds.padStart(3)} s: ${t.produced} produced on source:${DEMO_TOPIC}, ${mirrored} mirrored to target:${DEMO_REMOTE_TOPIC}`);
+      const now = new Date();
+      const seconds = ((now.getTime() - began) / 1000).toFixed(0);
+      const arrivals = `after ${seconds.padStart(3)} s: ${formatCount(t.produced)} produced on source:${DEMO_TOPIC}, ${formatCount(mirrored)} mirrored to target:${DEMO_REMOTE_TOPIC}`;
+      const status = await control.status().catch((err: Error) => err);
+      if (status instanceof Error) {
+        view.show({ screen: [arrivals, '', `status: ${status.message}`], plain: [`[demo] ${arrivals}`, `[demo] status: ${status.message}`] });
+      } else {
+        view.show({ screen: [arrivals, '', ...statusScreen(status, now)], plain: [`[demo] ${arrivals}`, ...statusSummary(status, now).map((l) => `[demo] ${l}`)] });
+      }
     })().catch((err: Error) => say(`traffic: ${err.message}`));
   }, 2000);
-  say(exitAfterSeconds ? `stopping in ${exitAfterSeconds} s` : 'press Ctrl-C to stop everything');
   if (exitAfterSeconds) setTimeout(() => void stopAll(0), exitAfterSeconds * 1000);
 }
 

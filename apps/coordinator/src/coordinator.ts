@@ -133,10 +133,16 @@ export class Coordinator {
       healthy: true,
       details: {
         config: this.active ? `revision ${this.active.revision.revision} (${this.active.source})` : `not loaded yet: ${this.startError ?? 'starting'}`,
-        role: this.election === undefined ? (this.options.file === undefined ? 'standalone' : 'starting') : this.election.mayAct() ? 'leader' : 'follower',
+        role: this.role(),
         ...(this.election?.leader ? { leader: this.election.leader.address } : {}),
       },
     };
+  }
+
+  /** How this replica stands in the election, as health and status show it. */
+  private role(): 'standalone' | 'starting' | 'leader' | 'follower' {
+    if (this.election === undefined) return this.options.file === undefined ? 'standalone' : 'starting';
+    return this.election.mayAct() ? 'leader' : 'follower';
   }
 
   /** Lease sessions are served by the leader only; the others name it. */
@@ -430,7 +436,16 @@ export class Coordinator {
     const leaderAddress = this.election === undefined ? (this.options.advertisedAddress ?? '') : this.election.mayAct() ? (this.options.advertisedAddress ?? '') : (this.freshLeaderAddress() ?? '');
     if (this.election !== undefined && !this.election.mayAct()) {
       // Lease state and worker reports live on the leader: a follower says who it is and where the leader is.
-      return { configRevision: BigInt(active.revision.revision), configSource: active.source, flows: [], instances: [], configWarnings: active.warnings.map(toConfigProblem), coordinators, leaderAddress };
+      return {
+        configRevision: BigInt(active.revision.revision),
+        configSource: active.source,
+        flows: [],
+        instances: [],
+        configWarnings: active.warnings.map(toConfigProblem),
+        coordinators,
+        leaderAddress,
+        answeredBy: this.role(),
+      };
     }
     const progress = new Map<string, UnitProgress>();
     const errors: ErrorReport[] = [];
@@ -457,6 +472,7 @@ export class Coordinator {
       configWarnings: active.warnings.map(toConfigProblem),
       coordinators,
       leaderAddress,
+      answeredBy: this.role(),
     };
   }
 

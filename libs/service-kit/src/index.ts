@@ -8,6 +8,7 @@ export { LeaseClient, type ConfigApplied, type LeaseClientOptions, type UnitWork
 export type { WhenCoordinatorsUnreachable } from './leases/when-coordinators-unreachable';
 export { LeaseManager, type ConfigPush, type InstanceReport, type LeaseSettings, type SessionSink } from './leases/lease-manager';
 export { LEADER_METADATA_KEY, leaseServiceHandlers, notLeaderError, type LeaseServingGate } from './leases/lease-service-handlers';
+export { CoordinatorAddresses, isNotLeaderRefusal, leaderHintOf } from './leases/coordinator-addresses';
 export { leaseKindOf, protoKindOf } from './leases/service-kind-mapping';
 export { workUnitMessage } from './leases/work-unit-mapping';
 export { Backoff, type BackoffOptions } from './backoff';

@@ -30,6 +30,7 @@ function partitionStatus(inputs: StatusInputs, id: string, partition: number): P
     lag,
     recordsPerSecond: p?.recordsPerSecond ?? 0,
     stalledReason: p?.stalledReason ?? '',
+    bytesPerSecond: p?.bytesPerSecond ?? 0,
   };
 }
 

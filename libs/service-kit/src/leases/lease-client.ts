@@ -13,7 +13,7 @@ import {
 import { Counter, Gauge } from 'prom-client';
 import { Backoff, type BackoffOptions } from '../backoff';
 import { secureClient, type ClientSecurity } from '../security/grpc-security';
-import { LEADER_METADATA_KEY } from './lease-service-handlers';
+import { CoordinatorAddresses } from './coordinator-addresses';
 import type { WhenCoordinatorsUnreachable } from './when-coordinators-unreachable';
 
 /** The work a service runs for one leased unit. `stop` must return only once the work has stopped. */
@@ -95,10 +95,7 @@ interface HeldUnit {
  * answers, deadlines are enforced as in `stop`.
  */
 export class LeaseClient {
-  private readonly addresses: string[];
-  private addressIndex = 0;
-  /** When a coordinator address last failed to connect (monotonic ms). */
-  private readonly unreachableSince = new Map<string, number>();
+  private readonly addresses: CoordinatorAddresses;
   private readonly clients = new Map<string, LeaseServiceClient>();
   private readonly held = new Map<string, HeldUnit>();
   private readonly sentAt = new Map<bigint, number>();
@@ -141,11 +138,8 @@ export class LeaseClient {
   };
 
   constructor(private readonly options: LeaseClientOptions) {
-    this.addresses = options.coordinator
-      .split(',')
-      .map((a) => a.trim())
-      .filter((a) => a !== '');
-    if (this.addresses.length === 0) throw new Error('no coordinator address given (--coordinator host:port[,host:port...])');
+    // An address that did not answer is passed over for two renew intervals while others remain.
+    this.addresses = new CoordinatorAddresses(options.coordinator, { now: () => this.now(), skipUnreachableForMs: () => 2 * this.renewIntervalMs });
     // Capped near the renew interval: during a change of coordinator leader a held unit has only
     // the rest of its lease to be re-presented, so retries must not drift apart.
     this.backoff = new Backoff(options.backoff ?? { initialMs: 100, maxMs: Math.max(500, (options.renewIntervalMs ?? 3000) / 2) });
@@ -276,7 +270,7 @@ export class LeaseClient {
 
   /** The coordinator address sessions go to now. */
   get address(): string {
-    return this.addresses[this.addressIndex]!;
+    return this.addresses.current;
   }
 
   private client(): LeaseServiceClient {
@@ -294,25 +288,7 @@ export class LeaseClient {
 
   /** Where the next session goes: the leader a replica named, else the next address in the list. */
   private moveOn(err?: Error): { hinted: boolean } {
-    const hint = (err as grpc.ServiceError | undefined)?.metadata?.get(LEADER_METADATA_KEY)[0]?.toString();
-    if (hint) {
-      if (!this.addresses.includes(hint)) this.addresses.push(hint);
-      const hinted = this.addresses.indexOf(hint);
-      const moved = hinted !== this.addressIndex;
-      this.addressIndex = hinted;
-      return { hinted: moved };
-    }
-    // A replica that answered (but does not lead) is up; one that did not is skipped for a while.
-    if (!/does not lead/.test((err as grpc.ServiceError | undefined)?.details ?? '')) this.unreachableSince.set(this.address, this.now());
-    const reachable = (a: string) => this.now() - (this.unreachableSince.get(a) ?? -Infinity) > 2 * this.renewIntervalMs;
-    for (let step = 1; step <= this.addresses.length; step++) {
-      const next = (this.addressIndex + step) % this.addresses.length;
-      if (reachable(this.addresses[next]!) || step === this.addresses.length) {
-        this.addressIndex = next;
-        break;
-      }
-    }
-    return { hinted: false };
+    return this.addresses.moveOn(err);
   }
 
   private openSession(): void {
@@ -527,7 +503,7 @@ export class LeaseClient {
       if (!this.keepingWithoutCoordinator) {
         this.keepingWithoutCoordinator = true;
         this.log.warn(
-          { units: overdue.length, held: this.held.size, coordinators: this.addresses },
+          { units: overdue.length, held: this.held.size, coordinators: this.addresses.all },
           'no coordinator has answered for longer than a lease lasts; keeping the units running until one does (--when-coordinators-unreachable keep-working)',
         );
       }
