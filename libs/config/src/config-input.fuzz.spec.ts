@@ -87,7 +87,7 @@ describe('config input under bad input', () => {
   });
 
   it('JSON form: random and mutated documents load to a config and problems, or MirrorConfigError', () => {
-    const valid = toJson(loadMirrorConfig(SAMPLE_MM2_PROPERTIES, SAMPLE_SOURCES).config) as Record<string, unknown>;
+    const valid: unknown = toJson(loadMirrorConfig(SAMPLE_MM2_PROPERTIES, SAMPLE_SOURCES).config);
     const validText = JSON.stringify(valid);
     forEachSeed(20_001, 800, (rnd) => {
       let json: unknown;
