@@ -12,7 +12,7 @@ import {
 } from '@mirrormaker/config';
 import { createKafkaClient, KafkaAdmin, type KafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
 import { parseUnitId } from '@mirrormaker/lease';
-import type { Logger, Registry } from '@mirrormaker/observability';
+import { internalRecordsSkippedCounter, skippedRecordReporter, type Logger, type Registry } from '@mirrormaker/observability';
 import type { ErrorReport, Flow, GetStatusResponse, InstanceStatus, UnitProgress } from '@mirrormaker/proto';
 import { Backoff, kafkaConnectionFor, LeaseManager, PeriodicLoop, type LeaseServingGate } from '@mirrormaker/service-kit';
 import { deleteFlowProperties, patchFlowProperties, type ConfigRevision } from './config/config-revision';
@@ -244,6 +244,7 @@ export class Coordinator {
       this.homeClient(config),
       config.ours.coordinatorConfigTopic,
       this.log,
+      skippedRecordReporter(internalRecordsSkippedCounter(this.options.metrics), this.log),
       // Once replicas elect a leader, only the leader's transactions may write revisions.
       () => this.election && ((topic, records) => this.election!.writeAsLeader(topic, records)),
     );
