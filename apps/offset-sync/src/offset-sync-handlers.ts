@@ -14,6 +14,9 @@ export interface TranslationSource {
 
 const flowName = (ref: FlowRef | undefined): string => `${ref?.source ?? ''}->${ref?.target ?? ''}`;
 
+/** Kafka's protocol writes a group id as a STRING: an INT16 byte length, so at most this many bytes. */
+const MAX_GROUP_ID_BYTES = 0x7fff;
+
 class CallError extends Error {
   constructor(
     readonly status: grpc.status,
@@ -45,6 +48,10 @@ export function offsetSyncHandlers(source: TranslationSource, logger: Logger): O
         .then(async (): Promise<TranslateOffsetsResponse> => {
           if (!flow?.source || !flow.target) throw new CallError(grpc.status.INVALID_ARGUMENT, 'flow.source and flow.target are required');
           if (!group) throw new CallError(grpc.status.INVALID_ARGUMENT, 'group is required');
+          const groupBytes = Buffer.byteLength(group, 'utf8');
+          if (groupBytes > MAX_GROUP_ID_BYTES) {
+            throw new CallError(grpc.status.INVALID_ARGUMENT, `group is ${groupBytes} bytes long; Kafka group ids are at most ${MAX_GROUP_ID_BYTES} bytes`);
+          }
           const unit = source.unitFor(name);
           if (!unit) {
             const why = source.whyNoUnit(name);
