@@ -102,6 +102,7 @@ export function controlServiceHandlers(coordinator: Coordinator, logger: Logger,
   const offsetSync = offsetSyncForwarder(coordinator, offsetSyncClient);
   const mover = new GroupMover({
     logger,
+    skipped: coordinator.skippedRecords,
     flow: (name) => coordinator.flowConfig(name),
     connection: (alias) => coordinator.connectionOf(alias, 'failover'),
     replicated: (flow) => coordinator.replicatedPartitions(flow),
