@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { isKafkaError } from '@mirrormaker/kafka';
+import { groupIdProblem, isKafkaError } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
 import type { FlowRef, OffsetSyncServiceServer, SourcePosition, TargetPosition, TranslateOffsetsResponse, TranslateToSourceResponse } from '@mirrormaker/proto';
 import type { TranslatedPosition } from './translated-offsets';
@@ -13,9 +13,6 @@ export interface TranslationSource {
 }
 
 const flowName = (ref: FlowRef | undefined): string => `${ref?.source ?? ''}->${ref?.target ?? ''}`;
-
-/** Kafka's protocol writes a group id as a STRING: an INT16 byte length, so at most this many bytes. */
-const MAX_GROUP_ID_BYTES = 0x7fff;
 
 class CallError extends Error {
   constructor(
@@ -48,10 +45,8 @@ export function offsetSyncHandlers(source: TranslationSource, logger: Logger): O
         .then(async (): Promise<TranslateOffsetsResponse> => {
           if (!flow?.source || !flow.target) throw new CallError(grpc.status.INVALID_ARGUMENT, 'flow.source and flow.target are required');
           if (!group) throw new CallError(grpc.status.INVALID_ARGUMENT, 'group is required');
-          const groupBytes = Buffer.byteLength(group, 'utf8');
-          if (groupBytes > MAX_GROUP_ID_BYTES) {
-            throw new CallError(grpc.status.INVALID_ARGUMENT, `group is ${groupBytes} bytes long; Kafka group ids are at most ${MAX_GROUP_ID_BYTES} bytes`);
-          }
+          const tooLong = groupIdProblem(group);
+          if (tooLong !== undefined) throw new CallError(grpc.status.INVALID_ARGUMENT, tooLong);
           const unit = source.unitFor(name);
           if (!unit) {
             const why = source.whyNoUnit(name);

@@ -58,7 +58,14 @@ describe('ControlService under bad input', () => {
 
   /** One random call: the method and its request. */
   function randomCall(rnd: SeededRandom): [string, object] {
-    switch (rnd.int(0, 11)) {
+    const groups = () => Array.from({ length: rnd.int(0, 3) }, () => text(rnd));
+    switch (rnd.int(0, 14)) {
+      case 12:
+        return ['prepareFailover', { flow: flowRef(rnd), groups: groups() }];
+      case 13:
+        return ['failover', { flow: flowRef(rnd), groups: groups(), dryRun: true }];
+      case 14:
+        return ['failback', { flow: flowRef(rnd), groups: groups(), dryRun: true }];
       case 0:
         return ['getFlow', { flow: flowRef(rnd) }];
       case 1: {
