@@ -1,6 +1,6 @@
 import { PartitionConsumer, type ConsumedBatch, type KafkaAdmin, type KafkaClient, type PartitionOffsets, type ProducerRecord } from '@mirrormaker/kafka';
 import { encodeSourceOffsetKey, encodeSourceOffsetValue, type MirrorSourcePartition } from '@mirrormaker/mm2-formats';
-import type { Logger } from '@mirrormaker/observability';
+import type { Logger, SkippedRecordReporter } from '@mirrormaker/observability';
 import { ensureTopic } from './ensure-topic';
 import type { TopicSpec } from './flow-plan';
 import { defaultPartitionFor } from './murmur2';
@@ -12,6 +12,8 @@ export interface PositionStoreOptions {
   admin: KafkaAdmin;
   topic: TopicSpec;
   logger: Logger;
+  /** Counts and logs records that are neither a position nor another connector's record. */
+  skipped: SkippedRecordReporter;
   /** How long `readToEnd` waits. @default 60000 */
   readTimeoutMs?: number;
 }
@@ -113,7 +115,10 @@ export class PositionStore {
   private async follow(from: Map<number, bigint>): Promise<void> {
     const consumer = new PartitionConsumer(this.options.client, {
       handler: async (batch: ConsumedBatch) => {
-        for (const r of batch.records) this.table.read(r.key, r.value);
+        for (const r of batch.records) {
+          const read = this.table.read(r.key, r.value);
+          if (read === 'undecodable') this.options.skipped.skipped({ topic: batch.topic, partition: batch.partition, offset: r.offset }, 'undecodable');
+        }
       },
       isolationLevel: 'read_committed',
       maxWaitTimeMs: 250,
