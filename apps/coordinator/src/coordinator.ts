@@ -12,7 +12,7 @@ import {
 } from '@mirrormaker/config';
 import { createKafkaClient, KafkaAdmin, type KafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
 import { parseUnitId } from '@mirrormaker/lease';
-import type { Logger, Registry } from '@mirrormaker/observability';
+import { internalRecordsSkippedCounter, skippedRecordReporter, type Logger, type Registry, type SkippedRecordReporter } from '@mirrormaker/observability';
 import type { ErrorReport, Flow, GetStatusResponse, InstanceStatus, UnitProgress } from '@mirrormaker/proto';
 import { Backoff, kafkaConnectionFor, LeaseManager, PeriodicLoop, type LeaseServingGate } from '@mirrormaker/service-kit';
 import { deleteFlowProperties, patchFlowProperties, type ConfigRevision } from './config/config-revision';
@@ -80,8 +80,12 @@ export class Coordinator {
   /** A follower keeps the newest stored revision loaded, so it can lead at once. */
   private followerRefresh: PeriodicLoop | undefined;
 
+  /** Counts and logs unreadable records of the internal topics the coordinator reads (config, checkpoints). */
+  readonly skippedRecords: SkippedRecordReporter;
+
   constructor(private readonly options: CoordinatorOptions) {
     this.log = options.logger.child({ component: 'coordinator' });
+    this.skippedRecords = skippedRecordReporter(internalRecordsSkippedCounter(options.metrics), this.log);
     const ours = this.parse(options.file?.text ?? EMPTY).ours;
     this.leases = new LeaseManager(
       { ttlMs: ours.leaseTtlMs, renewIntervalMs: ours.leaseRenewIntervalMs, graceMs: ours.leaseGraceMs },
@@ -250,6 +254,7 @@ export class Coordinator {
       this.homeClient(config),
       config.ours.coordinatorConfigTopic,
       this.log,
+      this.skippedRecords,
       // Once replicas elect a leader, only the leader's transactions may write revisions.
       () => this.election && ((topic, records) => this.election!.writeAsLeader(topic, records)),
     );

@@ -1,6 +1,6 @@
 import type { ClientKind, MirrorConfig } from '@mirrormaker/config';
 import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type FetchBuffer, type KafkaClient, type KafkaError, type PartitionOffsets } from '@mirrormaker/kafka';
-import type { Logger } from '@mirrormaker/observability';
+import { skippedRecordReporter, type Logger } from '@mirrormaker/observability';
 import { kafkaConnectionFor } from '@mirrormaker/service-kit';
 import { ensureTopic } from './ensure-topic';
 import { FlowConsumer, flowConsumerSettings } from './flow-consumer';
@@ -118,7 +118,13 @@ export class FlowRuntime {
   }
 
   positionStore(): PositionStore {
-    this.positions ??= new PositionStore({ client: this.client('target'), admin: this.admin('target'), topic: this.plan.positionsTopic, logger: this.logger });
+    this.positions ??= new PositionStore({
+      client: this.client('target'),
+      admin: this.admin('target'),
+      topic: this.plan.positionsTopic,
+      logger: this.logger,
+      skipped: skippedRecordReporter(this.options.metrics.internalRecordsSkipped, this.logger),
+    });
     return this.positions;
   }
 

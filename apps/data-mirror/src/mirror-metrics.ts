@@ -1,4 +1,4 @@
-import { HotPathHistogram, SensorGauges, type HistogramChild, type Registry, type SensorChild } from '@mirrormaker/observability';
+import { HotPathHistogram, internalRecordsSkippedCounter, SensorGauges, type HistogramChild, type InternalRecordsSkipped, type Registry, type SensorChild } from '@mirrormaker/observability';
 import { Counter, Gauge } from 'prom-client';
 import type { MirrorUnitCause } from './mirror-unit-causes';
 
@@ -130,10 +130,13 @@ export class MirrorMetrics {
   private readonly segments: Counter<string>;
   private readonly segmentsDropped: Counter<string>;
   private readonly mm2: Mm2SourceSensors;
+  /** Corrupt records of the Connect offsets topic the position store skipped. */
+  readonly internalRecordsSkipped: InternalRecordsSkipped;
 
   constructor(registry: Registry) {
     this.mm2 = new Mm2SourceSensors(registry);
     const registers = [registry];
+    this.internalRecordsSkipped = internalRecordsSkippedCounter(registry);
     const labelNames = [...PARTITION_LABELS];
     this.records = new Counter({ name: 'mirrormaker_source_record_count_total', help: 'Records copied to the target and acknowledged (MM2 record-count).', labelNames, registers });
     this.bytes = new Counter({ name: 'mirrormaker_source_byte_count_total', help: 'Value bytes of records read from the source (MM2 byte-count).', labelNames, registers });

@@ -1,6 +1,6 @@
-import { decodeFetchedBatches, PartitionFetcher, type KafkaAdmin, type KafkaClient, type PartitionOffsets, type ProducerRecord } from '@mirrormaker/kafka';
+import { PartitionFetcher, withDecodedRecords, type KafkaAdmin, type KafkaClient, type PartitionOffsets, type ProducerRecord } from '@mirrormaker/kafka';
 import { encodeSourceOffsetKey, encodeSourceOffsetValue, type MirrorSourcePartition } from '@mirrormaker/mm2-formats';
-import type { Logger } from '@mirrormaker/observability';
+import type { Logger, SkippedRecordReporter } from '@mirrormaker/observability';
 import { ensureTopic } from './ensure-topic';
 import type { TopicSpec } from './flow-plan';
 import { defaultPartitionFor } from './murmur2';
@@ -12,6 +12,8 @@ export interface PositionStoreOptions {
   admin: KafkaAdmin;
   topic: TopicSpec;
   logger: Logger;
+  /** Counts and logs records that are neither a position nor another connector's record. */
+  skipped: SkippedRecordReporter;
   /** How long `readToEnd` waits. @default 60000 */
   readTimeoutMs?: number;
 }
@@ -109,9 +111,12 @@ export class PositionStore {
   private async follow(from: Map<number, bigint>): Promise<void> {
     // The fetcher retries every failure itself (with backoff), so it never needs replacing.
     const consumer = new PartitionFetcher(this.options.client, {
-      handler: async (fetched) => {
-        for (const r of (await decodeFetchedBatches(fetched))?.records ?? []) this.table.read(r.key, r.value);
-      },
+      handler: withDecodedRecords(async (batch) => {
+        for (const r of batch.records) {
+          const read = this.table.read(r.key, r.value);
+          if (read === 'undecodable') this.options.skipped.skipped({ topic: batch.topic, partition: batch.partition, offset: r.offset }, 'undecodable');
+        }
+      }),
       isolationLevel: 'read_committed',
       maxWaitTimeMs: 250,
       concurrency: this.partitions,

@@ -30,11 +30,14 @@ describe('StoredPositions', () => {
     expect(table.get(tp)).toBeUndefined();
   });
 
-  it('ignores other connectors and garbage', () => {
+  it('ignores other connectors, and reports garbage as undecodable', () => {
     const table = new StoredPositions();
     expect(table.read(Buffer.from('["MirrorHeartbeatConnector",{"sourceClusterAlias":"A","targetClusterAlias":"B"}]'), Buffer.from('{"offset":0}'))).toBeUndefined();
-    expect(table.read(Buffer.from('not json'), Buffer.from('{"offset":1}'))).toBeUndefined();
-    expect(table.read(null, null)).toBeUndefined();
+    expect(table.read(Buffer.from('["some-jdbc-source",{"table":"t"}]'), Buffer.from('{"position":"x"}'))).toBeUndefined();
+    expect(table.read(Buffer.from('not json'), Buffer.from('{"offset":1}'))).toBe('undecodable');
+    expect(table.read(null, null)).toBe('undecodable');
+    expect(table.read(encodeSourceOffsetKey(tp), Buffer.from('{"offset":"five"}'))).toBe('undecodable');
+    expect(table.read(encodeSourceOffsetKey(tp), Buffer.from([0xff, 0x00]))).toBe('undecodable');
     expect(table.size).toBe(0);
   });
 });

@@ -1,18 +1,23 @@
-import { decodeSourceOffset, type MirrorSourcePartition } from '@mirrormaker/mm2-formats';
+import { decodeSourceOffset, decodeSourceOffsetKey, isConnectOffsetKey, type MirrorSourcePartition } from '@mirrormaker/mm2-formats';
 
 /**
  * The MirrorSourceConnector positions found in a Connect offsets topic, as a table: the last value
  * read for each source partition wins, and a null value (tombstone, or `{"offset":null}`) removes
- * it. Records of other connectors, and ones that do not decode, are ignored, as Connect ignores
- * them. Feed records in the order they were read from each partition of the topic.
+ * it. Records of other connectors are ignored, as Connect ignores them; records that are not Connect
+ * offsets at all, or a MirrorSourceConnector key with a value that is no offset, are ignored too but
+ * reported as `undecodable`, so the reader can count them. Feed records in the order they were read
+ * from each partition of the topic.
  */
 export class StoredPositions {
   private readonly positions = new Map<string, bigint>();
 
-  /** Applies one record of the offsets topic; returns the partition it was about, if any. */
-  read(key: Uint8Array | null, value: Uint8Array | null): MirrorSourcePartition | undefined {
+  /**
+   * Applies one record of the offsets topic; returns the partition it was about, undefined for
+   * another connector's record, or `undecodable`.
+   */
+  read(key: Uint8Array | null, value: Uint8Array | null): MirrorSourcePartition | undefined | 'undecodable' {
     const decoded = decodeSourceOffset(key, value);
-    if (decoded === null) return undefined;
+    if (decoded === null) return decodeSourceOffsetKey(key) === null && isConnectOffsetKey(key) ? undefined : 'undecodable';
     const id = idOf(decoded.partition);
     if (decoded.offset === null) this.positions.delete(id);
     else this.positions.set(id, decoded.offset);

@@ -1,6 +1,6 @@
 import type { KafkaClient } from '@mirrormaker/kafka';
 import { decodeCheckpoint } from '@mirrormaker/mm2-formats';
-import type { Logger } from '@mirrormaker/observability';
+import type { Logger, SkippedRecordReporter } from '@mirrormaker/observability';
 import type { CheckpointStore } from '@mirrormaker/offset-translation';
 import { PartitionFollower } from './partition-follower';
 
@@ -22,6 +22,7 @@ export async function loadCheckpoints(options: {
   readonly store: CheckpointStore;
   readonly keepGroup: (group: string) => boolean;
   readonly logger: Logger;
+  readonly skipped: SkippedRecordReporter;
   readonly signal: AbortSignal;
 }): Promise<CheckpointLoadResult> {
   const { store, logger, topic } = options;
@@ -34,8 +35,10 @@ export async function loadCheckpoints(options: {
     onRecords(batch) {
       for (const record of batch) {
         records += 1;
+        const where = { topic, partition: 0, offset: record.offset };
         if (record.key === null || record.value === null) {
           skipped += 1;
+          options.skipped.skipped(where, 'no-key-or-value');
           continue;
         }
         try {
@@ -43,7 +46,7 @@ export async function loadCheckpoints(options: {
           if (options.keepGroup(checkpoint.group)) store.loadRecord(checkpoint);
         } catch (err) {
           skipped += 1;
-          logger.warn({ topic, offset: record.offset.toString(), err: (err as Error).message }, 'skipping a record of the checkpoints topic that does not decode');
+          options.skipped.skipped(where, 'undecodable', err);
         }
       }
     },

@@ -1,6 +1,6 @@
 import type { ClientKind, MirrorConfig } from '@mirrormaker/config';
 import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type KafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
-import type { Logger } from '@mirrormaker/observability';
+import { skippedRecordReporter, type Logger, type SkippedRecordReporter } from '@mirrormaker/observability';
 import { decodeOffsetSync } from '@mirrormaker/mm2-formats';
 import { CheckpointStore, decodeOffsetSegments, ExactTranslator, OffsetSegmentStore, OffsetSyncStore } from '@mirrormaker/offset-translation';
 import type { ErrorReport, SourcePosition, TargetPosition } from '@mirrormaker/proto';
@@ -64,6 +64,7 @@ export class GroupsUnit implements HeldUnit {
   /** retention.ms of the segments topic; the segment store forgets what the topic dropped. */
   private segmentsRetentionMs: number | undefined;
   private readonly loops: PeriodicLoop[] = [];
+  private readonly skipped: SkippedRecordReporter;
   private running: Promise<void> | undefined;
 
   constructor(private readonly options: GroupsUnitOptions) {
@@ -72,6 +73,7 @@ export class GroupsUnit implements HeldUnit {
     this.log = options.logger.child({ unit: plan.unitId, flow: flow.name });
     this.labels = { source: flow.source, target: flow.target };
     this.status = new UnitStatus({ unitId: plan.unitId, metrics: metrics.units });
+    this.skipped = skippedRecordReporter(metrics.internalRecordsSkipped, this.log);
     // Each kind of client connects with the flow's keys for it (MM2 lets `<alias>.admin.*` differ).
     const connection = (side: 'source' | 'target', kind: ClientKind): KafkaConnection => ({
       ...kafkaConnectionFor(config.clusters[flow[side]]!, `${flow.name}|offset-sync|${side}`, flow.clients[side][kind], kind),
@@ -205,6 +207,7 @@ export class GroupsUnit implements HeldUnit {
       apply: (record) => syncStore.applySync(decodeOffsetSync(record.key, record.value)),
       onLoaded: () => syncStore.completeInitialLoad(),
       logger: this.log,
+      skipped: this.skipped,
       onApplied: (count) => metrics.offsetSyncsRead.inc(this.labels, count),
     });
     this.syncsReader = syncsReader;
@@ -216,6 +219,7 @@ export class GroupsUnit implements HeldUnit {
       },
       onLoaded: () => segmentStore.completeInitialLoad(),
       logger: this.log,
+      skipped: this.skipped,
       onApplied: (count) => metrics.offsetSegmentRecordsRead.inc(this.labels, count),
     });
     this.startLoops();
@@ -347,6 +351,7 @@ export class GroupsUnit implements HeldUnit {
         store: this.checkpointStore,
         keepGroup: (group) => plan.rules.groupFilter.shouldReplicateGroup(group),
         logger: this.log,
+        skipped: this.skipped,
         signal: this.abort.signal,
       });
       this.checkpointStore.finishLoad({ succeeded: true });

@@ -1,16 +1,18 @@
 import type { ConsumedRecord, KafkaClient } from '@mirrormaker/kafka';
-import type { Logger } from '@mirrormaker/observability';
+import type { Logger, SkippedRecordReporter } from '@mirrormaker/observability';
 import { PartitionFollower } from './partition-follower';
 
 export interface InternalTopicReaderOptions {
   readonly client: KafkaClient;
   /** A single-partition internal topic on `client`'s cluster (offset syncs, offset segments). */
   readonly topic: string;
-  /** Applies one record with a key and a value; throws when it does not decode (it is skipped). */
+  /** Applies one record with a key and a value; throws when it does not decode (it is skipped and reported). */
   readonly apply: (record: ConsumedRecord & { key: Buffer; value: Buffer }) => void;
   /** Called once, when the end offset seen at the first start has been applied. */
   readonly onLoaded: () => void;
   readonly logger: Logger;
+  /** Counts and logs every record skipped: without a key or value, or one `apply` refused. */
+  readonly skipped: SkippedRecordReporter;
   /** Called with the number of records applied, after each batch. */
   readonly onApplied?: (count: number) => void;
 }
@@ -39,12 +41,16 @@ export class InternalTopicReader {
         let applied = 0;
         for (const record of records) {
           this.nextOffset = record.offset + 1n;
-          if (record.key === null || record.value === null) continue;
+          const where = { topic, partition: 0, offset: record.offset };
+          if (record.key === null || record.value === null) {
+            this.options.skipped.skipped(where, 'no-key-or-value');
+            continue;
+          }
           try {
             this.options.apply(record as ConsumedRecord & { key: Buffer; value: Buffer });
             applied += 1;
           } catch (err) {
-            logger.warn({ topic, offset: record.offset.toString(), err: (err as Error).message }, 'skipping a record that does not decode');
+            this.options.skipped.skipped(where, 'undecodable', err);
           }
         }
         if (applied > 0) this.options.onApplied?.(applied);

@@ -35,6 +35,13 @@ describe('TranslateOffsets handler', () => {
     expect(res).toEqual({ offsets: [position] });
   });
 
+  it('refuses a group id longer than Kafka can carry, before asking Kafka', async () => {
+    const translate = jest.fn(async () => [position]);
+    const { err } = await call(sourceWith(translate), { flow, group: 'g'.repeat(0x8000) });
+    expect(err).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: 'group is 32768 bytes long; Kafka group ids are at most 32767 bytes' });
+    expect(translate).not.toHaveBeenCalled();
+  });
+
   it.each([
     [{ flow: undefined, group: 'g' }, grpc.status.INVALID_ARGUMENT],
     [{ flow: { source: 'A', target: '' }, group: 'g' }, grpc.status.INVALID_ARGUMENT],

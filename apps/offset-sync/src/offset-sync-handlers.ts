@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { isKafkaError } from '@mirrormaker/kafka';
+import { groupIdProblem, isKafkaError } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
 import type { FlowRef, OffsetSyncServiceServer, SourcePosition, TargetPosition, TranslateOffsetsResponse, TranslateToSourceResponse } from '@mirrormaker/proto';
 import type { TranslatedPosition } from './translated-offsets';
@@ -45,6 +45,8 @@ export function offsetSyncHandlers(source: TranslationSource, logger: Logger): O
         .then(async (): Promise<TranslateOffsetsResponse> => {
           if (!flow?.source || !flow.target) throw new CallError(grpc.status.INVALID_ARGUMENT, 'flow.source and flow.target are required');
           if (!group) throw new CallError(grpc.status.INVALID_ARGUMENT, 'group is required');
+          const tooLong = groupIdProblem(group);
+          if (tooLong !== undefined) throw new CallError(grpc.status.INVALID_ARGUMENT, tooLong);
           const unit = source.unitFor(name);
           if (!unit) {
             const why = source.whyNoUnit(name);

@@ -1,4 +1,4 @@
-import { metricFactory, SensorGauges, type Counter, type Gauge, type Histogram, type Registry } from '@mirrormaker/observability';
+import { internalRecordsSkippedCounter, metricFactory, SensorGauges, type Counter, type Gauge, type Histogram, type InternalRecordsSkipped, type Registry } from '@mirrormaker/observability';
 import { unitMetrics, type UnitMetrics } from '@mirrormaker/service-kit';
 
 /** Labels of every flow-level series. */
@@ -34,6 +34,8 @@ export interface OffsetSyncMetrics {
   readonly offsetSyncStoreReady: Gauge<'source' | 'target'>;
   readonly checkpointGroups: Gauge<'source' | 'target'>;
   readonly errors: Counter<'source' | 'target' | 'operation'>;
+  /** Corrupt records of the offset-syncs, offset-segments and checkpoints topics. */
+  readonly internalRecordsSkipped: InternalRecordsSkipped;
   readonly units: UnitMetrics;
 }
 
@@ -117,6 +119,7 @@ export function createOffsetSyncMetrics(registry: Registry): OffsetSyncMetrics {
       'Failed operations of the offset-sync service, by operation.',
       ['source', 'target', 'operation'],
     ),
+    internalRecordsSkipped: internalRecordsSkippedCounter(registry),
     units: unitMetrics(registry),
   };
 }

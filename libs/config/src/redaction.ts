@@ -3,6 +3,7 @@ import { toJson, type MirrorConfigJson } from './json-form';
 import type { ClientConfigs, ClusterConfig, FlowConfig, MirrorConfig, PropertyMap } from './model';
 import { modelToEntries } from './model-entries';
 import { REDACTED } from './redaction-marker';
+import { javaTrim } from './value-parsers';
 import type { SaslSettings, SecurityConfig, SslSettings } from './security';
 
 export { REDACTED };
@@ -16,14 +17,30 @@ export function isSensitiveKey(key: string): boolean {
 }
 
 /**
+ * Secret values, compared as Java trims them: the model holds a value trimmed (a JAAS line, a
+ * password) while a copy of it under another key keeps the blanks it was written with.
+ */
+class SecretValues {
+  private readonly values = new Set<string>();
+
+  add(value: string): void {
+    this.values.add(javaTrim(value));
+  }
+
+  has(value: string): boolean {
+    return this.values.has(javaTrim(value));
+  }
+}
+
+/**
  * Values to hide because of where they came from: anything resolved through a config provider, and
  * anything stored under a sensitive key, so that a copy under another name is hidden as well.
  */
-function secretValues(config: MirrorConfig): { all: Set<string>; provided: Set<string> } {
-  const all = new Set<string>();
-  const provided = new Set<string>();
+function secretValues(config: MirrorConfig): { all: SecretValues; provided: SecretValues } {
+  const all = new SecretValues();
+  const provided = new SecretValues();
   for (const entry of modelToEntries(config, { references: false })) {
-    if (entry.value === '') continue;
+    if (javaTrim(entry.value) === '') continue;
     if (config.provided[entry.key] !== undefined) provided.add(entry.value);
     if (isSensitiveKey(entry.key) || config.provided[entry.key] !== undefined) all.add(entry.value);
   }
@@ -32,10 +49,10 @@ function secretValues(config: MirrorConfig): { all: Set<string>; provided: Set<s
 
 /** Hides sensitive keys and secret values in a property map, e.g. before logging a client config. */
 export function redactProperties(props: PropertyMap, config?: MirrorConfig): Record<string, string> {
-  return redactMap(props, config === undefined ? new Set() : secretValues(config).all);
+  return redactMap(props, config === undefined ? new SecretValues() : secretValues(config).all);
 }
 
-function redactMap(props: PropertyMap, secrets: ReadonlySet<string>): Record<string, string> {
+function redactMap(props: PropertyMap, secrets: SecretValues): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(props)) out[key] = isSensitiveKey(key) || secrets.has(value) ? REDACTED : value;
   return out;
@@ -86,7 +103,7 @@ export function redact(config: MirrorConfig): MirrorConfig {
   };
 }
 
-function redactClients(clients: ClientConfigs, secrets: ReadonlySet<string>): ClientConfigs {
+function redactClients(clients: ClientConfigs, secrets: SecretValues): ClientConfigs {
   return {
     consumer: redactMap(clients.consumer, secrets),
     producer: redactMap(clients.producer, secrets),
@@ -105,7 +122,7 @@ const ALWAYS_HIDDEN_SSL: ReadonlySet<keyof SslSettings> = new Set([
 function redactSecurity(
   security: SecurityConfig,
   hide: (value: string) => string,
-  providedValues: ReadonlySet<string>,
+  providedValues: SecretValues,
 ): SecurityConfig {
   const { sasl, ssl } = security;
   let redactedSasl: SaslSettings | undefined;

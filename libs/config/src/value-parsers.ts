@@ -1,4 +1,7 @@
+import { javaTrim, parseConfigList } from '@mirrormaker/replication-policy';
 import type { ProblemCode } from './problems';
+
+export { javaTrim };
 
 /** Outcome of reading one config value: the typed value, or why it cannot be read. */
 export type Parsed<T> =
@@ -16,23 +19,8 @@ export const fail = <T>(message: string, hint: string, code: ProblemCode = 'inva
   hint,
 });
 
-/** Java's `String.trim()`: strips every character up to U+0020, not Unicode whitespace. */
-export function javaTrim(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && text.charCodeAt(start) <= 0x20) start++;
-  while (end > start && text.charCodeAt(end - 1) <= 0x20) end--;
-  return text.slice(start, end);
-}
-
-// Java's `\s`: ASCII whitespace only.
-const COMMA_WITH_WHITESPACE = /[ \t\n\x0B\f\r]*,[ \t\n\x0B\f\r]*/;
-
 /** Kafka LIST: trimmed, empty means no items, else split on commas keeping empty items. */
-export function parseList(text: string): string[] {
-  const trimmed = javaTrim(text);
-  return trimmed === '' ? [] : trimmed.split(COMMA_WITH_WHITESPACE);
-}
+export const parseList = parseConfigList;
 
 export function formatList(items: readonly string[]): string {
   return items.join(',');

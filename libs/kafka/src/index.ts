@@ -71,3 +71,4 @@ export type {
 
 export { IdleGroupOffsets } from './idle-group-offsets';
 export type { GroupOffsetCommit } from './idle-group-offsets';
+export { groupIdProblem, MAX_GROUP_ID_BYTES } from './group-id';

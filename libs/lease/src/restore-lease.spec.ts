@@ -53,6 +53,13 @@ describe('restoreLease (coordinator restart)', () => {
     expect(restoreLease(fresh(), 'groups/A->B/0', 'a', 1, restartedAt, 1)).toMatchObject({ reason: 'wrong-kind' });
   });
 
+  it('refuses an epoch no grant could have had (zero, negative, past 2^53) and leaves the table as it was', () => {
+    for (const epoch of [0, -3, 2 ** 63, Number.NaN, 1.5]) {
+      const table = fresh();
+      expect(restoreLease(table, units[1], 'a', epoch, restartedAt, TIMINGS.ttlMs)).toEqual({ accepted: false, reason: 'invalid-epoch', nextState: table });
+    }
+  });
+
   it('refuses an epoch that already ended in this coordinator', () => {
     let table = setUnits(createLeaseTable({ startedAt: 0 }), [units[0]]);
     table = registerInstance(table, { id: 'a', serviceKind: 'data-mirror' }, AFTER_QUIET);

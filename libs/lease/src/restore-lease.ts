@@ -2,7 +2,7 @@ import type { InstanceId, Lease, LeaseTable } from './lease-table';
 import type { ServiceKind } from './service-kind';
 import { parseUnitId, SERVICE_KIND_FOR_UNIT, type UnitId } from './unit-id';
 
-export type RestoreRejection = 'unknown-instance' | 'invalid-unit' | 'wrong-kind' | 'held-by-other' | 'stale-epoch';
+export type RestoreRejection = 'unknown-instance' | 'invalid-unit' | 'invalid-epoch' | 'wrong-kind' | 'held-by-other' | 'stale-epoch';
 
 export type RestoreResult =
   | { readonly accepted: true; readonly lease: Lease; readonly nextState: LeaseTable }
@@ -16,7 +16,9 @@ export type RestoreResult =
  * table granted or saw end, or when the table already has exactly this lease (a reconnect), or,
  * while the table has only adopted leases, when another instance re-presented the unit under a
  * lower epoch (the highest epoch wins). Refused when someone else holds the unit, the epoch is
- * stale, or the instance cannot serve the unit; the instance must then stop that unit at once.
+ * stale or no epoch this table could have granted (epochs count up from 1 and stay exact numbers:
+ * taking 2^63 - 1 from a worker would leave the unit an epoch no later grant can exceed or encode),
+ * or the instance cannot serve the unit; the instance must then stop that unit at once.
  */
 export function restoreLease(
   table: LeaseTable,
@@ -29,6 +31,7 @@ export function restoreLease(
   const reject = (reason: RestoreRejection): RestoreResult => ({ accepted: false, reason, nextState: table });
   const instance = table.instances.get(holder);
   if (instance === undefined) return reject('unknown-instance');
+  if (!Number.isSafeInteger(epoch) || epoch < 1) return reject('invalid-epoch');
   let kind: ServiceKind;
   try {
     kind = SERVICE_KIND_FOR_UNIT[parseUnitId(unitId).kind];

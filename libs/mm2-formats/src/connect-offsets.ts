@@ -146,6 +146,16 @@ export function decodeHeartbeatOffset(
   return withOffset(decodeHeartbeatOffsetKey(key, connectorName), value);
 }
 
+/**
+ * True when the key has the shape of any Connect source connector's offset key,
+ * `[<connector name>, {<partition fields>}]`, whichever connector wrote it.
+ */
+export function isConnectOffsetKey(key: Uint8Array | null): boolean {
+  if (key === null) return false;
+  const parsed = parseJson(key);
+  return Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && parsed[1] instanceof Map;
+}
+
 function encodeKey(connectorName: string, partitionJson: string): Buffer {
   return Buffer.from(`[${writeJsonString(connectorName)},${partitionJson}]`, 'utf8');
 }

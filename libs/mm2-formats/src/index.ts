@@ -23,6 +23,7 @@ export {
   encodeHeartbeatOffsetKey,
   encodeSourceOffsetKey,
   encodeSourceOffsetValue,
+  isConnectOffsetKey,
 } from './connect-offsets';
 export type {
   ConnectOffset,

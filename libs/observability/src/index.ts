@@ -10,3 +10,11 @@ export { HotPathHistogram, type HistogramChild, type HotPathHistogramOptions } f
 export { metricFactory, type Counter, type Gauge, type Histogram, type MetricFactory } from './metric-factory';
 export { SampledStat, KAFKA_METRICS_WINDOW, type SampleWindow, type StatSnapshot } from './sampled-stat';
 export { SensorGauges, type SensorChild, type SensorGaugesOptions, type SensorStatName } from './sensor-gauges';
+export {
+  INTERNAL_RECORDS_SKIPPED_METRIC,
+  internalRecordsSkippedCounter,
+  skippedRecordReporter,
+  type InternalRecordsSkipped,
+  type SkipReason,
+  type SkippedRecordReporter,
+} from './skipped-records';

@@ -18,4 +18,9 @@ describe('parseConfigList', () => {
   ])('parses %j', (value, expected) => {
     expect(parseConfigList(value)).toEqual(expected);
   });
+
+  it('reads a value with a whitespace run of hundreds of kilobytes without stalling (it once took minutes)', () => {
+    const run = ' \t'.repeat(150_000);
+    expect(parseConfigList(`b-1:9${run}096,${run}b-2:9096`)).toEqual([`b-1:9${run}096`, 'b-2:9096']);
+  });
 });

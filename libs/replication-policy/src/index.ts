@@ -22,7 +22,7 @@ export { shouldCheckpointGroup } from './checkpoint-group-selection';
 export type { CheckpointGroupSelection } from './checkpoint-group-selection';
 export { partitionIncrease } from './partition-growth';
 
-export { parseConfigList } from './config-list';
+export { javaTrim, parseConfigList } from './config-list';
 export type { PatternList } from './name-pattern';
 export { DefaultTopicFilter, DEFAULT_TOPICS_INCLUDE, DEFAULT_TOPICS_EXCLUDE } from './topic-filter';
 export type { TopicFilter, DefaultTopicFilterOptions } from './topic-filter';

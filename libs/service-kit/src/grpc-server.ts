@@ -6,6 +6,7 @@ import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-
 import { descriptorSetPath } from '@mirrormaker/proto';
 import type { Logger } from '@mirrormaker/observability';
 import { ServiceError } from './errors';
+import { boundedStatusInterceptor } from './bounded-status';
 import { authInterceptor } from './security/auth-interceptor';
 import type { ServerSecurity } from './security/grpc-security';
 import { unmappedMethods } from './security/roles';
@@ -51,12 +52,12 @@ function packageDefinitionForReflection(): protoLoader.PackageDefinition {
 
 /**
  * Starts a gRPC server with our services, `grpc.health.v1.Health` and server reflection, behind the
- * auth interceptor. Throws when a service has a method the role table does not cover.
+ * auth interceptor; status messages are bounded in size. Throws when a service has a method the role table does not cover.
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServerHandle> {
   const unmapped = options.services.flatMap((s) => unmappedMethods(s.definition));
   if (unmapped.length > 0) throw new Error(`no role is defined for ${unmapped.join(', ')}: add them to libs/service-kit/src/security/roles.ts`);
-  const server = new grpc.Server({ interceptors: [authInterceptor(options.security.registry, options.logger)] });
+  const server = new grpc.Server({ interceptors: [boundedStatusInterceptor(), authInterceptor(options.security.registry, options.logger)] });
   for (const service of options.services) server.addService(service.definition, service.implementation);
 
   const names = ['', ...options.services.map((s) => s.name)];

@@ -1,5 +1,5 @@
 import { KafkaAdmin, KafkaProducer, PartitionFetcher, withDecodedRecords, type KafkaClient } from '@mirrormaker/kafka';
-import type { Logger } from '@mirrormaker/observability';
+import type { Logger, SkippedRecordReporter } from '@mirrormaker/observability';
 import { CONFIG_RECORD_KEY, decodeRevision, encodeRevision, type ConfigRevision } from './config-revision';
 
 /**
@@ -15,6 +15,8 @@ export class ConfigStore {
     private readonly client: KafkaClient,
     private readonly topic: string,
     private readonly logger: Logger,
+    /** Counts and logs records of the topic that are not revisions; the latest readable one wins. */
+    private readonly skipped: SkippedRecordReporter,
     /** While replicas elect a leader: writes in the leader's transaction (a fenced replica then cannot write). */
     private readonly leaderWriter?: () => ((topic: string, records: { key: Buffer; value: Buffer }[]) => Promise<void>) | undefined,
   ) {
@@ -37,8 +39,14 @@ export class ConfigStore {
     const consumer = new PartitionFetcher(this.client, {
       handler: withDecodedRecords(async (batch) => {
         for (const record of batch.records) {
-          if (record.key?.toString('utf8') !== CONFIG_RECORD_KEY) continue;
-          found = decodeRevision(record.value) ?? found;
+          const where = { topic: batch.topic, partition: batch.partition, offset: record.offset };
+          if (record.key === null || record.value === null) {
+            this.skipped.skipped(where, 'no-key-or-value');
+            continue;
+          }
+          const revision = record.key.toString('utf8') === CONFIG_RECORD_KEY ? decodeRevision(record.value) : undefined;
+          if (revision === undefined) this.skipped.skipped(where, 'undecodable');
+          found = revision ?? found;
         }
       }),
     });

@@ -21,7 +21,7 @@
 import { flowReplication, type FlowConfig } from '@mirrormaker/config';
 import { createKafkaClient, IdleGroupOffsets, isKafkaError, KafkaAdmin, PartitionConsumer, type KafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
 import { decodeCheckpoint, type Checkpoint } from '@mirrormaker/mm2-formats';
-import type { Logger } from '@mirrormaker/observability';
+import type { Logger, SkippedRecordReporter } from '@mirrormaker/observability';
 import {
   GroupMoveOutcome,
   TranslationMethod,
@@ -37,6 +37,8 @@ import { dataAtRisk, groupMove, latestCheckpoints, partitionKey, partitionMoves,
 
 export interface GroupMoverDeps {
   logger: Logger;
+  /** Counts and logs checkpoint records that do not decode. */
+  skipped: SkippedRecordReporter;
   /** The flow's config; throws FlowNotFound for an unknown flow. */
   flow(name: string): FlowConfig;
   /** Connection settings of a configured cluster. */
@@ -301,11 +303,16 @@ export class GroupMover {
     const consumer = new PartitionConsumer(side.client, {
       handler: async (batch) => {
         for (const r of batch.records) {
-          if (r.key === null || r.value === null) continue;
+          const where = { topic: batch.topic, partition: batch.partition, offset: r.offset };
+          if (r.key === null || r.value === null) {
+            this.deps.skipped.skipped(where, 'no-key-or-value');
+            continue;
+          }
           try {
             found.push(decodeCheckpoint(r.key, r.value));
-          } catch {
-            // A record MM2's reader would skip too.
+          } catch (err) {
+            // MM2's reader skips such a record too.
+            this.deps.skipped.skipped(where, 'undecodable', err);
           }
         }
       },

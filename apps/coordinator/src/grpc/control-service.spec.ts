@@ -57,3 +57,14 @@ describe('TranslateGroupOffsets forwarding', () => {
     await expect(forward(sec.client())).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
   });
 });
+
+describe('Failover and Failback requests', () => {
+  it.each(['prepareFailover', 'failover', 'failback'] as const)('%s refuses a group id longer than Kafka can carry, before touching a cluster', async (method) => {
+    const flowConfig = jest.fn();
+    const handlers = controlServiceHandlers({ flowConfig } as unknown as Coordinator, logger, sec.client('services'));
+    const call = { request: { flow: { source: 'source', target: 'target' }, groups: ['g', 'x'.repeat(40_000)], dryRun: true } } as grpc.ServerUnaryCall<never, never>;
+    const err = await new Promise((resolve) => (handlers[method] as unknown as grpc.handleUnaryCall<never, never>)(call, (e) => resolve(e)));
+    expect(err).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: 'group is 40000 bytes long; Kafka group ids are at most 32767 bytes' });
+    expect(flowConfig).not.toHaveBeenCalled();
+  });
+});

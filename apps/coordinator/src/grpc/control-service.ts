@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { groupIdProblem } from '@mirrormaker/kafka';
 import { formatProblems, fromJson, toProperties } from '@mirrormaker/config';
 import type { Logger } from '@mirrormaker/observability';
 import {
@@ -59,6 +60,8 @@ function requireRef(ref: FlowRef | undefined): FlowRef {
 function requireGroups(groups: readonly string[]): string[] {
   const named = groups.filter((g) => g !== '');
   if (named.length === 0) throw badRequest('name at least one consumer group in groups');
+  const tooLong = named.map(groupIdProblem).find((problem) => problem !== undefined);
+  if (tooLong !== undefined) throw badRequest(tooLong);
   return [...new Set(named)];
 }
 
@@ -102,6 +105,7 @@ export function controlServiceHandlers(coordinator: Coordinator, logger: Logger,
   const offsetSync = offsetSyncForwarder(coordinator, offsetSyncClient);
   const mover = new GroupMover({
     logger,
+    skipped: coordinator.skippedRecords,
     flow: (name) => coordinator.flowConfig(name),
     connection: (alias) => coordinator.connectionOf(alias, 'failover'),
     replicated: (flow) => coordinator.replicatedPartitions(flow),

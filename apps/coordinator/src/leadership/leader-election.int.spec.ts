@@ -1,5 +1,5 @@
-import { createKafkaClient } from '@mirrormaker/kafka';
-import { createLogger, createMetricsRegistry } from '@mirrormaker/observability';
+import { createKafkaClient, KafkaAdmin, KafkaProducer } from '@mirrormaker/kafka';
+import { createLogger, createMetricsRegistry, type Registry } from '@mirrormaker/observability';
 import { eventually, testClusters, uniqueName } from '@mirrormaker/testing';
 import { electionTimings } from './election-rules';
 import { LeaderElection } from './leader-election';
@@ -12,17 +12,17 @@ describe('leader election against a real cluster', () => {
   const timings = electionTimings({ ttlMs: 2000, renewIntervalMs: 300 });
   const elections: LeaderElection[] = [];
 
-  function replica(id: string): { election: LeaderElection; follows: string[] } {
+  function replica(id: string, on = topic, metrics: Registry = createMetricsRegistry({ service: 'coordinator', version: 'test' })): { election: LeaderElection; follows: string[] } {
     const follows: string[] = [];
     const election = new LeaderElection({
       client: createKafkaClient({ clusterAlias: 'source', brokers: [source.bootstrap], clientId: `election-${id}` }, logger),
-      topic,
+      topic: on,
       transactionalId: `mirrormaker-coordinator|${topic}`,
       instanceId: id,
       address: `${id}:7000`,
       timings,
       logger,
-      metrics: createMetricsRegistry({ service: 'coordinator', version: 'test' }),
+      metrics,
       configRevision: () => 1,
       onLead: () => undefined,
       onFollow: (reason) => follows.push(reason),
@@ -52,5 +52,31 @@ describe('leader election against a real cluster', () => {
 
     await eventually('coord-b leads', () => b.election.mayAct());
     expect(b.election.leader).toMatchObject({ leaderId: 'coord-b', term: 2 });
+  });
+
+  it('skips and counts corrupt records of the leader topic, and still elects a leader', async () => {
+    const corrupt = `${uniqueName('election-corrupt')}.leader.internal`;
+    const client = createKafkaClient({ clusterAlias: 'source', brokers: [source.bootstrap], clientId: 'election-garbage' }, logger);
+    const admin = new KafkaAdmin(client);
+    const producer = new KafkaProducer(client);
+    try {
+      await admin.createTopics([{ name: corrupt, partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } }]);
+      await producer.connect();
+      await producer.send(corrupt, [
+        { partition: 0, key: Buffer.from('leader'), value: Buffer.from('{"term": "high"') },
+        { partition: 0, key: Buffer.from('epochs'), value: Buffer.from([0xff, 0xfe]) },
+        { partition: 0, key: Buffer.from('member/x'), value: Buffer.from('[]') },
+        { partition: 0, key: Buffer.from('something else'), value: Buffer.from('{}') },
+      ]);
+    } finally {
+      await Promise.allSettled([producer.close(), admin.close()]);
+    }
+    const metrics = createMetricsRegistry({ service: 'coordinator', version: 'test' });
+    const c = replica('coord-c', corrupt, metrics);
+    await c.election.start();
+    await eventually('coord-c leads despite the corrupt records', () => c.election.mayAct());
+    expect(c.election.leader).toMatchObject({ leaderId: 'coord-c', term: 1 });
+    const text = await metrics.metrics();
+    expect(text).toContain(`mirrormaker_internal_records_skipped_total{topic="${corrupt}",reason="undecodable"} 4`);
   });
 });

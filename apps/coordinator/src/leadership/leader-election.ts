@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { isKafkaError, KafkaAdmin, KafkaProducer, PartitionFetcher, withDecodedRecords, type KafkaClient } from '@mirrormaker/kafka';
-import type { Logger, Registry } from '@mirrormaker/observability';
+import { internalRecordsSkippedCounter, skippedRecordReporter, type Logger, type Registry, type SkippedRecordReporter } from '@mirrormaker/observability';
 import { Counter, Gauge } from 'prom-client';
 import { NotLeaderError } from './not-leader-error';
 import { isOwnTakeoverRecord, mayAct, mayStartActing, rivalConfirmationSeenAt, shouldTakeOver, type ElectionTimings, type LeadershipView, type TakeoverProgress } from './election-rules';
@@ -85,6 +85,7 @@ export class LeaderElection {
   private transactions: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
   private readonly log: Logger;
+  private readonly skipped: SkippedRecordReporter;
   private readonly changes: Counter<string>;
 
   constructor(private readonly options: LeaderElectionOptions) {
@@ -92,6 +93,7 @@ export class LeaderElection {
     this.view = { role: 'follower', followingSince: Infinity };
     this.admin = new KafkaAdmin(options.client);
     this.log = options.logger.child({ component: 'leader-election' });
+    this.skipped = skippedRecordReporter(internalRecordsSkippedCounter(options.metrics), this.log);
     const registers = [options.metrics];
     const self = () => this;
     new Gauge({
@@ -136,12 +138,26 @@ export class LeaderElection {
       handler: withDecodedRecords(async (batch) => {
         for (const record of batch.records) {
           const key = record.key?.toString('utf8') ?? '';
-          if (key === LEADER_KEY) this.onLeaderRecord(decodeLeader(record.value));
-          else if (key === EPOCHS_KEY) this.persisted = decodeEpochs(record.value) ?? this.persisted;
-          else if (key.startsWith(MEMBER_KEY_PREFIX)) {
+          const where = { topic: batch.topic, partition: batch.partition, offset: record.offset };
+          if (record.value === null) {
+            this.skipped.skipped(where, 'no-key-or-value');
+            continue;
+          }
+          let known = false;
+          if (key === LEADER_KEY) {
+            const leader = decodeLeader(record.value);
+            known = leader !== undefined;
+            this.onLeaderRecord(leader);
+          } else if (key === EPOCHS_KEY) {
+            const epochs = decodeEpochs(record.value);
+            known = epochs !== undefined;
+            this.persisted = epochs ?? this.persisted;
+          } else if (key.startsWith(MEMBER_KEY_PREFIX)) {
             const member = decodeMember(record.value);
+            known = member !== undefined;
             if (member) this.members.set(member.id, { ...member, seenAt: this.now() });
           }
+          if (!known) this.skipped.skipped(where, 'undecodable');
         }
       }),
     });
