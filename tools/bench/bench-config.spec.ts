@@ -2,7 +2,7 @@ import { parseProperties } from '@mirrormaker/config';
 import {
   FULL_CHECKPOINT_PHASE,
   FULL_WORKLOADS,
-  PRODUCER_TUNING,
+  producerTuning,
   apacheMm2Properties,
   checkpointContenders,
   commitSchedule,
@@ -47,7 +47,7 @@ describe('bench config', () => {
     expect(props['sab12r3->tab12r3.enabled']).toBe('true');
     expect(props['sab12r3->tab12r3.topics']).toBe('bench-100b-ab12');
     expect(props['tasks.max']).toBe('8');
-    for (const [k, v] of Object.entries(PRODUCER_TUNING)) expect(props[`tab12r3.producer.${k}`]).toBe(v);
+    for (const [k, v] of Object.entries(producerTuning())) expect(props[`tab12r3.producer.${k}`]).toBe(v);
     expect(props['coordinator.config.topic']).toBeUndefined();
   });
 

@@ -40,11 +40,17 @@ export const MIB = 1024 * 1024;
  * limit's producer and Apache MM2's producer (`<target>.producer.*`). mirrormaker sends whole
  * fetched batches (up to 512 KiB per request), so it has no linger of its own.
  */
-export const PRODUCER_TUNING: Readonly<Record<string, string>> = {
-  'batch.size': '262144',
-  'linger.ms': '10',
-  'compression.type': 'none',
-};
+let workloadCompression = 'none';
+
+/** `--compression`: the codec every writer of benchmark data uses (MM2's producer too). */
+export function setWorkloadCompression(codec: string): void {
+  if (!['none', 'gzip', 'snappy', 'lz4', 'zstd'].includes(codec)) throw new Error(`--compression must be none, gzip, snappy, lz4 or zstd, got '${codec}'`);
+  workloadCompression = codec;
+}
+
+export function producerTuning(): Readonly<Record<string, string>> {
+  return { 'batch.size': '262144', 'linger.ms': '10', 'compression.type': workloadCompression };
+}
 
 /** Java heap of Apache MM2 (bin/connect-mirror-maker.sh uses -Xms256M -Xmx2G). */
 export const MM2_HEAP = ['-Xms256m', '-Xmx1g'];
@@ -173,7 +179,7 @@ export function apacheMm2Properties(input: MirrorConfigInput): string {
     '# Apache MirrorMaker 2, dedicated mode; written by tools/bench.',
     ...commonLines(input),
     '# Producer tuning (the same values the physical-limit producer uses).',
-    ...Object.entries(PRODUCER_TUNING).map(([k, v]) => `${t}.producer.${k} = ${v}`),
+    ...Object.entries(producerTuning()).map(([k, v]) => `${t}.producer.${k} = ${v}`),
     '# What MM2 itself advises at start-up when every plugin has a ServiceLoader manifest:',
     '# skips the reflective scan of the whole classpath.',
     'plugin.discovery = service_load',

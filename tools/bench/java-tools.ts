@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { ensureKafka, findJava, quietToolLog4j2Properties, renderProperties, toolMainClass, type KafkaDistribution, type Properties } from '@mirrormaker/testing';
-import { KAFKA_RUN_CLASS_JVM, MM2_HEAP, PRODUCER_TUNING } from './bench-config';
+import { KAFKA_RUN_CLASS_JVM, MM2_HEAP, producerTuning } from './bench-config';
 import { startProcess, type Started } from './processes';
 
 export interface Distributions {
@@ -94,7 +94,7 @@ export interface ProduceOptions {
   recordBytes: number;
   /** Records per second; -1 (default) for as fast as possible. */
   throughput?: number;
-  /** Producer settings on top of PRODUCER_TUNING and acks. */
+  /** Producer settings on top of producerTuning() and acks. */
   producerProps?: Record<string, string>;
   acks?: 'all' | '1';
   timeoutMs?: number;
@@ -118,7 +118,7 @@ function producerPerfArgs(bootstrap: string, topic: string, records: number, rec
 
 /** Kafka's ProducerPerformance (kafka-producer-perf-test). Records carry CreateTime = send time. */
 export async function producePerf(dist: KafkaDistribution, o: ProduceOptions): Promise<ProducerPerfResult> {
-  const settings = { acks: o.acks ?? 'all', ...PRODUCER_TUNING, ...o.producerProps };
+  const settings = { acks: o.acks ?? 'all', ...producerTuning(), ...o.producerProps };
   const args = producerPerfArgs(o.bootstrap, o.topic, o.records, o.recordBytes, o.throughput ?? -1, settings);
   const res = await runJava(dist, 'producer-perf-test', args, o.timeoutMs ?? 600_000);
   const parsed = parseProducerPerf(res.stdout);
@@ -137,7 +137,7 @@ export function startSteadyProducer(
   o: { bootstrap: string; topic: string; ratePerSec: number; recordBytes: number | 'monotonic'; maxSeconds: number; producerProps?: Record<string, string>; logFile: string },
 ): Started {
   const java = findJava();
-  const settings = { acks: 'all', ...PRODUCER_TUNING, ...o.producerProps };
+  const settings = { acks: 'all', ...producerTuning(), ...o.producerProps };
   const args = producerPerfArgs(o.bootstrap, o.topic, Math.ceil(o.ratePerSec * o.maxSeconds), o.recordBytes, o.ratePerSec, settings);
   return startProcess('steady-producer', java.command, [...toolJvm(dist), toolMainClass('producer-perf-test'), ...args], { logFile: o.logFile });
 }

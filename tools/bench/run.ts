@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBench, type BenchOptions } from './bench';
-import { FULL_CHECKPOINT_PHASE, SMOKE_CHECKPOINT_PHASE } from './bench-config';
+import { FULL_CHECKPOINT_PHASE, setWorkloadCompression, SMOKE_CHECKPOINT_PHASE } from './bench-config';
 import { FULL_CHAOS, SMOKE_CHAOS, type ChaosSettings, type DeliveryMode } from './coordinator-chaos';
 import { FULL_FIDELITY, SMOKE_FIDELITY, type FidelitySettings } from './failover-fidelity';
 import { repoRoot } from './our-services';
@@ -21,6 +21,9 @@ const HELP = `usage: npm run bench -- [options]
   --repeat <n>            repetitions per workload, contender order alternating; default 1
   --workload <name>       only this workload (100b or 1kb); repeatable
   --partitions <n>        partitions of the backlog topics (default 8); MM2 gets tasks.max = n
+  --compression <codec>   codec of every writer of benchmark data: the preloading producer, the
+                          physical limit's producer and MM2's producer (none, gzip, snappy, lz4,
+                          zstd; default none). mirrormaker keeps each batch's own codec
   --only <list>           contenders, comma separated: limit,mm2,mirrormaker; default all
   --no-throughput         skip the backlog copies (then give --latency-rate)
   --no-latency            skip the latency runs
@@ -114,6 +117,7 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
       repeat: { type: 'string' },
       workload: { type: 'string', multiple: true },
       partitions: { type: 'string' },
+      compression: { type: 'string' },
       only: { type: 'string' },
       'no-throughput': { type: 'boolean' },
       'no-latency': { type: 'boolean' },
@@ -149,6 +153,7 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
     process.exit(0);
   }
   const smoke = values.smoke === true;
+  if (values.compression !== undefined) setWorkloadCompression(values.compression);
   const contenders = (values.only ?? 'limit,mm2,mirrormaker').split(',').map((s) => s.trim()) as Contender[];
   for (const c of contenders) if (!(c in CONTENDER_LABEL)) throw new Error(`--only: unknown contender '${c}' (limit, mm2, mirrormaker)`);
   if ((values.source === undefined) !== (values.target === undefined)) throw new Error('--source and --target go together');

@@ -37,7 +37,11 @@ const entry = (
   operations: readonly AclOperation[],
 ): AclEntry => ({ name, service, side, resourceType, resourceName, patternType, operations });
 
-/** Prefix of the group ids the partition consumers generate (`mirrormaker-pc.<client id>.<uuid>`). */
+/**
+ * Prefix of the group ids PartitionConsumer generates (`mirrormaker-pc.<client id>.<uuid>`): only
+ * offset-sync's internal-topic readers still use one; the coordinator and data-mirror fetch
+ * partitions without a group.
+ */
 export const CONSUMER_GROUP_PREFIX = 'mirrormaker-pc.';
 
 export function serviceAcls(n: FlowNames): AclEntry[] {
@@ -55,18 +59,15 @@ export function serviceAcls(n: FlowNames): AclEntry[] {
     // `<config topic>` and its leader topic `<config topic less .internal>.leader.internal`.
     entry('config and leader topics', 'coordinator', 'target', 'TOPIC', n.configTopic.replace(/\.internal$/, ''), 'PREFIXED', ['CREATE', 'DESCRIBE', 'DESCRIBE_CONFIGS', 'READ', 'WRITE']),
     entry('leader fencing', 'coordinator', 'target', 'TRANSACTIONAL_ID', `mirrormaker-coordinator|${n.configTopic}`, 'LITERAL', ['DESCRIBE', 'WRITE']),
-    entry('config topic reader group', 'coordinator', 'target', 'GROUP', CONSUMER_GROUP_PREFIX, 'PREFIXED', ['READ']),
     ...perTopic('discover source topics', 'coordinator', 'source', (t) => t, ['DESCRIBE']),
     ...perGroup('discover source groups', 'coordinator', 'source', ['DESCRIBE']),
 
     // data-mirror
     ...perTopic('read source topics', 'data-mirror', 'source', (t) => t, ['DESCRIBE', 'READ']),
-    entry('source consumer group', 'data-mirror', 'source', 'GROUP', CONSUMER_GROUP_PREFIX, 'PREFIXED', ['READ']),
     entry('offset syncs', 'data-mirror', 'source', 'TOPIC', offsetSyncs, 'LITERAL', ['CREATE', 'DESCRIBE', 'DESCRIBE_CONFIGS', 'WRITE']),
     entry('offset segments', 'data-mirror', 'source', 'TOPIC', offsetSegments, 'LITERAL', ['CREATE', 'DESCRIBE', 'DESCRIBE_CONFIGS', 'WRITE']),
     ...perTopic('write remote topics', 'data-mirror', 'target', remote, ['DESCRIBE', 'WRITE']),
     entry('stored positions', 'data-mirror', 'target', 'TOPIC', positions, 'LITERAL', ['CREATE', 'DESCRIBE', 'DESCRIBE_CONFIGS', 'READ', 'WRITE']),
-    entry('stored positions reader group', 'data-mirror', 'target', 'GROUP', CONSUMER_GROUP_PREFIX, 'PREFIXED', ['READ']),
     entry('heartbeats', 'data-mirror', 'target', 'TOPIC', 'heartbeats', 'LITERAL', ['CREATE', 'DESCRIBE', 'WRITE']),
     // MM2 emits heartbeats for every pair of clusters, also B->A when only A->B is enabled.
     entry('heartbeats of the reverse pair', 'data-mirror', 'source', 'TOPIC', 'heartbeats', 'LITERAL', ['CREATE', 'DESCRIBE', 'WRITE']),

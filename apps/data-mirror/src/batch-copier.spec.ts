@@ -1,5 +1,5 @@
-import { KafkaError, type ConsumedRecord, type ProducerRecord, type SendOptions } from '@mirrormaker/kafka';
-import { copyAtLeastOnce, copyExactlyOnce, type CopyProducer, type CopyTarget } from './batch-copier';
+import { KafkaError, type ConsumedRecord, type ProducerRecord, type RawRecordBatch, type SendOptions } from '@mirrormaker/kafka';
+import { copyAtLeastOnce, copyBatchesAtLeastOnce, copyBatchesExactlyOnce, copyExactlyOnce, type CopyProducer, type CopyTarget } from './batch-copier';
 
 /** A target partition log that refuses values over `maxValueBytes`, with optional transactions. */
 class FakeTarget implements CopyProducer {
@@ -121,6 +121,118 @@ describe('copyExactlyOnce', () => {
     const outcome = await copyExactlyOnce(fake, target(), [rec(0), rec(1)], position);
     expect(outcome).toMatchObject({ written: [], failure: { kind: 'fenced' } });
     expect(fake.log).toEqual([]);
+    expect(fake.inTransaction).toBe(false);
+  });
+});
+
+/** A fetched batch as the copiers see it (they read its offsets, count and size only). */
+const batch = (baseOffset: number, recordCount: number, bytes = 100): RawRecordBatch => ({
+  bytes: Buffer.alloc(bytes),
+  magic: 2,
+  baseOffset: BigInt(baseOffset),
+  lastOffset: BigInt(baseOffset + recordCount - 1),
+  recordCount,
+  attributes: 0,
+  firstTimestamp: 1000n,
+  maxTimestamp: 1000n,
+  producerId: -1n,
+});
+
+describe('copyBatchesAtLeastOnce', () => {
+  /** A target log that takes whole batches up to `maxBytes`, failing once when told to. */
+  function batchTarget(maxBytes = Infinity) {
+    let end = 0n;
+    const state = { failNext: undefined as KafkaError | undefined, sent: 0 };
+    const producer = {
+      async sendBatch(_topic: string, _partition: number, b: RawRecordBatch): Promise<bigint> {
+        state.sent++;
+        if (state.failNext) {
+          const e = state.failNext;
+          state.failNext = undefined;
+          throw e;
+        }
+        if (b.bytes.length > maxBytes) throw new KafkaError('RECORD_TOO_LARGE', 'MESSAGE_TOO_LARGE');
+        const base = end;
+        end += BigInt(b.recordCount);
+        return base;
+      },
+    };
+    return { producer, state };
+  }
+
+  it('writes each batch in one request and returns where each one landed', async () => {
+    const { producer } = batchTarget();
+    const outcome = await copyBatchesAtLeastOnce(producer, target(), [batch(10, 3), batch(13, 2), batch(20, 5)]);
+    expect(outcome).toEqual({ bases: [0n, 3n, 5n] });
+  });
+
+  it('stops at a batch the target refuses as a whole and says so, so its records can be re-encoded', async () => {
+    const { producer } = batchTarget(150);
+    const outcome = await copyBatchesAtLeastOnce(producer, target(), [batch(0, 3), batch(3, 3, 200), batch(6, 1)]);
+    expect(outcome.bases).toEqual([0n]);
+    expect(outcome.refused?.code).toBe('RECORD_TOO_LARGE');
+    expect(outcome.failure).toBeUndefined();
+  });
+
+  it('reports a transient failure with the offset of the first batch not written', async () => {
+    const { producer, state } = batchTarget();
+    state.failNext = new KafkaError('UNREACHABLE', 'broker down', { retriable: true });
+    const outcome = await copyBatchesAtLeastOnce(producer, target(), [batch(7, 2), batch(9, 1)]);
+    expect(outcome.bases).toEqual([]);
+    expect(outcome.failure).toMatchObject({ kind: 'transient', record: { offset: 7n } });
+  });
+
+  it('sends nothing more once the unit stops', async () => {
+    const { producer, state } = batchTarget();
+    const outcome = await copyBatchesAtLeastOnce(producer, target({ shouldStop: () => true }), [batch(0, 1)]);
+    expect(outcome.bases).toEqual([]);
+    expect(state.sent).toBe(0);
+  });
+});
+
+describe('copyBatchesExactlyOnce', () => {
+  /** Batches and records become visible only on commit. */
+  class TransactionalTarget extends FakeTarget {
+    readonly batches: RawRecordBatch[] = [];
+    private pending: RawRecordBatch[] = [];
+    constructor(private readonly maxBatchBytes = Infinity) {
+      super();
+    }
+    async sendBatch(_topic: string, _partition: number, b: RawRecordBatch): Promise<bigint> {
+      if (b.bytes.length > this.maxBatchBytes) throw new KafkaError('RECORD_TOO_LARGE', 'MESSAGE_TOO_LARGE');
+      const base = BigInt([...this.batches, ...this.pending].reduce((n, x) => n + x.recordCount, 0));
+      this.pending.push(b);
+      return base;
+    }
+    override async commitTransaction(): Promise<void> {
+      await super.commitTransaction();
+      this.batches.push(...this.pending);
+      this.pending = [];
+    }
+    override async abortTransaction(): Promise<void> {
+      await super.abortTransaction();
+      this.pending = [];
+    }
+  }
+
+  const position = (last: bigint) => ({ topic: 'positions', record: { partition: 0, key: null, value: Buffer.from(String(last)), headers: [] } });
+
+  it('commits the batches and the position after the last one together', async () => {
+    const fake = new TransactionalTarget();
+    const outcome = await copyBatchesExactlyOnce(fake, target(), [batch(0, 2), batch(2, 3)], position);
+    expect(outcome).toEqual({ bases: [0n, 2n] });
+    expect(fake.batches).toHaveLength(2);
+    expect(fake.log.map((e) => e.record.value?.toString())).toEqual(['4']);
+    expect(fake.inTransaction).toBe(false);
+  });
+
+  it('makes nothing visible when a batch is refused, and says so for the record path', async () => {
+    const fake = new TransactionalTarget(150);
+    const outcome = await copyBatchesExactlyOnce(fake, target(), [batch(0, 2), batch(2, 3, 200)], position);
+    expect(outcome.bases).toEqual([]);
+    expect(outcome.refused?.code).toBe('RECORD_TOO_LARGE');
+    expect(fake.batches).toHaveLength(0);
+    expect(fake.log).toHaveLength(0);
     expect(fake.inTransaction).toBe(false);
   });
 });

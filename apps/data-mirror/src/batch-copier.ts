@@ -1,4 +1,4 @@
-import { isKafkaError, KafkaError, type Acks, type ConsumedRecord, type KafkaProducer, type ProducerRecord } from '@mirrormaker/kafka';
+import { isKafkaError, KafkaError, type Acks, type ConsumedRecord, type KafkaProducer, type ProducerRecord, type RawRecordBatch } from '@mirrormaker/kafka';
 import { classifyProduceFailure, type ProduceFailureKind } from './produce-failure';
 import { chunkBySize } from './record-chunks';
 
@@ -29,6 +29,12 @@ export interface CopyTarget {
 
 /** The part of KafkaProducer the copier uses. */
 export type CopyProducer = Pick<KafkaProducer, 'send' | 'beginTransaction' | 'commitTransaction' | 'abortTransaction' | 'inTransaction'>;
+
+/** The part of KafkaProducer that copies batches as they are. */
+export type BatchCopyProducer = Pick<KafkaProducer, 'sendBatch'>;
+
+/** The same, in transactions. */
+export type TransactionalBatchCopyProducer = Pick<KafkaProducer, 'sendBatch' | 'send' | 'beginTransaction' | 'commitTransaction' | 'abortTransaction' | 'inTransaction'>;
 
 export interface CopyFailure {
   readonly kind: ProduceFailureKind;
@@ -163,5 +169,74 @@ export async function copyExactlyOnce(
       const e = asKafkaError(again);
       return { written: [], downstream: [], failure: { kind: classifyProduceFailure(e), error: e, record: records[0] } };
     }
+  }
+}
+
+export interface BatchCopyOutcome {
+  /** Base offset on the target of each batch written, in order: a prefix of the batches. */
+  readonly bases: bigint[];
+  /** The batch after the written ones was refused as a whole (size, policy): copy its records instead. */
+  readonly refused?: KafkaError;
+  /** The batch after the written ones failed otherwise (transient, fenced, topic missing). */
+  readonly failure?: CopyFailure;
+}
+
+/**
+ * At-least-once, batches as they are: one request per batch, each awaited, so a failure leaves a
+ * prefix written and nothing after it. A refusal is not a failure here: the caller re-encodes.
+ */
+export async function copyBatchesAtLeastOnce(producer: BatchCopyProducer, target: CopyTarget, batches: readonly RawRecordBatch[]): Promise<BatchCopyOutcome> {
+  const bases: bigint[] = [];
+  for (const batch of batches) {
+    if (target.shouldStop()) return { bases };
+    try {
+      const base = await producer.sendBatch(target.remoteTopic, target.partition, batch, { acks: target.acks });
+      if (base < 0n) throw new KafkaError('UNKNOWN', `produce to ${target.remoteTopic}-${target.partition}: no offset in the answer`, { retriable: true });
+      bases.push(base);
+    } catch (err) {
+      const error = asKafkaError(err);
+      const kind = classifyProduceFailure(error);
+      if (kind === 'rejected') return { bases, refused: error };
+      return { bases, failure: { kind, error, record: firstRecordOf(batch) } };
+    }
+  }
+  return { bases };
+}
+
+/** A stand-in for the batch's first record in failure reports, which name its offset. */
+function firstRecordOf(batch: RawRecordBatch): ConsumedRecord {
+  return { offset: batch.baseOffset, key: null, value: null, headers: [], timestamp: batch.firstTimestamp, sizeBytes: batch.bytes.length };
+}
+
+/**
+ * Exactly-once, batches as they are: every batch and the position record after the last one in
+ * one transaction, or none of it visible. A refusal aborts and is returned for the caller to copy
+ * the records instead (finding the refused one there).
+ */
+export async function copyBatchesExactlyOnce(
+  producer: TransactionalBatchCopyProducer,
+  target: CopyTarget,
+  batches: readonly RawRecordBatch[],
+  positionRecord: (lastCopied: bigint) => { topic: string; record: ProducerRecord },
+): Promise<BatchCopyOutcome> {
+  const bases: bigint[] = [];
+  try {
+    await producer.beginTransaction();
+    for (const batch of batches) {
+      if (target.shouldStop()) throw STOPPED;
+      bases.push(await producer.sendBatch(target.remoteTopic, target.partition, batch, { acks: 'all' }));
+    }
+    const position = positionRecord(batches[batches.length - 1].lastOffset);
+    await producer.send(position.topic, [position.record], { acks: 'all' });
+    if (target.shouldStop()) throw STOPPED;
+    await producer.commitTransaction();
+    return { bases };
+  } catch (err) {
+    if (producer.inTransaction) await producer.abortTransaction().catch(() => undefined);
+    if (err === STOPPED) return { bases: [] };
+    const error = asKafkaError(err);
+    const kind = classifyProduceFailure(error);
+    if (kind === 'rejected') return { bases: [], refused: error };
+    return { bases: [], failure: { kind, error, record: firstRecordOf(batches[0]) } };
   }
 }

@@ -1,6 +1,7 @@
 import { ServiceKind } from '@mirrormaker/proto';
 import { LeaseClient, MIRRORMAKER_VERSION, RunningConfig, type ServiceSpec } from '@mirrormaker/service-kit';
-import { DataMirror } from './data-mirror';
+import { FetchBuffer } from '@mirrormaker/kafka';
+import { DataMirror, DEFAULT_FETCH_BUFFER_BYTES } from './data-mirror';
 import { DEFAULT_TIMINGS, type DataMirrorTimings } from './timings';
 
 export interface DataMirrorServiceOptions {
@@ -21,6 +22,13 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
     grpcPort: 7001,
     metricsPort: 9401,
     requiresCoordinator: true,
+    numbers: {
+      'fetch-buffer-bytes': {
+        help: 'bytes fetched from sources and not yet copied, over all flows; past it fetching waits',
+        defaultValue: DEFAULT_FETCH_BUFFER_BYTES,
+        min: 1024 * 1024,
+      },
+    },
     async start({ flags, configText, logger, metrics, grpcClient }) {
       // onChange runs only on revisions the coordinator pushes, after `mirror` exists.
       const running = new RunningConfig({
@@ -30,7 +38,14 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
         logger,
         onChange: (config, changed) => mirror.applyConfig(config, changed),
       });
-      const mirror = new DataMirror({ config: running.config, instanceId: flags.instanceId, logger, registry: metrics, timings });
+      const mirror = new DataMirror({
+        config: running.config,
+        instanceId: flags.instanceId,
+        logger,
+        registry: metrics,
+        timings,
+        fetchBuffer: new FetchBuffer(flags.numbers['fetch-buffer-bytes'] ?? DEFAULT_FETCH_BUFFER_BYTES),
+      });
       const leases = new LeaseClient({
         coordinator: flags.coordinator!,
         security: grpcClient,

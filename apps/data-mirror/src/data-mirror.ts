@@ -1,4 +1,5 @@
 import { findFlow, type MirrorConfig } from '@mirrormaker/config';
+import { FetchBuffer } from '@mirrormaker/kafka';
 import { parseUnitId } from '@mirrormaker/lease';
 import type { HealthReport, Logger, Registry } from '@mirrormaker/observability';
 import type { ErrorReport, UnitProgress, WorkUnit } from '@mirrormaker/proto';
@@ -19,7 +20,12 @@ export interface DataMirrorOptions {
   logger: Logger;
   registry: Registry;
   timings: DataMirrorTimings;
+  /** Bounds the bytes fetched and not yet copied, over every flow of the process. @default 32 MiB */
+  fetchBuffer?: FetchBuffer;
 }
+
+/** What `--fetch-buffer-bytes` defaults to. */
+export const DEFAULT_FETCH_BUFFER_BYTES = 32 * 1024 * 1024;
 
 /**
  * The units this instance holds (`partition/<flow>/<topic>/<p>` and `heartbeat/<flow>`), and the
@@ -42,10 +48,13 @@ export class DataMirror {
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly logger: Logger;
 
+  private readonly fetchBuffer: FetchBuffer;
+
   constructor(private readonly options: DataMirrorOptions) {
     this.metrics = new MirrorMetrics(options.registry);
     this.unitMetrics = unitMetrics(options.registry);
     this.reachability = new Reachability(options.timings.unhealthyAfterMs);
+    this.fetchBuffer = options.fetchBuffer ?? new FetchBuffer(DEFAULT_FETCH_BUFFER_BYTES);
     this.logger = options.logger;
     this.config = options.config;
   }
@@ -163,6 +172,7 @@ export class DataMirror {
       metrics: this.metrics,
       reachability: this.reachability,
       timings: this.options.timings,
+      fetchBuffer: this.fetchBuffer,
     });
     this.flows.set(name, runtime);
     return runtime;

@@ -1,5 +1,18 @@
 import { Backoff, type BackoffOptions } from '@mirrormaker/service-kit';
-import { PartitionConsumer, type ConsumedBatch, type IsolationLevel, type KafkaClient, type KafkaError } from '@mirrormaker/kafka';
+import {
+  decodeFetchedBatches,
+  PartitionFetcher,
+  type FetchBuffer,
+  passthroughBlocker,
+  type BatchCodec,
+  type ConsumedBatch,
+  type FetchedBatches,
+  type IsolationLevel,
+  type KafkaClient,
+  type KafkaError,
+  type PassthroughBlocker,
+  type RawRecordBatch,
+} from '@mirrormaker/kafka';
 import type { MirrorConsumerSettings } from '@mirrormaker/config';
 import type { Logger } from '@mirrormaker/observability';
 
@@ -11,6 +24,10 @@ export interface ConsumerRoute {
   resumeOffset(): bigint;
   /** Copies one batch. Rejecting redelivers the same records later; resolving moves on. */
   handle(batch: ConsumedBatch): Promise<void>;
+  /** What decides whether a batch can be copied as it is. */
+  passthroughLimits(): { maxBatchBytes: number; codec?: BatchCodec };
+  /** Copies fetched batches as they are; `decode` gives the records of those it cannot. */
+  handleBatches(batches: FetchedBatches, decode: (batches: FetchedBatches) => Promise<ConsumedBatch | undefined>): Promise<void>;
   /** Adding the partition failed (the unit checks whether its source topic still exists). */
   attachFailed(error: KafkaError): void;
 }
@@ -21,7 +38,7 @@ export interface FlowConsumerOptions {
   isolationLevel: IsolationLevel;
   offsetReset: 'earliest' | 'latest';
   logger: Logger;
-  /** Fatal consumer failures (the consumer is replaced). */
+  /** Failures of the source fetching that are not one partition's (no broker answers, metadata). */
   onConsumerFailure?: (error: KafkaError) => void;
   /** Partition changes arriving within this window are applied together. @default 50 */
   coalesceMs?: number;
@@ -43,7 +60,14 @@ export interface FlowConsumerOptions {
   maxRecordsPerRound?: number;
   /** Between attempts to apply partition changes that failed. */
   retry?: BackoffOptions;
+  /** Bounds what is fetched and not yet copied (shared with other flows). */
+  buffer?: FetchBuffer;
+  /** Counts fetched batches by the way they were copied: as they are, or re-encoded and why. */
+  onBatches?: (path: CopyPath, count: number) => void;
 }
+
+/** 'passthrough', or the reason a batch was re-encoded. */
+export type CopyPath = 'passthrough' | PassthroughBlocker;
 
 /** The options that come from the flow's source consumer keys. */
 export function flowConsumerSettings(
@@ -72,18 +96,18 @@ const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`
 
 /**
  * The source consumer of one flow on this instance: every partition whose unit this instance holds,
- * in one PartitionConsumer, batches of different partitions copied concurrently, each partition's
- * batches strictly one after the other.
+ * in one PartitionFetcher (no consumer group: partitions are fetched from their leaders directly),
+ * batches of different partitions copied concurrently, each partition's batches strictly one after
+ * the other.
  *
- * Units attach and detach routes at any time; changes are coalesced and applied in the background
- * (each change restarts the underlying consumer, so many grants at once cost one restart). A unit
- * that stops does not wait for that: it stops copying by itself, and a batch arriving for a route
- * that is no longer attached is dropped without effect (nothing is stored for it, so the next
- * holder reads it again). A consumer that fails for good is replaced, every route resuming from its
- * own next offset.
+ * Units attach and detach routes at any time; changes are coalesced and applied in the background.
+ * A unit that stops does not wait for that: it stops copying by itself, and a batch arriving for a
+ * route that is no longer attached is dropped without effect (nothing is stored for it, so the next
+ * holder reads it again). The fetcher retries every failure itself (per partition or per broker,
+ * with backoff), so it is never replaced; failures that are not one partition's are reported.
  */
 export class FlowConsumer {
-  private consumer: PartitionConsumer;
+  private consumer: PartitionFetcher;
   private readonly desired = new Map<string, ConsumerRoute>();
   private readonly applied = new Map<string, ConsumerRoute>();
   private readonly backoff: Backoff;
@@ -92,7 +116,6 @@ export class FlowConsumer {
   private running: Promise<void> | undefined;
   private dirty = false;
   private closed = false;
-  private needsReplace = false;
 
   constructor(private readonly options: FlowConsumerOptions) {
     this.logger = options.logger.child({ component: 'flow-consumer' });
@@ -119,15 +142,13 @@ export class FlowConsumer {
     await this.consumer.close();
   }
 
-  private newConsumer(): PartitionConsumer {
+  private newConsumer(): PartitionFetcher {
     const o = this.options;
-    return new PartitionConsumer(o.client, {
-      handler: (batch) => this.route(batch),
+    return new PartitionFetcher(o.client, {
+      handler: (fetched) => this.deliver(fetched),
       onError: (error, tp) => {
-        if (tp) return; // a unit's own copy failure; the unit reports it
-        this.needsReplace = true;
+        if (tp) return; // a unit's own copy failure, or its partition's; the unit reports it
         o.onConsumerFailure?.(error);
-        this.schedule(this.backoff.next());
       },
       isolationLevel: o.isolationLevel,
       offsetReset: o.offsetReset,
@@ -138,14 +159,47 @@ export class FlowConsumer {
       maxBytesPerPartition: o.maxBytesPerPartition,
       minBytes: o.minBytes,
       rackId: o.rackId,
+      ...(o.buffer ? { buffer: o.buffer } : {}),
     });
   }
 
-  private async route(batch: ConsumedBatch): Promise<void> {
-    const route = this.applied.get(keyOf(batch.topic, batch.partition));
+  /**
+   * Hands a partition's fetched batches to its route in runs: consecutive batches that can be
+   * copied as they are go together, the others are decoded into records (in rounds of
+   * max.poll.records). A run that fails has the whole delivery fetched again; the route skips what
+   * it copied already.
+   */
+  private async deliver(fetched: FetchedBatches): Promise<void> {
+    const route = this.applied.get(keyOf(fetched.topic, fetched.partition));
     if (!route) return;
-    // A round that fails has the whole batch delivered again; the unit skips what it already copied.
-    for (const round of copyRounds(batch, this.options.maxRecordsPerRound ?? 0)) await route.handle(round);
+    const limits = route.passthroughLimits();
+    const fromOffset = fetched.fromOffset > route.resumeOffset() ? fetched.fromOffset : route.resumeOffset();
+    let run: RawRecordBatch[] = [];
+    let runPassesThrough = false;
+    let first = true;
+    const flush = async () => {
+      if (run.length === 0) return;
+      const part: FetchedBatches = { ...fetched, batches: run };
+      if (!first) delete part.positionReset; // told once, with the first run
+      first = false;
+      run = [];
+      if (runPassesThrough) {
+        await route.handleBatches(part, decodeFetchedBatches);
+        return;
+      }
+      const batch = await decodeFetchedBatches(part);
+      if (!batch) return;
+      for (const round of copyRounds(batch, this.options.maxRecordsPerRound ?? 0)) await route.handle(round);
+    };
+    for (const b of fetched.batches) {
+      const blocker = passthroughBlocker(b, { ...limits, fromOffset });
+      this.options.onBatches?.(blocker ?? 'passthrough', 1);
+      const passes = blocker === undefined;
+      if (passes !== runPassesThrough) await flush();
+      runPassesThrough = passes;
+      run.push(b);
+    }
+    await flush();
   }
 
   private schedule(delayMs: number): void {
@@ -174,7 +228,6 @@ export class FlowConsumer {
   private async reconcile(): Promise<void> {
     let adding: ConsumerRoute[] = [];
     try {
-      if (this.needsReplace || this.consumer.status() === 'failed') await this.replace();
       const removing = [...this.applied].filter(([key, route]) => this.desired.get(key) !== route);
       if (removing.length > 0) {
         await this.consumer.removePartitions(removing.map(([, r]) => ({ topic: r.topic, partition: r.partition })));
@@ -200,18 +253,8 @@ export class FlowConsumer {
       const error = err as KafkaError;
       const retryInMs = this.backoff.next();
       this.logger.warn({ err: error.message, code: error.code, retryInMs }, 'could not apply source partition changes; retrying');
-      if (this.consumer.status() === 'failed') this.needsReplace = true;
       for (const route of adding) route.attachFailed(error);
       this.schedule(retryInMs);
     }
-  }
-
-  private async replace(): Promise<void> {
-    const old = this.consumer;
-    this.logger.warn({ err: old.failure()?.message }, 'source consumer failed; replacing it');
-    this.applied.clear();
-    this.needsReplace = false;
-    this.consumer = this.newConsumer();
-    await old.close().catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 import type { ClientKind, MirrorConfig } from '@mirrormaker/config';
-import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type KafkaClient, type KafkaError, type PartitionOffsets } from '@mirrormaker/kafka';
+import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type FetchBuffer, type KafkaClient, type KafkaError, type PartitionOffsets } from '@mirrormaker/kafka';
 import { skippedRecordReporter, type Logger } from '@mirrormaker/observability';
 import { kafkaConnectionFor } from '@mirrormaker/service-kit';
 import { ensureTopic } from './ensure-topic';
@@ -28,6 +28,8 @@ export interface FlowRuntimeOptions {
   metrics: MirrorMetrics;
   reachability: Reachability;
   timings: DataMirrorTimings;
+  /** Shared by the source fetchers of every flow of the process. */
+  fetchBuffer: FetchBuffer;
 }
 
 const CONNECTIVITY_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'AUTHENTICATION_FAILED']);
@@ -150,6 +152,8 @@ export class FlowRuntime {
       logger: this.logger,
       ...flowConsumerSettings(this.plan.consumer),
       handlerRetryBackoffMs: this.options.timings.batchRetryMs,
+      onBatches: (path, count) => this.options.metrics.batches(this.plan.name, path, count),
+      buffer: this.options.fetchBuffer,
       onConsumerFailure: (error) => {
         this.options.metrics.error(this.plan.name, 'FETCH_FAILED');
         this.noteFailure('source', error);

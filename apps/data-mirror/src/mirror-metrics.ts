@@ -121,6 +121,7 @@ export class MirrorMetrics {
   private readonly lagGauge: Gauge<string>;
   private readonly stalledGauge: Gauge<string>;
   private readonly errors: Counter<string>;
+  private readonly batchPaths: Counter<string>;
   private readonly lost: Counter<string>;
   private readonly recreations: Counter<string>;
   private readonly heartbeats: Counter<string>;
@@ -169,6 +170,12 @@ export class MirrorMetrics {
       labelNames,
       registers,
     });
+    this.batchPaths = new Counter({
+      name: 'mirrormaker_source_batches_total',
+      help: "Fetched record batches by how they were copied: path 'passthrough' (as they are), or the reason they were re-encoded record by record.",
+      labelNames: ['flow', 'path'],
+      registers,
+    });
     this.errors = new Counter({ name: 'mirrormaker_data_mirror_errors_total', help: 'Failures while mirroring, by cause.', labelNames: ['flow', 'cause'], registers });
     this.heartbeats = new Counter({ name: 'mirrormaker_heartbeats_sent_total', help: 'Heartbeats written to the target.', labelNames: ['flow', 'source', 'target'], registers });
     this.offsetSyncs = new Counter({ name: 'mirrormaker_offset_syncs_sent_total', help: 'Offset syncs written.', labelNames: ['flow'], registers });
@@ -189,6 +196,11 @@ export class MirrorMetrics {
 
   error(flow: string, cause: ErrorCause): void {
     this.errors.inc({ flow, cause });
+  }
+
+  /** Fetched batches by how they were copied: 'passthrough', or why they were re-encoded. */
+  batches(flow: string, path: string, count: number): void {
+    this.batchPaths.inc({ flow, path }, count);
   }
 
   heartbeatSent(flow: string, source: string, target: string): void {

@@ -1,13 +1,13 @@
-import { isKafkaError, type ConsumedBatch, type ConsumedRecord, type KafkaError, type KafkaProducer, type PartitionOffsets } from '@mirrormaker/kafka';
+import { isKafkaError, valueBytesOf, type BatchCodec, type ConsumedBatch, type ConsumedRecord, type FetchedBatches, type KafkaError, type KafkaProducer, type PartitionOffsets, type RawRecordBatch } from '@mirrormaker/kafka';
 import type { MirrorSourcePartition } from '@mirrormaker/mm2-formats';
 import type { Logger } from '@mirrormaker/observability';
 import type { ErrorReport, UnitProgress } from '@mirrormaker/proto';
 import { Backoff, UnitStatus, type UnitMetrics, type UnitProblem } from '@mirrormaker/service-kit';
-import { copyAtLeastOnce, copyExactlyOnce, type CopyFailure, type CopyOutcome, type CopyTarget } from './batch-copier';
+import { copyAtLeastOnce, copyBatchesAtLeastOnce, copyBatchesExactlyOnce, copyExactlyOnce, type BatchCopyOutcome, type CopyFailure, type CopyOutcome, type CopyTarget } from './batch-copier';
 import type { ConsumerRoute } from './flow-consumer';
 import { remoteTopicOf, transactionalIdOf } from './flow-plan';
 import type { FlowRuntime } from './flow-runtime';
-import type { MirrorMetrics, PartitionMetrics } from './mirror-metrics';
+import type { MirrorMetrics, PartitionMetrics, TimedRecord } from './mirror-metrics';
 import type { MirrorUnit } from './mirror-unit';
 import { isRetriableCause, type MirrorUnitCause } from './mirror-unit-causes';
 import { OffsetSegmentEmitter } from './offset-segment-emitter';
@@ -177,8 +177,13 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   }
 
   async handle(batch: ConsumedBatch): Promise<void> {
+    return this.copying(() => this.copy(batch));
+  }
+
+  /** Runs one copy while the unit runs, as the one in flight that a stop waits for. */
+  private async copying(copy: () => Promise<void>): Promise<void> {
     if (this.status.phase !== 'running' || this.stopping) return;
-    const run = this.copy(batch);
+    const run = copy();
     this.inFlight = run;
     try {
       await run;
@@ -419,7 +424,83 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     const now = Date.now();
     if (now < this.retryAfter) throw new RetryLater(this.copyProblemSummary());
     this.countPolled(records, now);
+    const target = await this.copyTarget();
+    let outcome: CopyOutcome;
+    if (this.transactional) {
+      const store = this.flow.positionStore();
+      outcome = await copyExactlyOnce(this.transactional, target, records, (last) => ({
+        topic: store.topic,
+        record: store.recordFor(this.sourcePartition, last),
+      }));
+    } else {
+      outcome = await copyAtLeastOnce(this.flow.producer(), target, records);
+    }
 
+    if (outcome.written.length > 0) {
+      this.written(outcome.written, outcome.downstream);
+      if (this.transactional) this.positionDirty = false;
+    }
+    this.copied(outcome.failure);
+  }
+
+  /** What a batch copied as it is needs from this unit: the largest request and the codec the flow's producer is told to use. */
+  passthroughLimits(): { maxBatchBytes: number; codec?: BatchCodec } {
+    const producer = this.flow.plan.producer;
+    // compression.type 'none' (the default) keeps each batch's own codec; another codec re-encodes
+    // the batches written in any other one.
+    return { maxBatchBytes: producer.maxRequestSize, ...(producer.compressionType === 'none' ? {} : { codec: producer.compressionType }) };
+  }
+
+  /**
+   * Copies whole batches as they are: each one request, its records landing at consecutive offsets
+   * from the base the target answers (at-least-once: each acknowledged batch counts; exactly-once:
+   * all of them and the position record in one transaction). A batch the target refuses goes the
+   * record path, which finds the refused record.
+   */
+  async handleBatches(batches: FetchedBatches, decode: (batches: FetchedBatches) => Promise<ConsumedBatch | undefined>): Promise<void> {
+    return this.copying(() => this.copyBatches(batches, decode));
+  }
+
+  private async copyBatches(fetched: FetchedBatches, decode: (batches: FetchedBatches) => Promise<ConsumedBatch | undefined>): Promise<void> {
+    if (this.awaitingTopic) return;
+    if (fetched.positionReset && fetched.positionReset.from !== this.resetHandledFrom) await this.positionReset(fetched.positionReset);
+    if (fetched.highWatermark > (this.sourceEnd ?? -1n)) this.sourceEnd = fetched.highWatermark;
+    const fresh = fetched.batches.filter((b) => b.lastOffset > this.lastCopied);
+    if (fresh.length === 0) {
+      void this.storePosition();
+      return;
+    }
+    if (fresh[0].baseOffset <= this.lastCopied) {
+      // Partly copied already (by a record-path round): its records from lastCopied + 1 go that way.
+      const partly = await decode({ ...fetched, batches: [fresh[0]], fromOffset: this.lastCopied + 1n });
+      if (partly) await this.copy(partly);
+      fresh.shift();
+      if (fresh.length === 0) return;
+    }
+    const now = Date.now();
+    if (now < this.retryAfter) throw new RetryLater(this.copyProblemSummary());
+    for (const b of fresh) this.countPolledBatch(b, now);
+    const target = await this.copyTarget();
+    let outcome: BatchCopyOutcome;
+    if (this.transactional) {
+      const store = this.flow.positionStore();
+      outcome = await copyBatchesExactlyOnce(this.transactional, target, fresh, (last) => ({ topic: store.topic, record: store.recordFor(this.sourcePartition, last) }));
+    } else {
+      outcome = await copyBatchesAtLeastOnce(this.flow.producer(), target, fresh);
+    }
+    for (let i = 0; i < outcome.bases.length; i++) this.writtenBatch(fresh[i], outcome.bases[i]);
+    if (this.transactional && outcome.bases.length > 0) this.positionDirty = false;
+    if (outcome.refused !== undefined) {
+      // The target refused a batch as a whole: its records go the record path, one by one if need be.
+      const rest = await decode({ ...fetched, batches: fresh.slice(outcome.bases.length), fromOffset: this.lastCopied + 1n });
+      if (rest) await this.copy(rest);
+      return;
+    }
+    this.copied(outcome.failure);
+  }
+
+  /** Checks the remote partition exists (throws RetryLater while it does not) and says where copies go. */
+  private async copyTarget(): Promise<CopyTarget> {
     let partitions: number | undefined;
     try {
       partitions = await this.flow.remoteTopics().partitions(this.remoteTopic, this.partition);
@@ -436,31 +517,19 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     if (this.status.resolve('REMOTE_TOPIC_MISSING').length > 0) {
       this.logger.info({ remoteTopic: this.remoteTopic }, 'remote topic exists now; copying');
     }
-
-    const target: CopyTarget = {
+    return {
       remoteTopic: this.remoteTopic,
       partition: this.partition,
       maxChunkBytes: this.flow.plan.producer.batchSize,
       acks: this.flow.plan.producer.acks,
       shouldStop: () => this.stopping,
     };
-    let outcome: CopyOutcome;
-    if (this.transactional) {
-      const store = this.flow.positionStore();
-      outcome = await copyExactlyOnce(this.transactional, target, records, (last) => ({
-        topic: store.topic,
-        record: store.recordFor(this.sourcePartition, last),
-      }));
-    } else {
-      outcome = await copyAtLeastOnce(this.flow.producer(), target, records);
-    }
+  }
 
-    if (outcome.written.length > 0) {
-      this.written(outcome.written, outcome.downstream);
-      if (this.transactional) this.positionDirty = false;
-    }
+  /** After a copy: store the position, and report the failure or the recovery. */
+  private copied(failure: CopyFailure | undefined): void {
     void this.storePosition();
-    if (outcome.failure) return this.copyFailed(outcome.failure);
+    if (failure) return this.copyFailed(failure);
     if (this.stopping) return;
     this.flow.noteSuccess('target');
     const [cleared] = this.resolveCopyProblems();
@@ -495,6 +564,28 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.rate.add(records.length, bytes, now);
     this.partitionMetrics.copied(records, now);
     this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
+  }
+
+  /** A batch copied as it is: its record i went from batch.baseOffset + i to base + i. */
+  private writtenBatch(batch: RawRecordBatch, base: bigint): void {
+    if (this.awaitingTopic) return;
+    const now = Date.now();
+    const tp = { topic: this.topic, partition: this.partition };
+    const upstreamAt = (i: number) => batch.baseOffset + BigInt(i);
+    const downstreamAt = (i: number) => base + BigInt(i);
+    this.syncs?.recordsAcked(tp, batch.recordCount, upstreamAt, downstreamAt);
+    this.segments?.recordsAcked(batch.recordCount, upstreamAt, downstreamAt);
+    this.lastCopied = batch.lastOffset;
+    this.positionDirty = true;
+    this.rate.add(batch.recordCount, valueBytesOf(batch), now);
+    this.partitionMetrics.copied(timedRecordsOf(batch), now);
+    this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
+  }
+
+  private countPolledBatch(batch: RawRecordBatch, now: number): void {
+    if (batch.lastOffset <= this.polledUpTo) return;
+    this.partitionMetrics.polled(valueBytesOf(batch), timedRecordsOf(batch), now);
+    this.polledUpTo = batch.lastOffset;
   }
 
   /**
@@ -737,4 +828,12 @@ async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
   const outcome = await Promise.race([work.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
   clearTimeout(timer);
   return outcome;
+}
+
+/**
+ * A passed-through batch's records for the age and latency histograms, without decoding them: one
+ * observation per record (the record count is the weight), each at the batch's newest timestamp.
+ */
+function timedRecordsOf(batch: RawRecordBatch): TimedRecord[] {
+  return new Array<TimedRecord>(batch.recordCount).fill({ timestamp: batch.maxTimestamp });
 }

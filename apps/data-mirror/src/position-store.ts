@@ -1,4 +1,4 @@
-import { PartitionConsumer, type ConsumedBatch, type KafkaAdmin, type KafkaClient, type PartitionOffsets, type ProducerRecord } from '@mirrormaker/kafka';
+import { PartitionFetcher, withDecodedRecords, type KafkaAdmin, type KafkaClient, type PartitionOffsets, type ProducerRecord } from '@mirrormaker/kafka';
 import { encodeSourceOffsetKey, encodeSourceOffsetValue, type MirrorSourcePartition } from '@mirrormaker/mm2-formats';
 import type { Logger, SkippedRecordReporter } from '@mirrormaker/observability';
 import { ensureTopic } from './ensure-topic';
@@ -31,10 +31,9 @@ export interface PositionStoreOptions {
  */
 export class PositionStore {
   private readonly table = new StoredPositions();
-  private consumer: PartitionConsumer | undefined;
+  private consumer: PartitionFetcher | undefined;
   private partitions = 0;
   private starting: Promise<void> | undefined;
-  private reopening: Promise<void> | undefined;
   private closed = false;
   private readonly logger: Logger;
 
@@ -58,8 +57,6 @@ export class PositionStore {
   /** Waits until every position written before this call has been read. */
   async readToEnd(): Promise<void> {
     await this.start();
-    const consumer = this.consumer!;
-    if (this.needsReopen(consumer)) await this.reopen();
     const ends = await this.endOffsets();
     const deadline = Date.now() + (this.options.readTimeoutMs ?? 60_000);
     for (;;) {
@@ -70,7 +67,6 @@ export class PositionStore {
       if (Date.now() > deadline) {
         throw new Error(`positions topic ${this.topic}: not read to its end within ${this.options.readTimeoutMs ?? 60_000} ms (${behind.length} partition(s) behind)`);
       }
-      if (this.needsReopen(current)) await this.reopen();
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
@@ -113,13 +109,14 @@ export class PositionStore {
 
   /** Reads every partition from `from` (offset 0 if absent: an offset below the log start is reset to it). */
   private async follow(from: Map<number, bigint>): Promise<void> {
-    const consumer = new PartitionConsumer(this.options.client, {
-      handler: async (batch: ConsumedBatch) => {
+    // The fetcher retries every failure itself (with backoff), so it never needs replacing.
+    const consumer = new PartitionFetcher(this.options.client, {
+      handler: withDecodedRecords(async (batch) => {
         for (const r of batch.records) {
           const read = this.table.read(r.key, r.value);
           if (read === 'undecodable') this.options.skipped.skipped({ topic: batch.topic, partition: batch.partition, offset: r.offset }, 'undecodable');
         }
-      },
+      }),
       isolationLevel: 'read_committed',
       maxWaitTimeMs: 250,
       concurrency: this.partitions,
@@ -133,30 +130,5 @@ export class PositionStore {
       throw err;
     }
     this.consumer = consumer;
-  }
-
-  private needsReopen(consumer: PartitionConsumer): boolean {
-    const status = consumer.status();
-    return !this.closed && (status === 'failed' || status === 'closed');
-  }
-
-  /** Replaces a consumer that stopped for good, continuing where it was (one replacement at a time). */
-  private reopen(): Promise<void> {
-    this.reopening ??= this.replaceConsumer().finally(() => {
-      this.reopening = undefined;
-    });
-    return this.reopening;
-  }
-
-  private async replaceConsumer(): Promise<void> {
-    const old = this.consumer!;
-    const from = new Map<number, bigint>();
-    for (let p = 0; p < this.partitions; p++) {
-      const position = old.position(this.topic, p);
-      if (position !== undefined) from.set(p, position);
-    }
-    this.logger.warn({ err: old.failure()?.message }, 'positions reader stopped; starting a new one');
-    await old.close();
-    await this.follow(from);
   }
 }

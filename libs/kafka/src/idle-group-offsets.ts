@@ -8,10 +8,11 @@
  * the commit is refused, or it joins afterwards and starts from the committed offset. kafkajs's
  * public `admin.setOffsets` instead joins the group with a temporary member, which a consumer
  * starting at that moment sees as INCONSISTENT_GROUP_PROTOCOL; hence this port, which reaches
- * kafkajs 2.2.4's internal cluster object (the version is pinned and checked at client creation).
+ * kafkajs 2.2.4's internal cluster object (kafkajs-cluster.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { kafkaJsOf, type KafkaClient } from './connection';
+import type { KafkaClient } from './connection';
+import { connectCluster, type InternalCluster } from './kafkajs-cluster';
 import { KafkaError, toKafkaError } from './errors';
 
 export interface GroupOffsetCommit {
@@ -24,34 +25,8 @@ export interface GroupOffsetCommit {
 /** Broker answers meaning "this group has members", for classic and KIP-848 consumer groups. */
 const GROUP_BUSY = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID']);
 const STALE_MEMBER_EPOCH_CODE = 113;
-const CREATE_CLUSTER = 'private:Kafka:createCluster';
 const COMMIT_ATTEMPTS = 5;
 const RETRY_DELAY_MS = 200;
-
-interface InternalBroker {
-  offsetCommit(request: {
-    groupId: string;
-    groupGenerationId: number;
-    memberId: string;
-    topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string; metadata: string | null }> }>;
-  }): Promise<unknown>;
-}
-interface InternalCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  findGroupCoordinator(request: { groupId: string }): Promise<InternalBroker>;
-}
-type ClusterFactory = (options: { allowAutoTopicCreation: boolean }) => InternalCluster;
-
-function clusterFactoryOf(client: KafkaClient): ClusterFactory {
-  const kafka = kafkaJsOf(client);
-  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER);
-  const factory = symbol === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[symbol];
-  if (typeof factory !== 'function') {
-    throw new KafkaError('INCOMPATIBLE_CLIENT', 'the installed kafkajs has no internal cluster factory (this lib needs kafkajs 2.2.4): group offsets cannot be committed');
-  }
-  return (factory as ClusterFactory).bind(kafka);
-}
 
 /** Commits group offsets on one cluster; connects on first use. */
 export class IdleGroupOffsets {
@@ -107,17 +82,10 @@ export class IdleGroupOffsets {
 
   private ready(): Promise<InternalCluster> {
     if (this.closed) return Promise.reject(new KafkaError('CLOSED', `group offset commits to cluster '${this.client.clusterAlias}' are closed`));
-    this.cluster ??= (async () => {
-      const created = clusterFactoryOf(this.client)({ allowAutoTopicCreation: false });
-      try {
-        await created.connect();
-      } catch (err) {
-        this.cluster = undefined;
-        await created.disconnect().catch(() => undefined);
-        throw err;
-      }
-      return created;
-    })();
+    this.cluster ??= connectCluster(this.client, 'group offsets cannot be committed').catch((err: unknown) => {
+      this.cluster = undefined;
+      throw err;
+    });
     return this.cluster;
   }
 }

@@ -51,6 +51,13 @@ export { KafkaProducer } from './producer-port';
 export type { Acks, ProducerOptions, ProducerRecord, SendOptions } from './producer-port';
 
 export { PartitionConsumer } from './partition-consumer';
+export { PartitionFetcher } from './partition-fetcher';
+export { FetchBuffer } from './fetch-buffer';
+export type { FetchedBatches, PartitionFetcherOptions, PartitionFetcherStatus } from './partition-fetcher';
+export { codecOf, decodeFetchedBatches, isContiguous, valueBytesOf, withDecodedRecords } from './record-batches';
+export { passthroughBlocker } from './batch-passthrough';
+export type { PassthroughBlocker, PassthroughLimits } from './batch-passthrough';
+export type { BatchCodec, RawRecordBatch } from './record-batches';
 export type {
   ConsumedBatch,
   ConsumedRecord,

@@ -48,10 +48,11 @@ import { assertAbortedTransactionFilter } from './aborted-transactions-patch';
 import { AssignerProtocol, type Consumer, type EachBatchPayload, type PartitionAssigner } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaAdmin } from './admin-port';
+import { newStarts, partitionKey, resolveStartOffsets } from './start-offsets';
 import { kafkaJsOf, type KafkaClient, type RetryOptions } from './connection';
 import { KafkaError, isKafkaError, toKafkaError, type KafkaErrorContext } from './errors';
 import type { OrderedHeaders } from './headers';
-import { assertRecordCodecPatched, orderedHeadersOf, recordSizeOf, type DecodedKafkaJsRecord } from './record-codec-patch';
+import { assertRecordCodecPatched, consumedRecordOf, type DecodedKafkaJsRecord } from './record-codec-patch';
 
 export type StartOffset = bigint | 'earliest' | 'latest';
 
@@ -154,7 +155,7 @@ interface FilteredBatchEvent extends TopicPartition {
 
 const ASSIGNER_NAME = 'MirrorMakerExactAssigner';
 
-const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`;
+const keyOf = partitionKey;
 
 /**
  * Declared partitions travel in the member's userData; the leader (this member) assigns each member
@@ -241,19 +242,9 @@ export class PartitionConsumer {
   async addPartitions(starts: readonly PartitionStart[]): Promise<void> {
     return this.serialize(async () => {
       this.ensureOpen('add partitions');
-      const fresh = new Map<string, PartitionStart>();
-      for (const s of starts) {
-        const key = keyOf(s.topic, s.partition);
-        if (this.partitions.has(key) || fresh.has(key)) {
-          throw new KafkaError('INVALID_CONFIG', `partition ${s.topic}-${s.partition} is already assigned (remove it first to move its position)`);
-        }
-        if (typeof s.offset === 'bigint' && s.offset < 0n) {
-          throw new KafkaError('INVALID_CONFIG', `start offset of ${s.topic}-${s.partition} must be >= 0, 'earliest' or 'latest'`);
-        }
-        fresh.set(key, s);
-      }
+      const fresh = newStarts(starts, (key) => this.partitions.has(key));
       if (fresh.size === 0) return;
-      const positions = await this.resolveStarts([...fresh.values()]);
+      const positions = await resolveStartOffsets(this.admin, this.client.clusterAlias, [...fresh.values()]);
       for (const [key, s] of fresh) {
         this.partitions.set(key, {
           topic: s.topic,
@@ -313,41 +304,6 @@ export class PartitionConsumer {
 
   private ensureOpen(operation: string): void {
     if (this.state === 'closed') throw new KafkaError('CLOSED', `${operation}: the partition consumer is closed`);
-  }
-
-  private async resolveStarts(starts: PartitionStart[]): Promise<Map<string, bigint>> {
-    const topics = [...new Set(starts.map((s) => s.topic))];
-    const described = await this.admin.describeTopics(topics);
-    for (const s of starts) {
-      const d = described.get(s.topic);
-      if (!d) {
-        throw new KafkaError('TOPIC_NOT_FOUND', `consume topic '${s.topic}' on cluster '${this.client.clusterAlias}': the topic does not exist`, {
-          retriable: true,
-        });
-      }
-      if (!Number.isInteger(s.partition) || s.partition < 0 || s.partition >= d.partitions) {
-        throw new KafkaError(
-          'PARTITION_NOT_FOUND',
-          `consume ${s.topic}-${s.partition} on cluster '${this.client.clusterAlias}': the topic has ${d.partitions} partition(s)`,
-        );
-      }
-    }
-    const needOffsets = [...new Set(starts.filter((s) => typeof s.offset !== 'bigint').map((s) => s.topic))];
-    const offsets = new Map<string, Awaited<ReturnType<KafkaAdmin['listOffsets']>>>();
-    for (const topic of needOffsets) offsets.set(topic, await this.admin.listOffsets(topic));
-    const result = new Map<string, bigint>();
-    for (const s of starts) {
-      let position: bigint;
-      if (typeof s.offset === 'bigint') {
-        position = s.offset;
-      } else {
-        const o = offsets.get(s.topic)?.get(s.partition);
-        if (!o) throw new KafkaError('PARTITION_NOT_FOUND', `no offsets for ${s.topic}-${s.partition} on cluster '${this.client.clusterAlias}'`);
-        position = s.offset === 'earliest' ? o.earliest : o.latest;
-      }
-      result.set(keyOf(s.topic, s.partition), position);
-    }
-    return result;
   }
 
   private async stopRunning(): Promise<void> {
@@ -571,14 +527,7 @@ export class PartitionConsumer {
       if (lastOffset + 1n > st.position) st.position = lastOffset + 1n;
       return;
     }
-    const records: ConsumedRecord[] = messages.map((m) => ({
-      offset: BigInt(m.offset),
-      key: m.key,
-      value: m.value,
-      headers: orderedHeadersOf(m),
-      timestamp: BigInt(m.timestamp),
-      sizeBytes: recordSizeOf(m),
-    }));
+    const records: ConsumedRecord[] = messages.map(consumedRecordOf);
 
     st.inFlight = true;
     const beat = setInterval(() => {

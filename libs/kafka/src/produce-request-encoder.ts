@@ -31,8 +31,10 @@ import Encoder from 'kafkajs/src/protocol/encoder';
 import Long from 'kafkajs/src/utils/long';
 import crc32C from 'kafkajs/src/protocol/recordBatch/crc32C';
 import { Types as CompressionTypes, lookupCodec } from 'kafkajs/src/protocol/message/compression';
+import { writeForProduce, type BatchWriter } from './batch-passthrough';
 import { KafkaError } from './errors';
 import type { OrderedHeaders } from './headers';
+import type { RawRecordBatch } from './record-batches';
 
 /**
  * The key of a headers carrier: the same registered symbol as record-codec-patch.ts's
@@ -40,6 +42,20 @@ import type { OrderedHeaders } from './headers';
  * the two modules require each other, as record-codec-patch.ts installs this encoder.
  */
 const ORDERED_HEADERS = Symbol.for('mirrormaker.kafka.orderedHeaders');
+
+/**
+ * A message carrying a whole fetched batch to pass through (batch-passthrough.ts). kafkajs counts a
+ * partition's records by its messages (idempotent sequences advance by that count), so a raw batch
+ * travels as `recordCount` references to one such message; the encoder writes the batch once.
+ */
+export const RAW_BATCH = Symbol.for('mirrormaker.kafka.rawBatch');
+
+export interface RawBatchMessage {
+  key: null;
+  value: null;
+  partition: number;
+  [RAW_BATCH]: RawRecordBatch;
+}
 
 const PRODUCE_API_KEY = 0;
 const MAGIC = 2;
@@ -61,6 +77,7 @@ type Bytes = Buffer | string | null | undefined;
 type KafkaJsHeaderValue = Buffer | string | null;
 
 export interface ProduceMessage {
+  [RAW_BATCH]?: RawRecordBatch;
   key?: Bytes;
   value?: Bytes;
   /** A headers carrier, or kafkajs's object form (values Buffer, string or arrays of them). */
@@ -120,6 +137,8 @@ interface BatchPlan {
   readonly recordsSize: number;
   /** The compressed records, when the request is compressed. */
   compressed: Uint8Array | null;
+  /** A fetched batch written as it is instead of `messages`. */
+  readonly raw?: RawRecordBatch;
 }
 
 /** Drop-in for kafkajs 2.2.4's `protocol/requests/produce/v3/request.js`. */
@@ -145,7 +164,7 @@ export function produceRequestV3({
         producerEpoch,
       };
       const plans = topicData.map(({ topic, partitions }) => partitions.map((p) => planBatch(topic, p)));
-      if (compression !== CompressionTypes.None) await compressAll(plans.flat(), compression);
+      if (compression !== CompressionTypes.None) await compressAll(plans.flat().filter((p) => !p.raw), compression);
       return encoderOver(writeRequest(transactionalId, acks, timeout, topicData, plans, producer));
     },
   };
@@ -153,6 +172,13 @@ export function produceRequestV3({
 
 function planBatch(topic: string, { partition, firstSequence, messages }: ProducePartitionData): BatchPlan {
   const where = `produce to '${topic}' partition ${partition}`;
+  const raw = messages[0]?.[RAW_BATCH];
+  if (raw) {
+    if (messages.some((m) => m !== messages[0]) || messages.length !== raw.recordCount) {
+      throw new KafkaError('INVALID_RECORD', `${where}: a passed-through batch must be sent alone, as ${raw.recordCount} references to one message`);
+    }
+    return { where, partition, firstSequence: firstSequence ?? -1, messages, timestamps: new Float64Array(0), bodySizes: new Int32Array(0), firstTimestamp: 0, maxTimestamp: 0, recordsSize: 0, compressed: null, raw };
+  }
   const count = messages.length;
   const now = Date.now();
   const timestamps = new Float64Array(count);
@@ -237,11 +263,25 @@ function writeRequest(
 }
 
 function recordsSectionSize(plan: BatchPlan): number {
+  if (plan.raw) return plan.raw.bytes.length - (ENTRY_HEADER_SIZE - BATCH_AT);
   return plan.compressed ? plan.compressed.length : plan.recordsSize;
 }
 
 /** Writes one partition's entry (partition, record set size, batch) at `start`; returns its end. */
 function writeBatch(buf: Buffer, start: number, plan: BatchPlan, producer: ProducerFields): number {
+  if (plan.raw) {
+    // A plain producer (no producer id) writes no sequence either, as Java's does.
+    const idempotent = producer.producerId >= 0n;
+    const writer: BatchWriter = {
+      producerId: producer.producerId,
+      producerEpoch: idempotent ? producer.producerEpoch : -1,
+      baseSequence: idempotent ? plan.firstSequence : -1,
+      transactional: (producer.attributes & TRANSACTIONAL_FLAG) !== 0,
+    };
+    let off = buf.writeInt32BE(plan.partition, start);
+    off = buf.writeInt32BE(plan.raw.bytes.length, off);
+    return writeForProduce(plan.raw, writer, buf, off);
+  }
   const count = plan.messages.length;
   const batchSize = ENTRY_HEADER_SIZE - BATCH_AT + recordsSectionSize(plan);
   let off = buf.writeInt32BE(plan.partition, start);
@@ -475,7 +515,7 @@ function writeTimestamp(buf: Buffer, start: number, ms: number): number {
 }
 
 /** A kafkajs Encoder whose content is `buffer`, without copying it (2.2.4 keeps it in buf/offset). */
-function encoderOver(buffer: Buffer): Encoder {
+export function encoderOver(buffer: Buffer): Encoder {
   const encoder = new Encoder(0) as Encoder & { buf: Buffer; offset: number };
   encoder.buf = buffer;
   encoder.offset = buffer.length;

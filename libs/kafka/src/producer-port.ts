@@ -22,6 +22,8 @@ import { toKafkaJsCompression, type Compression } from './compression-codecs';
 import { kafkaJsOf, type KafkaClient, type RetryOptions } from './connection';
 import { KafkaError, toKafkaError, type KafkaErrorContext } from './errors';
 import type { OrderedHeaders } from './headers';
+import { RAW_BATCH, type RawBatchMessage } from './produce-request-encoder';
+import type { RawRecordBatch } from './record-batches';
 import { assertRecordCodecPatched, headersCarrier } from './record-codec-patch';
 
 export interface ProducerOptions {
@@ -110,21 +112,50 @@ export class KafkaProducer {
    * Inside a transaction the records become visible to read_committed consumers on commit.
    */
   async send(topic: string, records: readonly ProducerRecord[], options: SendOptions = {}): Promise<Map<number, bigint>> {
-    const ctx: KafkaErrorContext = { operation: 'produce', topic, transactionalId: this.options.transactionalId };
+    const acks = this.acksOf(topic, options);
+    if (records.length === 0) return new Map();
+    const messages = records.map((r, i) => toMessage(topic, r, i));
+    return this.produce(topic, messages, new Set(records.map((r) => r.partition)), acks, options, toKafkaJsCompression(this.options.compression));
+  }
+
+  /**
+   * Writes one fetched record batch to `partition` of `topic` as it is (batch-passthrough.ts:
+   * records, timestamps and compression byte for byte; only the writer fields change) and returns
+   * the offset its first record got: the batch's record i is at that offset + i. The caller checks
+   * `passthroughBlocker` first. With acks 0, -1.
+   */
+  async sendBatch(topic: string, partition: number, batch: RawRecordBatch, options: SendOptions = {}): Promise<bigint> {
+    const acks = this.acksOf(topic, options);
+    const message: RawBatchMessage = { key: null, value: null, partition, [RAW_BATCH]: batch };
+    const messages = new Array<RawBatchMessage>(batch.recordCount).fill(message) as unknown as Message[];
+    const result = await this.produce(topic, messages, new Set([partition]), acks, options, undefined);
+    return result.get(partition) ?? -1n;
+  }
+
+  private acksOf(topic: string, options: SendOptions): number {
     const acks = ACKS[String(options.acks ?? 'all')];
     if (acks === undefined) throw new KafkaError('INVALID_CONFIG', `produce to '${topic}': acks must be 'all', 1 or 0, got ${String(options.acks)}`);
     if (this.idempotent && acks !== -1) {
       throw new KafkaError('INVALID_CONFIG', `produce to '${topic}': an idempotent or transactional producer needs acks 'all'`);
     }
-    if (records.length === 0) return new Map();
-    const messages = records.map((r, i) => toMessage(topic, r, i));
-    const partitions = new Set(records.map((r) => r.partition));
+    return acks;
+  }
+
+  private async produce(
+    topic: string,
+    messages: Message[],
+    partitions: ReadonlySet<number>,
+    acks: number,
+    options: SendOptions,
+    compression: ReturnType<typeof toKafkaJsCompression> | undefined,
+  ): Promise<Map<number, bigint>> {
+    const ctx: KafkaErrorContext = { operation: 'produce', topic, transactionalId: this.options.transactionalId };
     const request = {
       topic,
       messages,
       acks,
       timeout: options.timeoutMs ?? 30_000,
-      compression: toKafkaJsCompression(this.options.compression),
+      ...(compression === undefined ? {} : { compression }),
     };
 
     let metadata: RecordMetadata[];

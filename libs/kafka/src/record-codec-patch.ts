@@ -38,6 +38,7 @@ import Long from 'kafkajs/src/utils/long';
 import TimestampTypes from 'kafkajs/src/protocol/timestampTypes';
 import { KafkaError } from './errors';
 import { headersFromObject, type OrderedHeaders, type RecordHeader } from './headers';
+import type { ConsumedRecord } from './partition-consumer';
 import { produceRequestV3, type ProduceRequestArgs } from './produce-request-encoder';
 
 export const SUPPORTED_KAFKAJS_VERSION = '2.2.4';
@@ -193,6 +194,18 @@ function loadModule(request: string): NodeJS.Module {
 }
 
 /** The ordered headers of a record kafkajs decoded (falls back to its object form). */
+/** Our record type from a record the (replaced) kafkajs decoder produced. */
+export function consumedRecordOf(m: DecodedKafkaJsRecord): ConsumedRecord {
+  return {
+    offset: BigInt(m.offset),
+    key: m.key,
+    value: m.value,
+    headers: orderedHeadersOf(m),
+    timestamp: BigInt(m.timestamp),
+    sizeBytes: recordSizeOf(m),
+  };
+}
+
 export function orderedHeadersOf(record: { headers?: unknown; [ORDERED_HEADERS]?: OrderedHeaders }): OrderedHeaders {
   return record[ORDERED_HEADERS] ?? headersFromObject(record.headers as Parameters<typeof headersFromObject>[0]);
 }

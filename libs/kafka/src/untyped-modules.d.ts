@@ -103,3 +103,25 @@ declare module 'kafkajs/src/protocol/recordBatch/crc32C' {
   function crc32C(buffer: Uint8Array): number;
   export = crc32C;
 }
+
+declare module 'kafkajs/src/protocol/recordBatch/v0/decoder' {
+  import type Decoder from 'kafkajs/src/protocol/decoder';
+  /** Decodes one record batch (magic 2), decompressing it; records come from the patched record decoder. */
+  function decodeRecordBatch(decoder: Decoder): Promise<{ records: unknown[] }>;
+  export = decodeRecordBatch;
+}
+
+declare module 'kafkajs/src/protocol/messageSet/decoder' {
+  import type Decoder from 'kafkajs/src/protocol/decoder';
+  /** Decodes a legacy message set (magic 0 and 1) of `size` bytes. */
+  function decodeMessageSet(decoder: Decoder, size: number): Promise<unknown[]>;
+  export = decodeMessageSet;
+}
+
+declare module 'kafkajs/src/protocol/requests/metadata' {
+  /** kafkajs's Metadata request of one version: the request to send and the decoder of its answer. */
+  export function protocol(which: { version: number }): (args: { topics: string[]; allowAutoTopicCreation: boolean }) => {
+    request: { apiKey: number; apiVersion: number; apiName: string; encode(): Promise<unknown> };
+    response: { decode(raw: Buffer): Promise<unknown>; parse(decoded: unknown): Promise<unknown> };
+  };
+}

@@ -22,6 +22,15 @@ describe('parseServiceFlags', () => {
     expect(parseServiceFlags('c', [], {}, defaults).switches).toEqual({ 'config-replaces-stored': false });
   });
 
+  it('reads service number flags from flags or env, with their default, and refuses a value below the minimum', () => {
+    const withNumber = { ...defaults, numbers: { 'fetch-buffer-bytes': { help: 'h', defaultValue: 4096, min: 1024 } } };
+    expect(parseServiceFlags('d', ['--fetch-buffer-bytes', '2048'], {}, withNumber).numbers).toEqual({ 'fetch-buffer-bytes': 2048 });
+    expect(parseServiceFlags('d', [], { MM_FETCH_BUFFER_BYTES: '8192' }, withNumber).numbers).toEqual({ 'fetch-buffer-bytes': 8192 });
+    expect(parseServiceFlags('d', [], {}, withNumber).numbers).toEqual({ 'fetch-buffer-bytes': 4096 });
+    expect(() => parseServiceFlags('d', ['--fetch-buffer-bytes', '10'], {}, withNumber)).toThrow(/--fetch-buffer-bytes \(MM_FETCH_BUFFER_BYTES\) must be a whole number of at least 1024, got '10'/);
+    expect(() => parseServiceFlags('d', ['--fetch-buffer-bytes', 'lots'], {}, withNumber)).toThrow(/whole number/);
+  });
+
   it('reads allowed provider directories repeated or comma-separated, or from MM_CONFIG_PROVIDER_DIR', () => {
     expect(parseServiceFlags('c', ['--config-provider-dir', '/a,/b', '--config-provider-dir', '/c'], { MM_CONFIG_PROVIDER_DIR: '/x' }, defaults).configProviderDirs).toEqual(['/a', '/b', '/c']);
     expect(parseServiceFlags('c', [], { MM_CONFIG_PROVIDER_DIR: '/x, /y' }, defaults).configProviderDirs).toEqual(['/x', '/y']);

@@ -39,6 +39,14 @@ export interface ServiceFlags {
   help: boolean;
   /** The service's own on/off flags (`--<name>`, env `MM_<NAME>` = true/false). */
   switches: Record<string, boolean>;
+  /** The service's own whole-number flags (`--<name> <n>`, env `MM_<NAME>`), defaults applied. */
+  numbers: Record<string, number>;
+}
+
+export interface NumberFlag {
+  help: string;
+  defaultValue: number;
+  min: number;
 }
 
 export interface FlagDefaults {
@@ -48,6 +56,8 @@ export interface FlagDefaults {
   requiresCoordinator?: boolean;
   /** Service-specific on/off flags with their help text, e.g. { 'config-replaces-stored': '...' }. */
   switches?: Record<string, string>;
+  /** Service-specific whole-number flags, e.g. { 'fetch-buffer-bytes': { help, defaultValue, min } }. */
+  numbers?: Record<string, NumberFlag>;
 }
 
 const envNameOf = (flag: string) => `MM_${flag.toUpperCase().replace(/-/g, '_')}`;
@@ -79,6 +89,7 @@ export function usage(service: string, defaults: FlagDefaults): string {
       : []),
     ...SECURITY_USAGE,
     ...Object.entries(defaults.switches ?? {}).map(([name, help]) => `  --${name.padEnd(25)}${help} (${envNameOf(name)})`),
+    ...Object.entries(defaults.numbers ?? {}).map(([name, n]) => `  --${`${name} <n>`.padEnd(25)}${n.help} (${envNameOf(name)}, default ${n.defaultValue})`),
     '  --help',
   ].join('\n');
 }
@@ -119,6 +130,7 @@ export function parseServiceFlags(
         ...SECURITY_OPTIONS,
         help: { type: 'boolean' },
         ...Object.fromEntries(Object.keys(defaults.switches ?? {}).map((name) => [name, { type: 'boolean' as const }])),
+        ...Object.fromEntries(Object.keys(defaults.numbers ?? {}).map((name) => [name, { type: 'string' as const }])),
       },
     }));
   } catch (err) {
@@ -162,6 +174,16 @@ export function parseServiceFlags(
     help: values.help === true,
     switches: Object.fromEntries(
       Object.keys(defaults.switches ?? {}).map((name) => [name, values[name] === true || /^(true|1|yes)$/i.test(env[envNameOf(name)] ?? '')]),
+    ),
+    numbers: Object.fromEntries(
+      Object.entries(defaults.numbers ?? {}).map(([name, spec]) => {
+        const raw = str(name, envNameOf(name));
+        const value = raw === undefined ? spec.defaultValue : Number(raw);
+        if (!Number.isSafeInteger(value) || value < spec.min) {
+          throw new ServiceError('BAD_FLAG', `--${name} (${envNameOf(name)}) must be a whole number of at least ${spec.min}, got '${raw}'`);
+        }
+        return [name, value];
+      }),
     ),
   };
 }

@@ -1,4 +1,4 @@
-import { KafkaAdmin, KafkaProducer, PartitionConsumer, type KafkaClient } from '@mirrormaker/kafka';
+import { KafkaAdmin, KafkaProducer, PartitionFetcher, withDecodedRecords, type KafkaClient } from '@mirrormaker/kafka';
 import type { Logger, SkippedRecordReporter } from '@mirrormaker/observability';
 import { CONFIG_RECORD_KEY, decodeRevision, encodeRevision, type ConfigRevision } from './config-revision';
 
@@ -36,8 +36,8 @@ export class ConfigStore {
     const end = (await this.admin.listOffsets(this.topic)).get(0);
     if (!end || end.latest <= end.earliest) return undefined;
     let found: ConfigRevision | undefined;
-    const consumer = new PartitionConsumer(this.client, {
-      handler: async (batch) => {
+    const consumer = new PartitionFetcher(this.client, {
+      handler: withDecodedRecords(async (batch) => {
         for (const record of batch.records) {
           const where = { topic: batch.topic, partition: batch.partition, offset: record.offset };
           if (record.key === null || record.value === null) {
@@ -48,7 +48,7 @@ export class ConfigStore {
           if (revision === undefined) this.skipped.skipped(where, 'undecodable');
           found = revision ?? found;
         }
-      },
+      }),
     });
     try {
       await consumer.addPartitions([{ topic: this.topic, partition: 0, offset: end.earliest }]);

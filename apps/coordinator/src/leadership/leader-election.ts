@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { isKafkaError, KafkaAdmin, KafkaProducer, PartitionConsumer, type KafkaClient } from '@mirrormaker/kafka';
+import { isKafkaError, KafkaAdmin, KafkaProducer, PartitionFetcher, withDecodedRecords, type KafkaClient } from '@mirrormaker/kafka';
 import { internalRecordsSkippedCounter, skippedRecordReporter, type Logger, type Registry, type SkippedRecordReporter } from '@mirrormaker/observability';
 import { Counter, Gauge } from 'prom-client';
 import { NotLeaderError } from './not-leader-error';
@@ -61,7 +61,7 @@ export class LeaderElection {
   private readonly members = new Map<string, CoordinatorMember>();
   private producer: KafkaProducer | undefined;
   private memberProducer: KafkaProducer | undefined;
-  private consumer: PartitionConsumer | undefined;
+  private consumer: PartitionFetcher | undefined;
   private readonly admin: KafkaAdmin;
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
@@ -133,9 +133,9 @@ export class LeaderElection {
     const end = (await this.admin.listOffsets(this.options.topic)).get(0);
     const endOffset = end?.latest ?? 0n;
     if (!end || end.latest <= end.earliest) this.markCaughtUp();
-    this.consumer = new PartitionConsumer(this.options.client, {
+    this.consumer = new PartitionFetcher(this.options.client, {
       maxWaitTimeMs: 100,
-      handler: async (batch) => {
+      handler: withDecodedRecords(async (batch) => {
         for (const record of batch.records) {
           const key = record.key?.toString('utf8') ?? '';
           const where = { topic: batch.topic, partition: batch.partition, offset: record.offset };
@@ -159,7 +159,7 @@ export class LeaderElection {
           }
           if (!known) this.skipped.skipped(where, 'undecodable');
         }
-      },
+      }),
     });
     await this.consumer.addPartitions([{ topic: this.options.topic, partition: 0, offset: 'earliest' }]);
     this.endOffsetAtStart = endOffset;

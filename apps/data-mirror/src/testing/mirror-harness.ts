@@ -81,6 +81,7 @@ export async function startMirror(options: { coordinator: string; configText: st
     security: { insecurePlaintext: true, tlsClientAuth: 'none' },
     help: false,
     switches: {},
+    numbers: {},
   };
   const service = await spec.start({ flags, configText: options.configText, logger: testLogger.child({ instance: options.instanceId }), metrics: registry, grpcClient: plaintextClient() });
   let stopped: Promise<void> | undefined;

@@ -1,0 +1,161 @@
+import { eventually, uniqueName } from '@mirrormaker/testing';
+import { KafkaAdmin } from './admin-port';
+import type { KafkaClient } from './connection';
+import { clientFor } from './integration-helpers';
+import { PartitionFetcher, type FetchedBatches } from './partition-fetcher';
+import { KafkaProducer } from './producer-port';
+import { decodeFetchedBatches } from './record-batches';
+
+jest.setTimeout(90_000);
+
+describe('PartitionFetcher (direct fetches, no consumer group)', () => {
+  let client: KafkaClient;
+  let admin: KafkaAdmin;
+  let producer: KafkaProducer;
+
+  beforeAll(() => {
+    client = clientFor('source');
+    admin = new KafkaAdmin(client);
+    producer = new KafkaProducer(client, {});
+  });
+
+  afterAll(async () => {
+    await Promise.all([producer.close(), admin.close()]);
+  });
+
+  /** `perPartition` records in each partition, written `perBatch` at a time (one batch each). */
+  async function topicWith(prefix: string, partitions: number, perPartition: number, valueBytes = 10, perBatch = perPartition): Promise<string> {
+    const topic = uniqueName(prefix);
+    await admin.createTopics([{ name: topic, partitions, replicationFactor: 1 }]);
+    for (let p = 0; p < partitions; p++) {
+      for (let from = 0; from < perPartition; from += perBatch) {
+        const n = Math.min(perBatch, perPartition - from);
+        await producer.send(
+          topic,
+          Array.from({ length: n }, (_, i) => ({ partition: p, key: Buffer.from(`${p}-${from + i}`), value: Buffer.alloc(valueBytes, i % 256), headers: [] })),
+        );
+      }
+    }
+    return topic;
+  }
+
+  const offsetsOf = async (d: FetchedBatches) => ((await decodeFetchedBatches(d))?.records ?? []).map((r) => Number(r.offset));
+
+  it('reads each partition from the asked offset, in order, and joins no consumer group', async () => {
+    const groupsBefore = new Set((await admin.listGroups()).map((g) => g.groupId));
+    const topic = await topicWith('fetch-order', 3, 50);
+    const seen = new Map<number, number[]>();
+    const fetcher = new PartitionFetcher(client, {
+      handler: async (d) => void seen.set(d.partition, [...(seen.get(d.partition) ?? []), ...(await offsetsOf(d))]),
+    });
+    try {
+      await fetcher.addPartitions([
+        { topic, partition: 0, offset: 0n },
+        { topic, partition: 1, offset: 20n },
+        { topic, partition: 2, offset: 'latest' },
+      ]);
+      await eventually('partitions read to their end', () => fetcher.position(topic, 0) === 50n && fetcher.position(topic, 1) === 50n, 30_000);
+      expect(seen.get(0)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(seen.get(1)).toEqual(Array.from({ length: 30 }, (_, i) => 20 + i));
+      expect(seen.get(2)).toBeUndefined();
+      expect(fetcher.position(topic, 2)).toBe(50n);
+      const newGroups = (await admin.listGroups()).map((g) => g.groupId).filter((g) => !groupsBefore.has(g));
+      expect(newGroups).toEqual([]);
+    } finally {
+      await fetcher.close();
+    }
+  });
+
+  it('fetches the next data while a batch is handled, but keeps at most one fetch waiting per partition', async () => {
+    const topic = await topicWith('fetch-ahead', 1, 200, 1000, 10);
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const calls: number[] = [];
+    let fetches = 0;
+    const fetcher = new PartitionFetcher(client, {
+      maxBytesPerPartition: 20_000,
+      handler: async (d) => {
+        calls.push(Number(d.fromOffset));
+        if (calls.length === 1) await blocked;
+      },
+      onFetch: () => void (fetches += 1),
+    });
+    try {
+      await fetcher.addPartitions([{ topic, partition: 0, offset: 0n }]);
+      await eventually('a second fetch while the first batch is handled', () => fetches >= 2 && fetcher.buffered() > 20_000, 30_000);
+      // One delivery being handled and one waiting: never more than two fetches' worth held.
+      expect(calls).toHaveLength(1);
+      expect(fetcher.buffered()).toBeLessThanOrEqual(2 * 21_000);
+      release();
+      await eventually('everything handled', () => fetcher.position(topic, 0) === 200n, 30_000);
+      // In order, no gap and no repeat: each delivery starts where the previous ended.
+      expect(calls[0]).toBe(0);
+      expect([...calls].sort((a, b) => a - b)).toEqual(calls);
+      expect(new Set(calls).size).toBe(calls.length);
+    } finally {
+      release();
+      await fetcher.close();
+    }
+  });
+
+  it('delivers the same records again after a handler failure, without holding up other partitions', async () => {
+    const topic = await topicWith('fetch-retry', 2, 10);
+    const seen: Array<[number, number[]]> = [];
+    let failed = false;
+    const errors: string[] = [];
+    const fetcher = new PartitionFetcher(client, {
+      handlerRetryBackoffMs: 200,
+      handler: async (d) => {
+        const offsets = await offsetsOf(d);
+        if (d.partition === 0 && !failed) {
+          failed = true;
+          throw new Error('target unavailable');
+        }
+        seen.push([d.partition, offsets]);
+      },
+      onError: (e, tp) => errors.push(`${tp?.partition}: ${e.message}`),
+    });
+    try {
+      await fetcher.addPartitions([0, 1].map((partition) => ({ topic, partition, offset: 0n })));
+      await eventually('both partitions handled', () => fetcher.position(topic, 0) === 10n && fetcher.position(topic, 1) === 10n, 30_000);
+      expect(seen.filter(([p]) => p === 0).flatMap(([, o]) => o)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+      expect(seen.filter(([p]) => p === 1).flatMap(([, o]) => o)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+      expect(errors).toEqual([expect.stringMatching(/^0: .*target unavailable/)]);
+    } finally {
+      await fetcher.close();
+    }
+  });
+
+  it('tells of records deleted before they were read and restarts at the log start', async () => {
+    const topic = await topicWith('fetch-reset', 1, 30);
+    const deliveries: FetchedBatches[] = [];
+    const fetcher = new PartitionFetcher(client, { handler: async (d) => void deliveries.push(d) });
+    try {
+      await admin.deleteRecords(topic, new Map([[0, 20n]]));
+      await fetcher.addPartitions([{ topic, partition: 0, offset: 5n }]);
+      await eventually('read to the end', () => fetcher.position(topic, 0) === 30n, 30_000);
+      expect(deliveries[0].positionReset).toEqual({ from: 5n, to: 20n });
+      expect(await offsetsOf(deliveries[0])).toEqual(Array.from({ length: 10 }, (_, i) => 20 + i));
+    } finally {
+      await fetcher.close();
+    }
+  });
+
+  it('stops handing over a partition once it is removed', async () => {
+    const topic = await topicWith('fetch-remove', 1, 5);
+    let calls = 0;
+    const fetcher = new PartitionFetcher(client, { handler: async () => void (calls += 1) });
+    try {
+      await fetcher.addPartitions([{ topic, partition: 0, offset: 0n }]);
+      await eventually('first delivery', () => calls === 1, 30_000);
+      await fetcher.removePartitions([{ topic, partition: 0 }]);
+      expect(fetcher.assignment()).toEqual([]);
+      await producer.send(topic, [{ partition: 0, key: null, value: Buffer.from('later'), headers: [] }]);
+      await fetcher.addPartitions([{ topic: await topicWith('fetch-remove-other', 1, 1), partition: 0, offset: 0n }]);
+      await eventually('the other topic delivered', () => calls === 2, 30_000);
+      expect(calls).toBe(2);
+    } finally {
+      await fetcher.close();
+    }
+  });
+});
