@@ -3,7 +3,7 @@
  * and the metric names the services declare. Read from the sources rather than imported, since
  * tools may not depend on apps.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMetricsRegistry } from '@mirrormaker/observability';
 
@@ -14,11 +14,12 @@ export interface AppDefaults {
   metricsPort: number;
 }
 
-/** Every app under apps/ with the default ports of its ServiceSpec. */
+/** Every service under apps/ (an app with a `<app>-service.ts` ServiceSpec; not the CLI) with its default ports. */
 export function appDefaults(): Map<string, AppDefaults> {
   const apps = new Map<string, AppDefaults>();
   for (const app of readdirSync(join(repoRoot, 'apps'))) {
     const specFile = join(repoRoot, 'apps', app, 'src', `${app}-service.ts`);
+    if (!existsSync(specFile)) continue;
     const text = readFileSync(specFile, 'utf8');
     const port = (flag: string) => {
       const match = new RegExp(`\\b${flag}: (\\d+),`).exec(text);

@@ -55,6 +55,8 @@ export class DataMirror {
     this.unitMetrics = unitMetrics(options.registry);
     this.reachability = new Reachability(options.timings.unhealthyAfterMs);
     this.fetchBuffer = options.fetchBuffer ?? new FetchBuffer(DEFAULT_FETCH_BUFFER_BYTES);
+    const buffer = this.fetchBuffer;
+    this.metrics.watchFetchBuffer(() => buffer.usedBytes);
     this.logger = options.logger;
     this.config = options.config;
   }

@@ -62,6 +62,8 @@ export interface FlowConsumerOptions {
   retry?: BackoffOptions;
   /** Bounds what is fetched and not yet copied (shared with other flows). */
   buffer?: FetchBuffer;
+  /** Told of every Fetch answered, with its size (metrics). */
+  onFetch?: (bytes: number) => void;
   /** Counts fetched batches by the way they were copied: as they are, or re-encoded and why. */
   onBatches?: (path: CopyPath, count: number) => void;
 }
@@ -160,6 +162,7 @@ export class FlowConsumer {
       minBytes: o.minBytes,
       rackId: o.rackId,
       ...(o.buffer ? { buffer: o.buffer } : {}),
+      onFetch: (event) => o.onFetch?.(event.bytes),
     });
   }
 

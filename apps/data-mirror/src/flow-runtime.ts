@@ -153,6 +153,7 @@ export class FlowRuntime {
       ...flowConsumerSettings(this.plan.consumer),
       handlerRetryBackoffMs: this.options.timings.batchRetryMs,
       onBatches: (path, count) => this.options.metrics.batches(this.plan.name, path, count),
+      onFetch: (bytes) => this.options.metrics.fetched(this.plan.name, bytes),
       buffer: this.options.fetchBuffer,
       onConsumerFailure: (error) => {
         this.options.metrics.error(this.plan.name, 'FETCH_FAILED');

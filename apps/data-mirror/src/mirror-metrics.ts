@@ -122,6 +122,9 @@ export class MirrorMetrics {
   private readonly stalledGauge: Gauge<string>;
   private readonly errors: Counter<string>;
   private readonly batchPaths: Counter<string>;
+  private readonly fetches: Counter<string>;
+  private readonly fetchedBytes: Counter<string>;
+  private fetchBufferUsed: () => number = () => 0;
   private readonly lost: Counter<string>;
   private readonly recreations: Counter<string>;
   private readonly heartbeats: Counter<string>;
@@ -170,6 +173,17 @@ export class MirrorMetrics {
       labelNames,
       registers,
     });
+    this.fetches = new Counter({ name: 'mirrormaker_source_fetches_total', help: 'Fetch requests answered by source brokers.', labelNames: ['flow'], registers });
+    this.fetchedBytes = new Counter({ name: 'mirrormaker_source_fetched_bytes_total', help: 'Bytes of Fetch answers from source brokers (record batches as sent, compressed or not).', labelNames: ['flow'], registers });
+    const bufferUsed = () => this.fetchBufferUsed();
+    new Gauge({
+      name: 'mirrormaker_fetch_buffer_bytes',
+      help: 'Bytes fetched from sources and not yet copied, over every flow of the process (bounded by --fetch-buffer-bytes).',
+      registers,
+      collect() {
+        this.set(bufferUsed());
+      },
+    });
     this.batchPaths = new Counter({
       name: 'mirrormaker_source_batches_total',
       help: "Fetched record batches by how they were copied: path 'passthrough' (as they are), or the reason they were re-encoded record by record.",
@@ -196,6 +210,17 @@ export class MirrorMetrics {
 
   error(flow: string, cause: ErrorCause): void {
     this.errors.inc({ flow, cause });
+  }
+
+  /** One Fetch answered by a source broker, with the bytes it carried. */
+  fetched(flow: string, bytes: number): void {
+    this.fetches.inc({ flow });
+    this.fetchedBytes.inc({ flow }, bytes);
+  }
+
+  /** Reports the process-wide fetch buffer's use at every scrape. */
+  watchFetchBuffer(used: () => number): void {
+    this.fetchBufferUsed = used;
   }
 
   /** Fetched batches by how they were copied: 'passthrough', or why they were re-encoded. */
