@@ -37,13 +37,6 @@ const entry = (
   operations: readonly AclOperation[],
 ): AclEntry => ({ name, service, side, resourceType, resourceName, patternType, operations });
 
-/**
- * Prefix of the group ids PartitionConsumer generates (`mirrormaker-pc.<client id>.<uuid>`): only
- * offset-sync's internal-topic readers still use one; the coordinator and data-mirror fetch
- * partitions without a group.
- */
-export const CONSUMER_GROUP_PREFIX = 'mirrormaker-pc.';
-
 export function serviceAcls(n: FlowNames): AclEntry[] {
   const offsetSyncs = `mm2-offset-syncs.${n.b}.internal`;
   const offsetSegments = `mirrormaker-offset-segments.${n.b}.internal`;
@@ -77,9 +70,7 @@ export function serviceAcls(n: FlowNames): AclEntry[] {
     ...perTopic('source group offsets of topics', 'offset-sync', 'source', (t) => t, ['DESCRIBE']),
     entry('read offset syncs', 'offset-sync', 'source', 'TOPIC', offsetSyncs, 'LITERAL', ['DESCRIBE', 'READ']),
     entry('read offset segments', 'offset-sync', 'source', 'TOPIC', offsetSegments, 'LITERAL', ['DESCRIBE', 'DESCRIBE_CONFIGS', 'READ']),
-    entry('internal topic reader group (source)', 'offset-sync', 'source', 'GROUP', CONSUMER_GROUP_PREFIX, 'PREFIXED', ['READ']),
     entry('checkpoints', 'offset-sync', 'target', 'TOPIC', checkpoints, 'LITERAL', ['CREATE', 'DESCRIBE', 'READ', 'WRITE']),
-    entry('internal topic reader group (target)', 'offset-sync', 'target', 'GROUP', CONSUMER_GROUP_PREFIX, 'PREFIXED', ['READ']),
     ...perGroup('sync target group offsets', 'offset-sync', 'target', ['DESCRIBE', 'READ']),
     ...perTopic('target group offsets of remote topics', 'offset-sync', 'target', remote, ['DESCRIBE', 'READ']),
 

@@ -1,6 +1,6 @@
 import { findFlow, loadMirrorConfigOrThrow } from '@mirrormaker/config';
 import type { AclBinding } from '@mirrormaker/replication-policy';
-import { planAcls } from './acl-plan';
+import { aclKey, planAcls } from './acl-plan';
 import { aclRules } from './acl-rules';
 
 const config = loadMirrorConfigOrThrow(
@@ -38,6 +38,13 @@ describe('planAcls', () => {
     const plan = planAcls(source, [acl('A.t', 'READ')], aclRules(flow, false));
     expect(plan.create).toEqual([acl('A.u', 'DESCRIBE')]);
     expect(plan).toMatchObject({ present: 1, ignored: 2 });
+  });
+
+  it('does not create again what it created a moment ago and the target does not show yet', () => {
+    const source = [acl('t', 'READ'), acl('u', 'READ')];
+    const plan = planAcls(source, [], aclRules(flow, false), new Set([aclKey(acl('A.t', 'READ'))]));
+    expect(plan.create).toEqual([acl('A.u', 'READ')]);
+    expect(plan).toMatchObject({ present: 1, ignored: 0 });
   });
 
   it('copies READ and DESCRIBE group ACLs of filtered groups only when asked to', () => {

@@ -2,7 +2,7 @@ import type { AclBindingFilter, KafkaAdmin } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
 import type { AclBinding } from '@mirrormaker/replication-policy';
 import { Backoff, isUnitFailureError, nextDelayMs, PeriodicUnit, UnitFailureError, type BackoffOptions } from '@mirrormaker/service-kit';
-import { planAcls } from './acl-plan';
+import { aclKey, planAcls } from './acl-plan';
 import type { AclRules } from './acl-rules';
 import { describeFailure, type AclSyncAction, type AclSyncCause } from './acl-sync-failures';
 import type { AclSyncMetrics, AclSyncOperation } from './acl-sync-metrics';
@@ -44,7 +44,12 @@ const ANY_LITERAL = { patternType: 'LITERAL', operation: 'ANY', permissionType: 
  * MM2's rules, reads what the target has, and creates only the missing bindings. Never deletes.
  * A source without an authorizer has no ACLs to copy: the unit says so once and keeps checking.
  */
+/** How long a created binding may take to show in the target's answers before it is created again. */
+const CREATED_VISIBLE_WITHIN_MS = 30_000;
+
 export class AclSyncUnit extends PeriodicUnit<AclSyncCause, AclSyncAction> {
+  /** Bindings this unit created, by `aclKey`, until the target's answers show them. */
+  private readonly createdAt = new Map<string, number>();
   private readonly backoff: Backoff;
   private sourceSecurityDisabled = false;
 
@@ -107,11 +112,15 @@ export class AclSyncUnit extends PeriodicUnit<AclSyncCause, AclSyncAction> {
     if (this.sourceSecurityDisabled) this.log.info(`source cluster '${source.alias}' has an authorizer now: syncing ACLs`);
     this.sourceSecurityDisabled = false;
     const targetBindings = await this.describe(target, [{ resourceType: 'TOPIC', ...ANY_LITERAL }, ...(groups ? [{ resourceType: 'GROUP', ...ANY_LITERAL } as const] : [])]);
-    const plan = planAcls(sourceBindings, targetBindings, rules);
+    const now = Date.now();
+    for (const seen of targetBindings) this.createdAt.delete(aclKey(seen));
+    for (const [k, at] of this.createdAt) if (now - at > CREATED_VISIBLE_WITHIN_MS) this.createdAt.delete(k);
+    const plan = planAcls(sourceBindings, targetBindings, rules, new Set(this.createdAt.keys()));
     metrics.bindings.set({ flow, state: 'ignored' }, plan.ignored);
     metrics.bindings.set({ flow, state: 'mirrored' }, plan.present);
     if (plan.create.length === 0 || signal.aborted) return true;
     await this.call(target, 'create ACLs', () => target.admin.createAcls(plan.create));
+    for (const b of plan.create) this.createdAt.set(aclKey(b), Date.now());
     metrics.bindings.set({ flow, state: 'mirrored' }, plan.present + plan.create.length);
     const topicAcls = plan.create.filter((b) => b.resourceType === 'TOPIC').length;
     this.counted('topic_acl_created', topicAcls);

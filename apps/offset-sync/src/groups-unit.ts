@@ -295,7 +295,7 @@ export class GroupsUnit implements HeldUnit {
       PeriodicLoop.fixedRate(
         plan.checkpointIntervalMs,
         guarded('CHECKPOINT_ROUND', async (signal) => {
-          await this.keepReaderAlive();
+          await this.keepSegmentsCurrent();
           await this.emitter.round(signal);
         }),
         onError('CHECKPOINT_ROUND', 'checkpoint round'),
@@ -309,14 +309,9 @@ export class GroupsUnit implements HeldUnit {
     for (const loop of this.loops) loop.start();
   }
 
-  /** A reader whose consumer gave up is replaced, continuing after the last record it read. */
-  private async keepReaderAlive(): Promise<void> {
+  /** Starts the segments reader once its topic exists, and prunes segments past its retention. */
+  private async keepSegmentsCurrent(): Promise<void> {
     if (this.abort.signal.aborted) return;
-    for (const reader of [this.syncsReader, this.segmentsReader]) {
-      if (!reader?.failed) continue;
-      this.log.warn('reading an internal topic stopped; starting it again');
-      await reader.restart();
-    }
     await this.startSegmentsReader();
     const store = this.segmentStore;
     if (store === undefined) return;

@@ -78,18 +78,6 @@ export class InternalTopicReader {
     return this.follower !== undefined;
   }
 
-  /** True when reading stopped for good; `restart` picks up after the last record read. */
-  get failed(): boolean {
-    return this.follower?.failed ?? false;
-  }
-
-  async restart(): Promise<void> {
-    const old = this.follower;
-    this.follower = undefined;
-    await old?.close();
-    await this.start();
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     await this.follower?.close();

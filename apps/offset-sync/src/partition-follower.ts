@@ -1,4 +1,4 @@
-import { KafkaAdmin, KafkaError, PartitionConsumer, type ConsumedRecord, type KafkaClient, type KafkaError as KafkaErrorType } from '@mirrormaker/kafka';
+import { KafkaAdmin, KafkaError, PartitionFetcher, withDecodedRecords, type ConsumedRecord, type KafkaClient, type KafkaError as KafkaErrorType } from '@mirrormaker/kafka';
 import type { Logger } from '@mirrormaker/observability';
 
 export interface PartitionFollowerOptions {
@@ -9,7 +9,7 @@ export interface PartitionFollowerOptions {
   readonly logger: Logger;
   /** First offset to read. @default the partition's first offset */
   readonly fromOffset?: bigint;
-  /** Told about failures the consumer retries on its own (and fatal ones). */
+  /** Told about failures the fetcher retries on its own. */
   readonly onError?: (error: KafkaErrorType) => void;
 }
 
@@ -24,7 +24,7 @@ const POSITION_CHECK_MS = 200;
 export class PartitionFollower {
   private constructor(
     private readonly topic: string,
-    private readonly consumer: PartitionConsumer,
+    private readonly consumer: PartitionFetcher,
     readonly caughtUp: Promise<void>,
     private readonly stopChecking: () => void,
   ) {}
@@ -56,15 +56,16 @@ export class PartitionFollower {
     const from = options.fromOffset !== undefined && options.fromOffset > earliest ? options.fromOffset : earliest;
     if (end <= from) markCaughtUp();
 
-    const consumer = new PartitionConsumer(client, {
+    // Fetched directly (no consumer group, so no GROUP rights); the fetcher retries every failure.
+    const consumer = new PartitionFetcher(client, {
       isolationLevel: 'read_committed',
       maxWaitTimeMs: 250,
       concurrency: 1,
-      handler: async (batch) => {
+      handler: withDecodedRecords(async (batch) => {
         options.onRecords(batch.records);
         const last = batch.records[batch.records.length - 1]!;
         if (last.offset + 1n >= end) markCaughtUp();
-      },
+      }),
       onError: (error) => {
         options.logger.warn({ topic, err: error.message }, 'reading the topic failed; retrying');
         options.onError?.(error);
@@ -91,11 +92,6 @@ export class PartitionFollower {
   /** Next offset to hand to `onRecords`. */
   get position(): bigint | undefined {
     return this.consumer.position(this.topic, 0);
-  }
-
-  /** True when the consumer gave up (a non-transient error); a new follower must take over. */
-  get failed(): boolean {
-    return this.consumer.status() === 'failed';
   }
 
   /** Stops reading (idempotent). */

@@ -19,7 +19,7 @@
  * minutes, and closed afterwards.
  */
 import { flowReplication, type FlowConfig } from '@mirrormaker/config';
-import { createKafkaClient, IdleGroupOffsets, isKafkaError, KafkaAdmin, PartitionConsumer, type KafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
+import { createKafkaClient, IdleGroupOffsets, isKafkaError, KafkaAdmin, PartitionFetcher, withDecodedRecords, type KafkaClient, type KafkaConnection } from '@mirrormaker/kafka';
 import { decodeCheckpoint, type Checkpoint } from '@mirrormaker/mm2-formats';
 import type { Logger, SkippedRecordReporter } from '@mirrormaker/observability';
 import {
@@ -300,8 +300,8 @@ export class GroupMover {
     const end = (await side.admin.listOffsets(topic)).get(0);
     if (!end || end.latest <= end.earliest) return [];
     const found: Checkpoint[] = [];
-    const consumer = new PartitionConsumer(side.client, {
-      handler: async (batch) => {
+    const consumer = new PartitionFetcher(side.client, {
+      handler: withDecodedRecords(async (batch) => {
         for (const r of batch.records) {
           const where = { topic: batch.topic, partition: batch.partition, offset: r.offset };
           if (r.key === null || r.value === null) {
@@ -315,7 +315,7 @@ export class GroupMover {
             this.deps.skipped.skipped(where, 'undecodable', err);
           }
         }
-      },
+      }),
     });
     try {
       await consumer.addPartitions([{ topic, partition: 0, offset: end.earliest }]);
