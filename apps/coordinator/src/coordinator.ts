@@ -75,6 +75,8 @@ export class Coordinator {
   private changes: Promise<unknown> = Promise.resolve();
   /** Replicas of one coordinator elect a leader through Kafka; none without a home cluster at start. */
   private election: LeaderElection | undefined;
+  /** True once this replica's lease table, as leader, starts above the persisted epochs. */
+  private epochsSeeded = false;
   /** The --config text to store as a new revision when this replica first leads (file wins). */
   private pendingFileText: string | undefined;
   /** A follower keeps the newest stored revision loaded, so it can lead at once. */
@@ -278,9 +280,14 @@ export class Coordinator {
       logger: this.options.logger,
       metrics: this.options.metrics,
       configRevision: () => this.active?.revision.revision ?? 0,
-      highestEpochs: () => this.leases.state.highestEpochs,
+      // None until this leader's table starts above the persisted epochs: a heartbeat sent between
+      // the takeover and lead() would otherwise persist the empty table of a fresh replica.
+      highestEpochs: () => (this.epochsSeeded ? this.leases.state.highestEpochs : undefined),
       onLead: () => this.lead(),
-      onFollow: (reason) => this.leases.endLeadership(reason, this.freshLeaderAddress()),
+      onFollow: (reason) => {
+        this.epochsSeeded = false;
+        this.leases.endLeadership(reason, this.freshLeaderAddress());
+      },
     });
     this.election = election;
     await election.start();
@@ -302,6 +309,7 @@ export class Coordinator {
    */
   private async lead(): Promise<void> {
     this.leases.beginLeadership(this.election?.persistedEpochs());
+    this.epochsSeeded = true;
     const stored = await this.store?.latest();
     if (stored && stored.revision > (this.active?.revision.revision ?? 0)) this.activate(stored, `stored revision ${stored.revision}`);
     const fileText = this.pendingFileText;

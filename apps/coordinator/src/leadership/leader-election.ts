@@ -30,8 +30,11 @@ export interface LeaderElectionOptions {
   metrics: Registry;
   /** The config revision this replica runs, for the member records. */
   configRevision(): number;
-  /** The highest lease epoch per unit; persisted with the next heartbeat whenever the map is a new one. */
-  highestEpochs?(): ReadonlyMap<string, number>;
+  /**
+   * The highest lease epoch per unit; persisted with the next heartbeat whenever the map is a new
+   * one. Undefined while there is nothing to persist yet (this replica's table not seeded).
+   */
+  highestEpochs?(): ReadonlyMap<string, number> | undefined;
   /** This replica leads from now on (its first leader record is committed). */
   onLead(term: number): Promise<void> | void;
   /** This replica no longer leads (fenced, superseded or its writes failed). */
@@ -151,7 +154,8 @@ export class LeaderElection {
           } else if (key === EPOCHS_KEY) {
             const epochs = decodeEpochs(record.value);
             known = epochs !== undefined;
-            this.persisted = epochs ?? this.persisted;
+            // Epochs only grow: a record with fewer or lower ones never lowers what a new leader starts above.
+            if (epochs) this.persisted = highestOf(this.persisted, epochs);
           } else if (key.startsWith(MEMBER_KEY_PREFIX)) {
             const member = decodeMember(record.value);
             known = member !== undefined;
@@ -411,4 +415,11 @@ export class LeaderElection {
     this.members.set(member.id, { ...member, seenAt: this.now() });
     await this.memberProducer.send(this.options.topic, [{ partition: 0, key: Buffer.from(`${MEMBER_KEY_PREFIX}${member.id}`), value: encodeRecord(member) }]);
   }
+}
+
+/** Per unit, the higher of the two epochs. */
+function highestOf(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): Map<string, number> {
+  const merged = new Map(a);
+  for (const [unit, epoch] of b) merged.set(unit, Math.max(epoch, merged.get(unit) ?? 0));
+  return merged;
 }
