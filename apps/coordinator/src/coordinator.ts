@@ -283,7 +283,7 @@ export class Coordinator {
       // None until this leader's table starts above the persisted epochs: a heartbeat sent between
       // the takeover and lead() would otherwise persist the empty table of a fresh replica.
       highestEpochs: () => (this.epochsSeeded ? this.leases.state.highestEpochs : undefined),
-      onLead: () => this.lead(),
+      onLead: (term) => this.lead(term),
       onFollow: (reason) => {
         this.epochsSeeded = false;
         this.leases.endLeadership(reason, this.freshLeaderAddress());
@@ -307,8 +307,9 @@ export class Coordinator {
    * This replica now leads: a new lease table first (synchronously, before it may act: quiet
    * period, epochs above those persisted), then the newest revision and the pending file.
    */
-  private async lead(): Promise<void> {
-    this.leases.beginLeadership(this.election?.persistedEpochs());
+  private async lead(term: number): Promise<void> {
+    // Term 1: the first leader this leader topic ever had, so no lease of an earlier one exists.
+    this.leases.beginLeadership(this.election?.persistedEpochs(), term === 1);
     this.epochsSeeded = true;
     const stored = await this.store?.latest();
     if (stored && stored.revision > (this.active?.revision.revision ?? 0)) this.activate(stored, `stored revision ${stored.revision}`);

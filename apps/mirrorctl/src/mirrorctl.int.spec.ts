@@ -211,6 +211,19 @@ describe('mirrorctl against a running coordinator', () => {
     expect(translate.stderr).toContain('start an offset-sync service');
   });
 
+  it('failover --dry-run reports per group what it would do, as --json and as text; an operator command', async () => {
+    const group = uniqueName('ctl-failover');
+    const json = await ctl(['failover', '--flow', 'source->target', '--group', group, '--dry-run', '--json', ...as('operator')]);
+    expect(json.code).toBe(0);
+    const report = (JSON.parse(json.stdout) as { report: { dryRun: boolean; groups: Array<{ group: string; outcome: string }> } }).report;
+    expect(report.dryRun).toBe(true);
+    expect(report.groups).toEqual([expect.objectContaining({ group, outcome: 'GROUP_MOVE_OUTCOME_NOTHING_TO_MOVE' })]);
+    const text = await ctl(['failback', '--flow', 'source->target', '--group', group, '--dry-run', ...as('operator')]);
+    expect(text.stdout).toMatch(/dry run: nothing written/);
+    expect((await ctl(['failover', '--flow', 'source->target', '--group', group, ...as('viewer')])).code).toBe(4);
+    expect((await ctl(['failover', '--flow', 'source->target', ...as('operator')])).code).toBe(2);
+  });
+
   it('exits 4 naming the fix when the credential is missing or lacks the role', async () => {
     const none = await ctl(['status', '--coordinator', addresses.join(','), '--tls-ca', sec.ca.caCert]);
     expect(none.code).toBe(4);

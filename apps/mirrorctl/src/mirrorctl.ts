@@ -7,6 +7,7 @@
 import { ControlConnection, isControlCallError } from '@mirrormaker/operator-console';
 import { parseCommandLine } from './cli-options';
 import type { CliIo, Command, CommandContext } from './command';
+import { failbackCommand, failoverCommand } from './commands/failover-commands';
 import { flowsCommands } from './commands/flows-commands';
 import { instancesCommands } from './commands/instances-commands';
 import { refreshCommand } from './commands/refresh-command';
@@ -15,7 +16,7 @@ import { translateCommand } from './commands/translate-command';
 import { USAGE } from './usage';
 import { isUsageError, UsageError } from './usage-error';
 
-const COMMANDS: readonly Command[] = [statusCommand, ...flowsCommands, ...instancesCommands, translateCommand, refreshCommand];
+const COMMANDS: readonly Command[] = [statusCommand, ...flowsCommands, ...instancesCommands, translateCommand, failoverCommand, failbackCommand, refreshCommand];
 
 function commandFor(positionals: readonly string[]): { command: Command; args: string[] } {
   const command = COMMANDS.find((c) => c.words.every((w, i) => positionals[i] === w));

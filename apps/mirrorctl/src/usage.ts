@@ -17,6 +17,11 @@ commands
                                hand the instance's units to others at once
   translate --flow <A->B> --group <g>
                                a source group's committed offsets translated to the target
+  failover --flow <A->B> --group <g>[,<g>...] [--dry-run]
+                               move groups from the flow's source to its target at translated offsets;
+                               reports per partition where each resumes, re-reads and the data at risk
+  failback --flow <A->B> --group <g>[,<g>...] [--dry-run]
+                               move them back once the reverse flow (B->A) has copied everything
   refresh [--flow A->B]...     discover topics and groups now
 
 connection flags (each also read from the environment variable in brackets)

@@ -40,6 +40,9 @@ interface ControlMethods {
   drainInstance: [pb.DrainInstanceRequest, pb.DrainInstanceResponse];
   translateGroupOffsets: [pb.TranslateGroupOffsetsRequest, pb.TranslateGroupOffsetsResponse];
   refresh: [pb.RefreshRequest, pb.RefreshResponse];
+  prepareFailover: [pb.PrepareFailoverRequest, pb.PrepareFailoverResponse];
+  failover: [pb.FailoverRequest, pb.FailoverResponse];
+  failback: [pb.FailbackRequest, pb.FailbackResponse];
 }
 export type ControlMethod = keyof ControlMethods;
 type RequestOf<M extends ControlMethod> = ControlMethods[M][0];

@@ -67,6 +67,25 @@ describe('LeaseManager', () => {
     expect(await t.registry.getSingleMetricAsString('mirrormaker_coordinator_instances_rejoined_total')).toMatch(/ 1$/m);
   });
 
+  it('as the first leader ever grants at once; a later leader first waits a quiet period for re-presented leases', () => {
+    const first = setup();
+    first.manager.beginLeadership(new Map(), true);
+    const sink = new RecordingSink();
+    first.register('dm-1', sink);
+    first.renew('dm-1', sink, [], 2n);
+    expect(sink.grantedUnits()).toEqual([...units].sort());
+
+    const later = setup();
+    later.manager.beginLeadership(new Map([[units[0]!, 3]]), true); // epochs were persisted: a leader came before
+    const other = new RecordingSink();
+    later.register('dm-1', other);
+    later.renew('dm-1', other, [], 2n);
+    expect(other.last.grants).toEqual([]);
+    later.advance(settings.ttlMs + settings.graceMs + 1);
+    later.renew('dm-1', other, [], 3n);
+    expect(other.grantedUnits()).toEqual([...units].sort());
+  });
+
   it('tells a dropped instance that returns within the grace period to stop its expired leases', () => {
     const t = setup();
     const sink = new RecordingSink();

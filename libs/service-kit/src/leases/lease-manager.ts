@@ -168,12 +168,16 @@ export class LeaseManager {
    * This coordinator replica starts leading: a fresh table whose quiet period starts now, so the
    * holders of leases granted by the previous leader re-present them before anything unclaimed is
    * granted. Epochs continue above the highest seen here and the highest the previous leaders persisted.
+   * `firstLeader`: no leader ever led before this one (and none persisted epochs), so nobody holds a
+   * lease to re-present and there is no quiet period: units are granted at once.
    */
-  beginLeadership(persistedEpochs: ReadonlyMap<UnitId, number> = new Map()): void {
+  beginLeadership(persistedEpochs: ReadonlyMap<UnitId, number> = new Map(), firstLeader = false): void {
     const units = [...this.table.units.keys()];
     const highestEpochs = new Map(this.table.highestEpochs);
     for (const [unit, epoch] of persistedEpochs) highestEpochs.set(unit, Math.max(epoch, highestEpochs.get(unit) ?? 0));
-    this.table = setUnits(createLeaseTable({ startedAt: this.now(), highestEpochs }), units);
+    const quietOver = firstLeader && persistedEpochs.size === 0;
+    const startedAt = quietOver ? this.now() - this.settings.ttlMs - this.settings.graceMs : this.now();
+    this.table = setUnits(createLeaseTable({ startedAt, highestEpochs }), units);
     this.reports.clear();
   }
 
