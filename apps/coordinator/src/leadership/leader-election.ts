@@ -178,12 +178,13 @@ export class LeaderElection {
     // fences this write, so it can never overwrite a newer leader's records.
     const leading = this.view.role === 'leader';
     const producer = this.producer;
+    // Taken before following: once it follows, this replica's table is no longer a leader's.
+    const epochs = leading ? this.options.highestEpochs?.() : undefined;
     // Stop acting before resigning: a follower that reads the resignation takes over at once and
     // acts a heartbeat later, while this replica's own confirmation would still be fresh.
     if (leading) this.follow('this coordinator replica is stopping', 'info');
     if (leading && producer) {
       // Hand over at once: a resigned record lets a follower (or this replica restarted) lead without waiting.
-      const epochs = this.options.highestEpochs?.();
       const records = [{ key: Buffer.from(LEADER_KEY), value: encodeRecord({ ...this.record(this.term), resigned: true }) }];
       if (epochs !== undefined) records.push({ key: Buffer.from(EPOCHS_KEY), value: encodeEpochs(epochs) });
       const run = this.transactions.then(() => this.inTransaction(producer, this.options.topic, records));
