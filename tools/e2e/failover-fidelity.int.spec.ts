@@ -56,30 +56,32 @@ describe('failover with exact offset translation', () => {
   }
 
   /**
-   * Commits `committed` for a fresh group on the source, waits for its checkpoint and for the
-   * synced offset of the same group on the target, and returns both target positions.
+   * Commits `committed` for a fresh group on the source, waits until its newest checkpoint and the
+   * synced offset of the same group on the target are both `expectedResume`, and returns them.
    */
-  async function failOver(topic: string, committed: bigint): Promise<{ checkpoint: Checkpoint; synced: bigint }> {
+  async function failOver(topic: string, committed: bigint, expectedResume: bigint): Promise<{ checkpoint: Checkpoint; synced: bigint }> {
     const group = `${groupPrefix}-${++groups}`;
     const remote = `${a}.${topic}`;
     await commits.commit(group, [{ topic, partition: 0, offset: committed, metadata: 'fidelity' }]);
     const mine = (records: readonly ConsumedRecord[]) =>
       records.map((r) => decodeCheckpoint(r.key!, r.value!)).filter((c) => c.group === group && c.topic === remote && c.upstreamOffset === committed);
-    const checkpoints = await readUntil(targetClient, checkpointsTopic, [0], (byPartition) => mine(byPartition.get(0)!).length > 0, patiently.timeoutMs);
-    const checkpoint = mine(checkpoints.get(0)!)[0];
-    const synced = await eventually(
-      `offset of ${group} synced to the target`,
+    // The newest checkpoint of the commit is the one a failover uses: one written before the offset
+    // segments of the latest copies reached offset-sync can be replaced by an exact one a second later.
+    return eventually(
+      `checkpoint of ${group} and its offset synced to the target, both at ${expectedResume}`,
       async () => {
-        const offset = (await targetAdmin.fetchCommittedOffsets(group, [remote])).get(remote)?.get(0)?.offset;
-        return offset === checkpoint.downstreamOffset ? offset : undefined;
+        const checkpoints = await readUntil(targetClient, checkpointsTopic, [0], (byPartition) => mine(byPartition.get(0)!).length > 0, patiently.timeoutMs);
+        const found = mine(checkpoints.get(0)!);
+        const checkpoint = found[found.length - 1]!;
+        const synced = (await targetAdmin.fetchCommittedOffsets(group, [remote])).get(remote)?.get(0)?.offset;
+        return synced === checkpoint.downstreamOffset && synced === expectedResume ? { checkpoint, synced } : undefined;
       },
       patiently,
     );
-    return { checkpoint, synced };
   }
 
   async function expectExactFailover(topic: string, sourceRecords: readonly Copied[], committed: bigint, expectedResume: bigint, copiedCount: number): Promise<void> {
-    const { checkpoint, synced } = await failOver(topic, committed);
+    const { checkpoint, synced } = await failOver(topic, committed, expectedResume);
     // MM2's Java client (RemoteClusterUtils.translateOffsets) reads the checkpoint; a consumer of
     // the synced group reads its committed offset. Both say the same.
     expect([checkpoint.downstreamOffset, synced]).toEqual([expectedResume, expectedResume]);
