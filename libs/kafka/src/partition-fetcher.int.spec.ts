@@ -98,6 +98,43 @@ describe('PartitionFetcher (direct fetches, no consumer group)', () => {
     }
   });
 
+  it('does not hold a partition left out for back pressure behind the long wait of the Fetch without it', async () => {
+    // Records arrive in one partition; while its deliveries wait for the handler it is left out of
+    // the next Fetch, which then asks only for the idle partition. With the broker allowed to wait
+    // a minute for data there, the busy partition's next records would wait that minute too.
+    const topic = await topicWith('fetch-held-back', 2, 0);
+    for (let b = 0; b < 4; b++) {
+      await producer.send(topic, Array.from({ length: 10 }, (_, i) => ({ partition: 0, key: null, value: Buffer.alloc(1000, i) })));
+    }
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    let handled = 0;
+    const fetcher = new PartitionFetcher(client, {
+      maxBytesPerPartition: 20_000,
+      maxWaitTimeMs: 60_000,
+      handler: async () => {
+        handled += 1;
+        if (handled === 1) await blocked;
+      },
+    });
+    try {
+      await fetcher.addPartitions([
+        { topic, partition: 0, offset: 0n },
+        { topic, partition: 1, offset: 0n },
+      ]);
+      await eventually('a delivery waiting behind the one handled', () => fetcher.buffered() > 20_000, 30_000);
+      release();
+      await eventually('what was fetched is handled', () => fetcher.position(topic, 0) === 40n, 20_000);
+      await producer.send(topic, [{ partition: 0, key: null, value: Buffer.from('late') }]);
+      await eventually('the record written afterwards is handled without waiting for the idle partition', () => fetcher.position(topic, 0) === 41n, 20_000);
+    } finally {
+      release();
+      // Records in the idle partition answer the Fetch waiting there, so closing need not wait out its minute.
+      const wake = setInterval(() => void producer.send(topic, [{ partition: 1, key: null, value: null }]).catch(() => undefined), 100);
+      await fetcher.close().finally(() => clearInterval(wake));
+    }
+  });
+
   it('delivers the same records again after a handler failure, without holding up other partitions', async () => {
     const topic = await topicWith('fetch-retry', 2, 10);
     const seen: Array<[number, number[]]> = [];

@@ -10,6 +10,10 @@
  * waiting, each at most `maxBytesPerPartition` unless a single batch is larger) and per process
  * (`buffer`, one FetchBuffer shared by all fetchers): past those bounds a partition is left out of
  * the next Fetch until its handler catches up (back pressure, never unbounded buffering).
+ * A Fetch that leaves a partition out this way waits at most `heldBackMaxWaitMs` on the broker
+ * instead of `maxWaitTimeMs`: the partition left out is the one with data (records often arrive in
+ * one partition at a time), and it may be fetched again only once that Fetch is answered. Waiting
+ * the full time there would hold its next records back for up to `maxWaitTimeMs`.
  *
  * Invariants (the same as PartitionConsumer's):
  * - A partition's batches reach the handler in offset order, one call at a time; calls for
@@ -75,6 +79,8 @@ export interface PartitionFetcherOptions {
   minBytes?: number;
   /** @default 500 */
   maxWaitTimeMs?: number;
+  /** The broker's wait for a Fetch that leaves a partition out for back pressure. @default 10 */
+  heldBackMaxWaitMs?: number;
   rackId?: string;
   /** @default 1000 */
   handlerRetryBackoffMs?: number;
@@ -356,12 +362,18 @@ export class PartitionFetcher {
     if (this.closed) return;
     const now = Date.now();
     const byLeader = new Map<number, PartitionState[]>();
+    const heldBack = new Set<number>();
     let needMetadata = false;
     let nextWake = Infinity;
     if (!this.buffer.full) {
       for (const [key, st] of this.partitions) {
+        if (st.fetching || st.resetting) continue;
         // One Fetch ahead of the handler: a partition with a delivery waiting is not fetched again.
-        if (st.fetching || st.resetting || st.queue.length > 0) continue;
+        if (st.queue.length > 0) {
+          const leader = this.leaders.get(key);
+          if (leader !== undefined) heldBack.add(leader);
+          continue;
+        }
         if (st.blockedUntil > now) {
           nextWake = Math.min(nextWake, st.blockedUntil);
           continue;
@@ -384,7 +396,7 @@ export class PartitionFetcher {
     }
     if (needMetadata) this.refreshMetadata();
     if (nextWake < Infinity) this.wakeAfter(nextWake - now);
-    for (const [leader, list] of byLeader) this.fetchFrom(leader, list);
+    for (const [leader, list] of byLeader) this.fetchFrom(leader, list, heldBack.has(leader));
   }
 
   private wakeAfter(delayMs: number): void {
@@ -401,7 +413,7 @@ export class PartitionFetcher {
     this.wakeTimer.unref();
   }
 
-  private fetchFrom(leader: number, list: PartitionState[]): void {
+  private fetchFrom(leader: number, list: PartitionState[], heldBack: boolean): void {
     const o = this.options;
     const perPartition = o.maxBytesPerPartition ?? 1024 * 1024;
     // The broker fills partitions in request order: start each Fetch at a different one.
@@ -417,7 +429,7 @@ export class PartitionFetcher {
       else topics.push({ topic: st.topic, partitions: [entry] });
     }
     this.fetchingFrom.add(leader);
-    const maxWaitMs = o.maxWaitTimeMs ?? 500;
+    const maxWaitMs = Math.min(o.maxWaitTimeMs ?? 500, heldBack ? (o.heldBackMaxWaitMs ?? 10) : Infinity);
     const body = encodeFetchRequest({
       maxWaitMs,
       minBytes: o.minBytes ?? 1,
