@@ -178,7 +178,7 @@ export class MirrorMetrics {
     const bufferUsed = () => this.fetchBufferUsed();
     new Gauge({
       name: 'mirrormaker_fetch_buffer_bytes',
-      help: 'Bytes fetched from sources and not yet copied, over every flow of the process (bounded by --fetch-buffer-bytes).',
+      help: 'Bytes fetched from sources and not yet copied, plus what the fetches in flight may return, over every flow of the process (bounded by --fetch-buffer-bytes).',
       registers,
       collect() {
         this.set(bufferUsed());

@@ -1,7 +1,8 @@
 /**
- * Bytes fetched and not yet handled, shared by every fetcher of a process: past `limitBytes` none
- * of them sends a new Fetch until handling frees some (each fetcher may still hold its
- * partitions' current batches, so the bound is exceeded by at most one Fetch per broker).
+ * Bytes fetched and not yet handled, shared by every fetcher of a process, plus the most each
+ * Fetch in flight may return: past `limitBytes` none of them sends a new Fetch until handling
+ * frees some. The bound is exceeded only by a record batch larger than what a Fetch asked for
+ * (the broker returns a partition's first batch whole).
  */
 export class FetchBuffer {
   private used = 0;

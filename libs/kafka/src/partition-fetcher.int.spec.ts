@@ -2,6 +2,7 @@ import { eventually, uniqueName } from '@mirrormaker/testing';
 import { KafkaAdmin } from './admin-port';
 import type { KafkaClient } from './connection';
 import { clientFor } from './integration-helpers';
+import { FetchBuffer } from './fetch-buffer';
 import { PartitionFetcher, type FetchedBatches } from './partition-fetcher';
 import { KafkaProducer } from './producer-port';
 import { decodeFetchedBatches } from './record-batches';
@@ -132,6 +133,34 @@ describe('PartitionFetcher (direct fetches, no consumer group)', () => {
       // Records in the idle partition answer the Fetch waiting there, so closing need not wait out its minute.
       const wake = setInterval(() => void producer.send(topic, [{ partition: 1, key: null, value: null }]).catch(() => undefined), 100);
       await fetcher.close().finally(() => clearInterval(wake));
+    }
+  });
+
+  it('never holds more than its fetch buffer, counting what the fetches in flight may return', async () => {
+    const topic = await topicWith('fetch-bounded', 4, 100, 1000, 10);
+    const buffer = new FetchBuffer(40_000);
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    let most = 0;
+    const fetcher = new PartitionFetcher(client, {
+      buffer,
+      handler: async () => {
+        most = Math.max(most, buffer.usedBytes);
+        await blocked;
+      },
+      onFetch: () => void (most = Math.max(most, buffer.usedBytes)),
+    });
+    try {
+      await fetcher.addPartitions(Array.from({ length: 4 }, (_, partition) => ({ topic, partition, offset: 0n })));
+      await eventually('the buffer filled', () => buffer.full, 30_000);
+      // The limit, exceeded at most by one batch (about 10 kB) that a Fetch returns whole.
+      expect(most).toBeLessThanOrEqual(40_000 + 11_000);
+      release();
+      await eventually('everything read', () => [0, 1, 2, 3].every((p) => fetcher.position(topic, p) === 100n), 30_000);
+      expect(most).toBeLessThanOrEqual(40_000 + 11_000);
+    } finally {
+      release();
+      await fetcher.close();
     }
   });
 

@@ -8,8 +8,9 @@
  * while its previous batches are still being handled, so fetching and handling overlap. What is
  * fetched but not handled yet is bounded per partition (one delivery handled and at most one
  * waiting, each at most `maxBytesPerPartition` unless a single batch is larger) and per process
- * (`buffer`, one FetchBuffer shared by all fetchers): past those bounds a partition is left out of
- * the next Fetch until its handler catches up (back pressure, never unbounded buffering).
+ * (`buffer`, one FetchBuffer shared by all fetchers, which also counts each Fetch in flight at the
+ * size it may return): past those bounds a partition is left out of the next Fetch until its
+ * handler catches up (back pressure, never unbounded buffering).
  * A Fetch that leaves a partition out this way waits at most `heldBackMaxWaitMs` on the broker
  * instead of `maxWaitTimeMs`: the partition left out is the one with data (records often arrive in
  * one partition at a time), and it may be fetched again only once that Fetch is answered. Waiting
@@ -429,11 +430,17 @@ export class PartitionFetcher {
       else topics.push({ topic: st.topic, partitions: [entry] });
     }
     this.fetchingFrom.add(leader);
+    // The answer's size counts against the buffer from the moment it is asked for: a Fetch asks
+    // for at most what is free and at most a quarter of the whole, so several brokers can be
+    // fetched from at once and the buffer's bound holds (the broker exceeds a Fetch's maxBytes
+    // only to return one batch larger than it).
+    const reserved = Math.max(1, Math.min(o.maxBytes ?? 52_428_800, Math.floor(this.buffer.limitBytes / 4), this.buffer.limitBytes - this.buffer.usedBytes));
+    this.buffer.take(reserved);
     const maxWaitMs = Math.min(o.maxWaitTimeMs ?? 500, heldBack ? (o.heldBackMaxWaitMs ?? 10) : Infinity);
     const body = encodeFetchRequest({
       maxWaitMs,
       minBytes: o.minBytes ?? 1,
-      maxBytes: o.maxBytes ?? 52_428_800,
+      maxBytes: reserved,
       readCommitted: (o.isolationLevel ?? 'read_committed') === 'read_committed',
       rackId: o.rackId ?? '',
       topics,
@@ -459,6 +466,7 @@ export class PartitionFetcher {
           for (const { st } of sent) this.leaders.delete(keyOf(st.topic, st.partition));
           if (failures > 1) this.options.onError?.(error);
         } finally {
+          this.buffer.release(reserved);
           this.fetchingFrom.delete(leader);
           for (const { st } of sent) st.fetching = false;
           this.pump();
