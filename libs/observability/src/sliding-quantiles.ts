@@ -37,12 +37,15 @@ interface Sample {
   readonly buckets: Float64Array;
 }
 
+/** UPPER[i] = GROWTH^i, the upper bound of bucket i. */
+const UPPER = Float64Array.from({ length: BUCKETS + 1 }, (_, i) => GROWTH ** i);
+
 function bucketOf(value: number): number {
   if (value <= 1) return 0;
+  if (value > UPPER[BUCKETS - 2]!) return BUCKETS - 1;
   const i = Math.ceil(Math.log(value) / LOG_GROWTH);
   // Rounding of the logarithm may land a value exactly on a bound one bucket too high or low.
-  const fixed = GROWTH ** (i - 1) >= value ? i - 1 : GROWTH ** i < value ? i + 1 : i;
-  return fixed < BUCKETS ? fixed : BUCKETS - 1;
+  return UPPER[i - 1]! >= value ? i - 1 : UPPER[i]! < value ? i + 1 : i;
 }
 
 function middleOf(bucket: number): number {
