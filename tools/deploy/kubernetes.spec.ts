@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments, parse } from 'yaml';
+import { parse } from 'yaml';
 import { enabledFlows, flowName, hasErrors, loadMirrorConfig, parseProperties } from '@mirrormaker/config';
-import { appDefaults, repoRoot } from './service-catalog';
+import { appDefaults, repoRoot, yamlDocuments } from './service-catalog';
 
 const dir = join(repoRoot, 'deploy/kubernetes');
 const read = (file: string) => readFileSync(join(dir, file), 'utf8');
@@ -43,12 +43,7 @@ interface ConfigMap {
 type Resource = Workload | Service | ConfigMap;
 
 const kustomization = parse(read('kustomization.yaml')) as { resources: string[] };
-const resources: Resource[] = kustomization.resources.flatMap((file) =>
-  parseAllDocuments(read(file)).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
-    return doc.toJS() as Resource;
-  }),
-);
+const resources = yamlDocuments<Resource>(kustomization.resources.map((file) => [file, read(file)] as const));
 const workloads = resources.filter((r): r is Workload => r.kind === 'Deployment' || r.kind === 'StatefulSet');
 const services = resources.filter((r): r is Service => r.kind === 'Service');
 const envOf = (c: Container, name: string) => c.env.find((e) => e.name === name)?.value;

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMetricsRegistry } from '@mirrormaker/observability';
+import { parseAllDocuments } from 'yaml';
 
 export const repoRoot = join(__dirname, '../..');
 
@@ -29,6 +30,16 @@ export function appDefaults(): Map<string, AppDefaults> {
     apps.set(app, { grpcPort: port('grpcPort'), metricsPort: port('metricsPort') });
   }
   return apps;
+}
+
+/** Every YAML document of `texts` (file name → text) as plain data; a document that does not parse fails naming its file. */
+export function yamlDocuments<T>(texts: ReadonlyArray<readonly [file: string, text: string]>): T[] {
+  return texts.flatMap(([file, text]) =>
+    parseAllDocuments(text).map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+      return doc.toJS() as T;
+    }),
+  );
 }
 
 function sourceFiles(dir: string): string[] {

@@ -2,7 +2,8 @@
 // clusters, driven only through Kafka and the coordinator's control API.
 import { createKafkaClient, IdleGroupOffsets, KafkaAdmin, KafkaProducer } from '@mirrormaker/kafka';
 import { createLogger } from '@mirrormaker/observability';
-import { TranslationMethod, type ControlServiceClient } from '@mirrormaker/proto';
+import { statusScreen } from '@mirrormaker/operator-console';
+import { TranslationMethod, type ControlServiceClient, type GetStatusResponse } from '@mirrormaker/proto';
 import { eventually, testClusters, uniqueName } from '@mirrormaker/testing';
 import { patiently, rpc, startSystem, testClusterDefaults, uniqueAlias, type RunningSystem } from './running-system';
 
@@ -69,15 +70,24 @@ describe('mirrormaker end to end', () => {
     expect([...(await targetAdmin.listOffsets(remote)).values()].map((o) => o.latest)).toEqual([1000n, 1000n]);
 
     const caughtUp = await eventually('status with lag 0 on both partitions', async () => {
-      const status = await rpc<{ flows: { topics: { sourceTopic: string; remoteTopic: string; partitions: { holder: string; lag: bigint; position: bigint }[] }[] }[] }>(
-        control,
-        'getStatus',
-        { flows: [flow] },
-      );
+      const status = await rpc<GetStatusResponse>(control, 'getStatus', { flows: [flow] });
       const t = status.flows[0]?.topics.find((x) => x.sourceTopic === topic);
-      return t && t.partitions.length === 2 && t.partitions.every((p) => p.holder !== '' && p.lag === 0n && p.position === 999n) ? t : undefined;
+      return t && t.partitions.length === 2 && t.partitions.every((p) => p.holder !== '' && p.lag === 0n && p.position === 999n && p.latencySamples > 0n) ? t : undefined;
     }, patiently);
     expect(caughtUp.remoteTopic).toBe(remote);
+    // The records were just copied: their replication latency is in the window the status shows,
+    // per partition and for the topic as its slowest partition.
+    expect(caughtUp.latencySamples).toBe(caughtUp.partitions[0]!.latencySamples + caughtUp.partitions[1]!.latencySamples);
+    expect(caughtUp.latencySamples).toBeLessThanOrEqual(2000n);
+    expect(caughtUp.latencyP99Ms).toBe(Math.max(...caughtUp.partitions.map((p) => p.latencyP99Ms)));
+    expect(caughtUp.latencyP50Ms).toBeLessThanOrEqual(caughtUp.latencyP99Ms);
+    const line = statusScreen(await rpc<GetStatusResponse>(control, 'getStatus', { flows: [flow] }), new Date()).find((l) => l.includes(`${topic} -> ${remote}`));
+    expect(line).toMatch(/ \d+(\.\d)? m?s \/ \d+(\.\d)? m?s /);
+  });
+
+  it('has no checkpoint for a group that has committed nothing yet', async () => {
+    const status = await rpc<GetStatusResponse>(control, 'getStatus', { flows: [flow] });
+    expect(status.flows[0]!.groupCheckpoints.filter((g) => g.group === group && g.checkpointAgeMs >= 0n)).toEqual([]);
   });
 
   it('translates a source group to target offsets through the control API, never past its position', async () => {
@@ -116,6 +126,20 @@ describe('mirrormaker end to end', () => {
       return parts?.size === 2 ? parts : undefined;
     }, patiently);
     expect(committed.get(0)?.offset).toBe(translated.find((o) => o.partition === 0)!.downstreamOffset);
+  });
+
+  it("shows the age of the group's newest checkpoint in the status", async () => {
+    // The group's checkpoint was written before its offsets were synced to the target (above).
+    const flowStatus = await eventually('a checkpoint age for the group', async () => {
+      const status = await rpc<GetStatusResponse>(control, 'getStatus', { flows: [flow] });
+      return status.flows[0]?.groupCheckpoints.some((g) => g.group === group && g.checkpointAgeMs >= 0n) ? status.flows[0] : undefined;
+    }, patiently);
+    const age = flowStatus.groupCheckpoints.find((g) => g.group === group)!.checkpointAgeMs;
+    expect(flowStatus.checkpointAgeMs).toBeGreaterThanOrEqual(0n);
+    expect(flowStatus.checkpointAgeMs).toBeLessThanOrEqual(age);
+    const screen = statusScreen({ ...(await rpc<GetStatusResponse>(control, 'getStatus', { flows: [flow] })) }, new Date(), { partitions: true });
+    expect(screen.find((l) => l.startsWith(`flow ${a}->${b}`))).toMatch(/newest checkpoint [\d.]+ m?s ago/);
+    expect(screen.find((l) => l.trim().startsWith(group))).toMatch(/[\d.]+ (ms|s|min) ago$/);
   });
 
   it('applies a PatchFlow that widens the topics on every worker at once, with no process restarted', async () => {

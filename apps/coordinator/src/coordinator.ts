@@ -462,13 +462,27 @@ export class Coordinator {
       };
     }
     const progress = new Map<string, UnitProgress>();
+    const reportedAt = new Map<string, number>();
     const errors: ErrorReport[] = [];
-    for (const instance of this.leases.state.instances.keys()) {
-      const report = this.leases.reportOf(instance);
-      for (const [unit, p] of report?.progress ?? []) progress.set(unit, p);
+    const table = this.leases.state;
+    for (const instance of table.instances.values()) {
+      const report = this.leases.reportOf(instance.id);
+      for (const [unit, p] of report?.progress ?? []) {
+        progress.set(unit, p);
+        reportedAt.set(unit, instance.lastRenewalAt);
+      }
       errors.push(...(report?.errors ?? []));
     }
+    // A unit's current holder speaks for it, not an instance that held it before and still renews.
+    for (const lease of table.leases.values()) {
+      const p = lease.state === 'active' ? this.leases.reportOf(lease.holder)?.progress.get(lease.unitId) : undefined;
+      if (p === undefined) continue;
+      progress.set(lease.unitId, p);
+      reportedAt.set(lease.unitId, table.instances.get(lease.holder)?.lastRenewalAt ?? Date.now());
+    }
     const inputs = {
+      reportedAt,
+      now: Date.now(),
       config: active.config,
       paused: new Set(active.revision.paused),
       discoveries: this.discovery.all(),

@@ -2,7 +2,7 @@ import { findFlow, type MirrorConfig } from '@mirrormaker/config';
 import { FetchBuffer } from '@mirrormaker/kafka';
 import { parseUnitId } from '@mirrormaker/lease';
 import type { HealthReport, Logger, Registry } from '@mirrormaker/observability';
-import type { ErrorReport, UnitProgress, WorkUnit } from '@mirrormaker/proto';
+import { UnitProgress, type ErrorReport, type WorkUnit } from '@mirrormaker/proto';
 import { idleUnit, unitMetrics, type UnitMetrics, type UnitWorker } from '@mirrormaker/service-kit';
 import { planFlow } from './flow-plan';
 import { FlowRuntime } from './flow-runtime';
@@ -186,6 +186,6 @@ function unknownFlowUnit(unitId: string, why: string, logger: Logger, metrics: U
   const idle = idleUnit(unitId, logger, { note: why, problem: { cause: 'UNKNOWN_FLOW', message: why }, metrics });
   return {
     ...idle,
-    progress: () => ({ unitId, position: -1n, sourceEndOffset: -1n, recordsPerSecond: 0, bytesPerSecond: 0, stalledReason: idle.status.problemSummary() }),
+    progress: () => UnitProgress.fromPartial({ unitId, position: -1n, sourceEndOffset: -1n, stalledReason: idle.status.problemSummary() }),
   };
 }

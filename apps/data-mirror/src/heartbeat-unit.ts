@@ -1,6 +1,6 @@
 import { encodeHeartbeat } from '@mirrormaker/mm2-formats';
 import type { Logger } from '@mirrormaker/observability';
-import type { ErrorReport, UnitProgress } from '@mirrormaker/proto';
+import { UnitProgress, type ErrorReport } from '@mirrormaker/proto';
 import { UnitStatus, type UnitMetrics } from '@mirrormaker/service-kit';
 import type { FlowRuntime } from './flow-runtime';
 import type { MirrorMetrics } from './mirror-metrics';
@@ -66,7 +66,7 @@ export class HeartbeatUnit implements MirrorUnit {
   }
 
   progress(): UnitProgress {
-    return { unitId: this.unitId, position: this.sent - 1n, sourceEndOffset: -1n, recordsPerSecond: 0, bytesPerSecond: 0, stalledReason: this.status.problemSummary() };
+    return UnitProgress.fromPartial({ unitId: this.unitId, position: this.sent - 1n, sourceEndOffset: -1n, stalledReason: this.status.problemSummary() });
   }
 
   errorReports(): ErrorReport[] {

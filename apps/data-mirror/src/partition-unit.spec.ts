@@ -153,6 +153,23 @@ describe('PartitionUnit, at least once', () => {
     await unit.stop('revoked');
   });
 
+  it('reports the replication latency of what it copied lately with its progress', async () => {
+    const { unit } = await started({ log: { earliest: 0n, latest: 100n } });
+    expect(unit.progress()).toMatchObject({ latencySamples: 0n, latencyP50Ms: 0, latencyP99Ms: 0 });
+    const written = Date.now();
+    const records = batch(0, 100);
+    // 98 records written a minute ago, the two newest ten minutes ago (a producer that lagged)
+    records.records = records.records.map((r, i) => ({ ...r, timestamp: BigInt(written - (i < 98 ? 60_000 : 600_000)) }));
+    await unit.handle(records);
+    const { latencyP50Ms, latencyP99Ms, latencySamples } = unit.progress();
+    expect(latencySamples).toBe(100n);
+    expect(latencyP50Ms).toBeGreaterThanOrEqual(60_000 * 0.95);
+    expect(latencyP50Ms).toBeLessThanOrEqual(60_000 * 1.06);
+    expect(latencyP99Ms).toBeGreaterThanOrEqual(600_000 * 0.95);
+    expect(latencyP99Ms).toBeLessThanOrEqual(600_000 * 1.01);
+    await unit.stop('revoked');
+  });
+
   it('counts records deleted under it once, however often the batch after the reset is delivered', async () => {
     const { unit, registry, causes, setLog } = await started({ log: { earliest: 0n, latest: 10n } });
     await unit.handle(batch(0, 5));

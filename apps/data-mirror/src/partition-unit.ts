@@ -1,6 +1,6 @@
 import { isKafkaError, valueBytesOf, type BatchCodec, type ConsumedBatch, type ConsumedRecord, type FetchedBatches, type KafkaError, type KafkaProducer, type PartitionOffsets, type RawRecordBatch } from '@mirrormaker/kafka';
 import type { MirrorSourcePartition } from '@mirrormaker/mm2-formats';
-import type { Logger } from '@mirrormaker/observability';
+import { SlidingQuantiles, type Logger } from '@mirrormaker/observability';
 import type { ErrorReport, UnitProgress } from '@mirrormaker/proto';
 import { Backoff, UnitStatus, type UnitMetrics, type UnitProblem } from '@mirrormaker/service-kit';
 import { copyAtLeastOnce, copyBatchesAtLeastOnce, copyBatchesExactlyOnce, copyExactlyOnce, type BatchCopyOutcome, type CopyFailure, type CopyOutcome, type CopyTarget } from './batch-copier';
@@ -96,6 +96,8 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   /** Phase `starting` until attached to the consumer, `running`, then `stopped` (stop() or for good while held). */
   readonly status: UnitStatus<MirrorUnitCause>;
   private readonly rate = new RateMeter(Date.now());
+  /** Replication latency of the records copied lately, for the progress reported with renewals. */
+  private readonly latency = new SlidingQuantiles();
   private readonly partitionMetrics: PartitionMetrics;
   private stopping = false;
   private closed = false;
@@ -241,7 +243,9 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   }
 
   progress(): UnitProgress {
-    const { recordsPerSecond, bytesPerSecond } = this.rate.rates(Date.now());
+    const now = Date.now();
+    const { recordsPerSecond, bytesPerSecond } = this.rate.rates(now);
+    const latency = this.latency.snapshot(now);
     return {
       unitId: this.unitId,
       position: this.lastCopied,
@@ -249,6 +253,10 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
       recordsPerSecond,
       bytesPerSecond,
       stalledReason: this.status.phase === 'starting' && this.status.problems.length === 0 ? 'STARTING: reading the stored position' : this.copyProblemSummary(),
+      latencyP50Ms: latency.count === 0 ? 0 : latency.quantile(0.5),
+      latencyP99Ms: latency.count === 0 ? 0 : latency.quantile(0.99),
+      latencySamples: BigInt(latency.count),
+      checkpoints: [],
     };
   }
 
@@ -562,6 +570,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     let bytes = 0;
     for (const r of records) bytes += r.value?.length ?? 0;
     this.rate.add(records.length, bytes, now);
+    for (const r of records) this.latency.record(latencyOf(r, now), now);
     this.partitionMetrics.copied(records, now);
     this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
   }
@@ -578,6 +587,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.lastCopied = batch.lastOffset;
     this.positionDirty = true;
     this.rate.add(batch.recordCount, valueBytesOf(batch), now);
+    this.latency.record(latencyOf({ timestamp: batch.maxTimestamp }, now), now, batch.recordCount);
     this.partitionMetrics.copied(timedRecordsOf(batch), now);
     this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
   }
@@ -828,6 +838,12 @@ async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
   const outcome = await Promise.race([work.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
   clearTimeout(timer);
   return outcome;
+}
+
+/** now − the record's timestamp, as the latency histograms take it (never negative: producers' clocks drift). */
+function latencyOf(record: TimedRecord, now: number): number {
+  const ms = now - Number(record.timestamp);
+  return ms > 0 ? ms : 0;
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafkaClient, KafkaAdmin } from '@mirrormaker/kafka';
 import { createLogger, createMetricsRegistry } from '@mirrormaker/observability';
-import { ServiceKind } from '@mirrormaker/proto';
+import { ServiceKind, UnitProgress } from '@mirrormaker/proto';
 import { LeaseClient } from '@mirrormaker/service-kit';
 import { spawnService, testSecurity, type SpawnedService } from '@mirrormaker/service-kit/testing';
 import { eventually, freePorts, testClusters, uniqueName } from '@mirrormaker/testing';
@@ -102,9 +102,11 @@ describe('mirrorctl against a running coordinator', () => {
         held.add(unit.id);
         return { stop: async () => void held.delete(unit.id) };
       },
-      // Five of ten records copied on every partition held.
+      // Five of ten records copied on every partition held, with a latency of 8 ms (p50) and 35 ms (p99).
       report: () => ({
-        progress: [...held].filter((u) => u.startsWith('partition/')).map((unitId) => ({ unitId, position: 4n, sourceEndOffset: 10n, recordsPerSecond: 2.5, bytesPerSecond: 100, stalledReason: '' })),
+        progress: [...held]
+          .filter((u) => u.startsWith('partition/'))
+          .map((unitId) => ({ unitId, position: 4n, sourceEndOffset: 10n, recordsPerSecond: 2.5, bytesPerSecond: 100, stalledReason: '', latencyP50Ms: 8, latencyP99Ms: 35, latencySamples: 20n, checkpoints: [] })),
       }),
       fenceMarginMs: 300,
       backoff: { initialMs: 100, maxMs: 500 },
@@ -121,7 +123,20 @@ describe('mirrorctl against a running coordinator', () => {
   interface StatusJson {
     leaderAddress: string;
     configRevision: string;
-    flows: { flow: { source: string; target: string }; enabled: boolean; topics: { sourceTopic: string; remoteTopic: string; partitions: { partition: number; holder: string; position: string; lag: string; recordsPerSecond: number; bytesPerSecond: number }[] }[] }[];
+    flows: {
+      flow: { source: string; target: string };
+      enabled: boolean;
+      checkpointAgeMs: string;
+      groupCheckpoints: { group: string; checkpointAgeMs: string }[];
+      topics: {
+        sourceTopic: string;
+        remoteTopic: string;
+        latencyP50Ms: number;
+        latencyP99Ms: number;
+        latencySamples: string;
+        partitions: { partition: number; holder: string; position: string; lag: string; recordsPerSecond: number; bytesPerSecond: number; latencyP99Ms: number }[];
+      }[];
+    }[];
     instances: { instanceId: string; kind: string; unitIds: string[]; appliedConfigRevision?: string }[];
   }
 
@@ -141,7 +156,48 @@ describe('mirrorctl against a running coordinator', () => {
       [0, '4', '5', 2.5, 100],
       [1, '4', '5', 2.5, 100],
     ]);
+    expect(orders).toMatchObject({ latencyP50Ms: 8, latencyP99Ms: 35, latencySamples: '40' });
     expect(status.instances).toEqual([expect.objectContaining({ instanceId: 'dm-ctl', kind: 'SERVICE_KIND_DATA_MIRROR' })]);
+  });
+
+  it('status --json carries the checkpoint age the offset-sync instance reported, aged since its renewal', async () => {
+    // An offset-sync instance (for this test only) whose groups unit wrote a checkpoint for 'billing' 1.5 s before each renewal.
+    const checkpointer = new LeaseClient({
+      coordinator: addresses.join(','),
+      instanceId: 'os-ctl',
+      security: sec.client('worker'),
+      kind: ServiceKind.SERVICE_KIND_OFFSET_SYNC,
+      version: 'test',
+      logger,
+      metrics: createMetricsRegistry({ service: 'offset-sync', version: 'test' }),
+      startUnit: async (unit) => {
+        held.add(unit.id);
+        return { stop: async () => void held.delete(unit.id) };
+      },
+      report: () => ({
+        progress: [...held]
+          .filter((u) => u.startsWith('groups/'))
+          .map((unitId) => UnitProgress.fromPartial({ unitId, position: -1n, sourceEndOffset: -1n, checkpoints: [{ group: 'billing', ageMs: 1_500n }] })),
+      }),
+      fenceMarginMs: 300,
+      backoff: { initialMs: 100, maxMs: 500 },
+    });
+    checkpointer.start();
+    try {
+      const flow = await eventually('a checkpoint age reported', async () => {
+        const run = await ctl(['status', '--json', ...as('viewer')]);
+        const parsed = JSON.parse(run.stdout) as StatusJson;
+        return parsed.flows[0]?.groupCheckpoints.some((g) => g.group === 'billing') ? parsed.flows[0] : undefined;
+      });
+      const billing = flow.groupCheckpoints.find((g) => g.group === 'billing')!;
+      expect(BigInt(billing.checkpointAgeMs)).toBeGreaterThanOrEqual(1_500n);
+      expect(flow.checkpointAgeMs).toBe(billing.checkpointAgeMs);
+      const table = await ctl(['status', '--partitions', ...as('viewer')]);
+      expect(table.stdout).toMatch(/groups with checkpoints {3}newest checkpoint [\d.]+ s ago$/m);
+      expect(table.stdout).toMatch(/^\s+billing\s+[\d.]+ s ago$/m);
+    } finally {
+      await checkpointer.stop(); // says goodbye: the instance leaves at once
+    }
   });
 
   it('status draws the topic with its totals, holder and backlog progress, and the instance with its leases', async () => {
@@ -149,7 +205,7 @@ describe('mirrorctl against a running coordinator', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^coordinator  leader localhost:\d+   config revision \d+ \(/);
-    expect(lines.find((l) => l.includes(`${prefix}.orders -> source.${prefix}.orders`))).toMatch(/\s2\s+10\s+10\s+5\.0\s+200 B\/s\s+dm-ctl\s+\[#{10}-{10}\]\s+50%/);
+    expect(lines.find((l) => l.includes(`${prefix}.orders -> source.${prefix}.orders`))).toMatch(/\s2\s+10\s+10\s+5\.0\s+200 B\/s\s+8 ms \/ 35 ms\s+dm-ctl\s+\[#{10}-{10}\]\s+50%/);
     expect(lines.find((l) => l.startsWith('dm-ctl'))).toMatch(/^dm-ctl\s+data-mirror\s+2\s/);
   });
 
@@ -260,7 +316,7 @@ describe('mirrorctl against a running coordinator', () => {
     const stop = new AbortController();
     const run = await ctl(['status', '--watch', '--interval', '0.3', ...as('viewer')], {
       signal: stop.signal,
-      onOutput: (out) => (out.split('\n').filter((l) => l.includes(`${prefix}.orders: mirrored 10, lag 10`)).length >= 2 ? stop.abort() : undefined),
+      onOutput: (out) => (out.split('\n').filter((l) => l.includes(`${prefix}.orders: mirrored 10, lag 10`) && l.includes('latency p50/p99 8 ms/35 ms')).length >= 2 ? stop.abort() : undefined),
     });
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain('\x1b[');

@@ -4,7 +4,8 @@ Talks to the coordinator's control API (gRPC).
 
 commands
   status [--flow A->B]... [--partitions] [--watch [--interval <s>]]
-                               flows, topics, lag, throughput, holders, instances; --watch redraws in place
+                               flows, topics, lag, throughput, latency p50/p99, holders, checkpoint
+                               ages, instances; --partitions adds partitions and groups; --watch redraws
   flows list                   every flow with enabled/paused and the config revision
   flows get <A->B>             one flow's effective settings (secrets redacted)
   flows apply -f <file> [--dry-run]

@@ -17,6 +17,8 @@ export interface CheckpointEmitterOptions {
   readonly discovery: GroupDiscovery;
   readonly translator: () => ExactTranslator | undefined;
   readonly checkpointStore: CheckpointStore;
+  /** Told of every checkpoint once the target acknowledged it: its group and record timestamp. */
+  readonly onWritten?: (group: string, timestamp: number) => void;
   readonly metrics: OffsetSyncMetrics;
   readonly logger: Logger;
   readonly now?: () => number;
@@ -109,6 +111,7 @@ export class CheckpointEmitter {
       metrics.checkpointLatency.observe(labels, Math.max(0, ackedAt - timestamp));
       metrics.mm2CheckpointLatency.labels(labels).record(Math.max(0, ackedAt - timestamp), ackedAt);
       metrics.checkpointsEmitted.inc({ ...this.labels, group });
+      this.options.onWritten?.(group, timestamp);
     }
     logger.debug({ checkpoints: pending.length, groups: selected.length }, 'checkpoints written');
   }

@@ -21,6 +21,8 @@ export async function loadCheckpoints(options: {
   readonly topic: string;
   readonly store: CheckpointStore;
   readonly keepGroup: (group: string) => boolean;
+  /** Each kept checkpoint's group and record timestamp (ms). */
+  readonly onCheckpoint?: (group: string, timestamp: number) => void;
   readonly logger: Logger;
   readonly skipped: SkippedRecordReporter;
   readonly signal: AbortSignal;
@@ -43,7 +45,10 @@ export async function loadCheckpoints(options: {
         }
         try {
           const checkpoint = decodeCheckpoint(record.key, record.value);
-          if (options.keepGroup(checkpoint.group)) store.loadRecord(checkpoint);
+          if (options.keepGroup(checkpoint.group)) {
+            store.loadRecord(checkpoint);
+            options.onCheckpoint?.(checkpoint.group, Number(record.timestamp));
+          }
         } catch (err) {
           skipped += 1;
           options.skipped.skipped(where, 'undecodable', err);

@@ -3,10 +3,11 @@ import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type KafkaC
 import { skippedRecordReporter, type Logger, type SkippedRecordReporter } from '@mirrormaker/observability';
 import { decodeOffsetSync } from '@mirrormaker/mm2-formats';
 import { CheckpointStore, decodeOffsetSegments, ExactTranslator, OffsetSegmentStore, OffsetSyncStore } from '@mirrormaker/offset-translation';
-import type { ErrorReport, SourcePosition, TargetPosition } from '@mirrormaker/proto';
+import { UnitProgress, type ErrorReport, type SourcePosition, type TargetPosition } from '@mirrormaker/proto';
 import { Backoff, kafkaConnectionFor, PeriodicLoop, UnitStatus, type HeldUnit } from '@mirrormaker/service-kit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckpointEmitter } from './checkpoint-emitter';
+import { CheckpointAges } from './checkpoint-ages';
 import { loadCheckpoints } from './checkpoint-loader';
 import { committedByPartition } from './committed-offsets';
 import { GroupDiscovery } from './group-discovery';
@@ -55,6 +56,7 @@ export class GroupsUnit implements HeldUnit {
   private readonly producer: KafkaProducer;
   private readonly writer: GroupOffsetWriter | undefined;
   private readonly checkpointStore = new CheckpointStore();
+  private readonly checkpointAges = new CheckpointAges();
   private readonly emitter: CheckpointEmitter;
   private readonly targetRound: TargetGroupsRound;
   private translator: ExactTranslator | undefined;
@@ -99,6 +101,7 @@ export class GroupsUnit implements HeldUnit {
       ),
       translator: () => this.translator,
       checkpointStore: this.checkpointStore,
+      onWritten: (group, timestamp) => this.checkpointAges.written(group, timestamp),
       metrics,
       logger: this.log,
     });
@@ -165,6 +168,11 @@ export class GroupsUnit implements HeldUnit {
       if (found === undefined) return { ...base, sourceTopic, translated: false, reason: `no offset segment of ${flow.name} covers offset ${p.offset}` };
       return { ...base, sourceTopic, upstreamOffset: found.upstream, recordsReread: found.recordsReread, translated: true, reason: '' };
     });
+  }
+
+  /** Sent with each lease renewal: the age of every group's newest checkpoint (no offsets: groups units copy none). */
+  progress(): UnitProgress {
+    return UnitProgress.fromPartial({ unitId: this.unitId, position: -1n, sourceEndOffset: -1n, stalledReason: this.status.problemSummary(), checkpoints: this.checkpointAges.ages(Date.now()) });
   }
 
   errorReports(): ErrorReport[] {
@@ -345,6 +353,7 @@ export class GroupsUnit implements HeldUnit {
         topic: plan.checkpointsTopic,
         store: this.checkpointStore,
         keepGroup: (group) => plan.rules.groupFilter.shouldReplicateGroup(group),
+        onCheckpoint: (group, timestamp) => this.checkpointAges.written(group, timestamp),
         logger: this.log,
         skipped: this.skipped,
         signal: this.abort.signal,

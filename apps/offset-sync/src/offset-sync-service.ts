@@ -4,7 +4,7 @@ import { findFlow, type MirrorConfig } from '@mirrormaker/config';
 import { parseUnitId } from '@mirrormaker/lease';
 import type { Logger } from '@mirrormaker/observability';
 import { OffsetSyncServiceService, ServiceKind, type WorkUnit } from '@mirrormaker/proto';
-import { ADVERTISED_HOST_ENV, advertisedAddress, idleUnit, LeaseClient, MIRRORMAKER_VERSION, RunningConfig, type HeldUnit, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
+import { ADVERTISED_HOST_ENV, advertisedAddress, heldUnitsReport, idleUnit, LeaseClient, MIRRORMAKER_VERSION, RunningConfig, type HeldUnit, type ServiceSpec, type UnitWorker } from '@mirrormaker/service-kit';
 import { GroupsUnit } from './groups-unit';
 import { resolveGroupsUnit } from './groups-unit-plan';
 import { offsetSyncHandlers, type TranslationSource } from './offset-sync-handlers';
@@ -98,9 +98,7 @@ export const offsetSyncService: ServiceSpec = {
           },
         };
       },
-      report: () => ({
-        errors: [...held.values()].flatMap((h) => h.errorReports()),
-      }),
+      report: () => heldUnitsReport(held.values()),
     });
     leases.start();
     return {

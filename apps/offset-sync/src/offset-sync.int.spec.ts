@@ -256,10 +256,19 @@ describe('offset-sync against real clusters', () => {
     expect(expectedTranslation([...phaseA, ...phaseB], G_OFFSET).downstream).toBeLessThan(4243n);
     await sleep(1500);
     await stopOffsetSync();
+    const restartedAt = BigInt(Date.now());
     await startOffsetSync(`offset-sync-b-${tag}`);
     await eventually('the restarted instance translating', async () => (await translate(groups.g)).offsets.length > 0);
     await sleep(2500); // a few checkpoint rounds of the new instance
+    const [kept] = await checkpointsOf(groups.g);
     expect((await checkpointsOf(groups.g)).map((c) => c.downstreamOffset)).toEqual([4243n]);
+    // The new instance wrote no checkpoint of g, yet reports with its renewals the age of the one
+    // it loaded, counted from that checkpoint's record timestamp: the status never shows g as
+    // having none after a restart.
+    const age = await eventually('the age of the loaded checkpoint reported', () =>
+      coordinator.manager.reportOf(service!.instance)?.progress.get(`groups/${flow}/0`)?.checkpoints.find((c) => c.group === groups.g),
+    );
+    expect(age.ageMs).toBeGreaterThanOrEqual(restartedAt - kept!.timestamp);
 
     // The group moves on: the next checkpoint goes forward.
     await commit(sourceGroups, groups.g, topic, BigInt(RECORDS - 1));

@@ -27,7 +27,28 @@ export function formatBytes(perSecond: number): string {
 /** Time since `at`: "4 s", "12 min", "3 h"; "-" when unknown. */
 export function formatAge(at: Date | undefined, now: Date): string {
   if (!at) return '-';
-  const seconds = Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000));
+  return formatSeconds(Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000)));
+}
+
+/** A duration in ms, for latencies and checkpoint ages: "850 ms", "4.2 s", "37 s", "12 min", "3 h". */
+export function formatDuration(ms: number): string {
+  const value = Math.max(0, ms);
+  if (value < 1000) return `${Math.round(value)} ms`;
+  if (value < 10_000) return `${(value / 1000).toFixed(1)} s`;
+  return formatSeconds(Math.round(value / 1000));
+}
+
+/** Replication latency as "p50 / p99"; "-" when nothing was copied lately (no samples). */
+export function formatLatency(p50Ms: number, p99Ms: number, samples: bigint): string {
+  return samples > 0n ? `${formatDuration(p50Ms)} / ${formatDuration(p99Ms)}` : '-';
+}
+
+/** A checkpoint's age as the status carries it: "4.2 s ago", or "none yet" for -1. */
+export function formatCheckpointAge(ageMs: bigint): string {
+  return ageMs < 0n ? 'none yet' : `${formatDuration(Number(ageMs))} ago`;
+}
+
+function formatSeconds(seconds: number): string {
   if (seconds < 120) return `${seconds} s`;
   if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
   return `${Math.round(seconds / 3600)} h`;

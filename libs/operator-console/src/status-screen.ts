@@ -1,20 +1,21 @@
 /**
  * What `mirrorctl status` and the live view show of a GetStatus reply: the coordinator and config
- * in force, per flow a line per topic (offsets mirrored, lag, records and bytes per second, holders, a progress bar
- * while a backlog is caught up), stalled partitions and reported errors, and the instances with
- * their leases and applied config revision. Pure: the same reply and clock give the same lines.
+ * in force, per flow the age of its checkpoints and a line per topic (offsets mirrored, lag,
+ * records and bytes per second, replication latency p50/p99, holders, a progress bar while a
+ * backlog is caught up), stalled partitions and reported errors, and the instances with their
+ * leases and applied config revision. Pure: the same reply and clock give the same lines.
  *
  * "Mirrored" is the sum over a topic's partitions of the next source offset to copy (position + 1),
  * i.e. how far into the source log the copy has come; it equals the record count while the source
  * keeps every record from offset 0.
  */
 import { ServiceKind, type FlowStatus, type GetStatusResponse, type InstanceStatus, type TopicStatus } from '@mirrormaker/proto';
-import { formatAge, formatBytes, formatCount, formatRate } from './format';
+import { formatAge, formatBytes, formatCheckpointAge, formatCount, formatDuration, formatLatency, formatRate } from './format';
 import { progressBar } from './progress-bar';
 import { renderTable } from './text-table';
 
 export interface StatusScreenOptions {
-  /** A row per partition (holder, epoch, position, lag) under each flow. @default false */
+  /** A row per partition (holder, epoch, position, lag, latency) and per group (checkpoint age) under each flow. @default false */
   partitions?: boolean;
 }
 
@@ -73,6 +74,25 @@ function flowState(f: FlowStatus): string {
   return f.paused ? 'paused' : 'running';
 }
 
+/**
+ * The flow's checkpoints in a few words: the newest one's age, the group whose newest is oldest
+ * (the one a failover would move furthest back), and how many groups have none yet. Empty when the
+ * flow has no groups to checkpoint.
+ */
+export function checkpointSummary(f: FlowStatus): string {
+  const known = f.groupCheckpoints.filter((g) => g.checkpointAgeMs >= 0n);
+  const without = f.groupCheckpoints.length - known.length;
+  if (f.groupCheckpoints.length === 0 && f.checkpointAgeMs < 0n) return '';
+  if (known.length === 0) return 'no checkpoint yet';
+  const parts = [`newest checkpoint ${formatCheckpointAge(f.checkpointAgeMs)}`];
+  if (known.length > 1) {
+    const oldest = known.reduce((a, b) => (b.checkpointAgeMs > a.checkpointAgeMs ? b : a));
+    parts.push(`oldest ${formatDuration(Number(oldest.checkpointAgeMs))} ago (${oldest.group})`);
+  }
+  if (without > 0) parts.push(`${without} ${without === 1 ? 'group' : 'groups'} without one yet`);
+  return parts.join(', ');
+}
+
 function coordinatorLines(status: GetStatusResponse): string[] {
   const replicas = status.coordinators.map((c) => `${c.instanceId} (${c.role}${c.address ? ` ${c.address}` : ''})`).join(', ');
   return [
@@ -93,6 +113,7 @@ function topicRows(f: FlowStatus): string[][] {
       totals.lag === undefined ? '?' : formatCount(totals.lag),
       formatRate(totals.recordsPerSecond),
       `${formatBytes(totals.bytesPerSecond)}/s`,
+      formatLatency(t.latencyP50Ms, t.latencyP99Ms, t.latencySamples),
       holdersText(totals),
       catchingUp ? progressBar(totals.mirrored, totals.mirrored + totals.lag!) : totals.stalled > 0 ? `${totals.stalled} stalled` : 'caught up',
     ];
@@ -110,14 +131,17 @@ function partitionRows(f: FlowStatus): string[][] {
       p.lag < 0n ? '?' : formatCount(p.lag),
       formatRate(p.recordsPerSecond),
       `${formatBytes(p.bytesPerSecond)}/s`,
+      formatLatency(p.latencyP50Ms, p.latencyP99Ms, p.latencySamples),
       p.stalledReason || 'ok',
     ]),
   );
 }
 
 function flowLines(f: FlowStatus, now: Date, options: StatusScreenOptions): string[] {
+  const checkpoints = checkpointSummary(f);
   const lines = [
-    `flow ${flowName(f)}   ${flowState(f)}   discovered ${formatAge(f.lastDiscovery, now)} ago   ${f.topics.length} topics   ${f.groups.length} groups with checkpoints`,
+    `flow ${flowName(f)}   ${flowState(f)}   discovered ${formatAge(f.lastDiscovery, now)} ago   ${f.topics.length} topics   ${f.groups.length} groups with checkpoints` +
+      (checkpoints ? `   ${checkpoints}` : ''),
   ];
   if (f.topics.length > 0) {
     const table = renderTable(
@@ -128,6 +152,7 @@ function flowLines(f: FlowStatus, now: Date, options: StatusScreenOptions): stri
         { header: 'LAG', align: 'right' },
         { header: 'REC/S', align: 'right' },
         { header: 'BYTES/S', align: 'right' },
+        { header: 'LATENCY P50 / P99', align: 'right' },
         { header: 'HELD BY' },
         { header: 'PROGRESS' },
       ],
@@ -146,11 +171,16 @@ function flowLines(f: FlowStatus, now: Date, options: StatusScreenOptions): stri
         { header: 'LAG', align: 'right' },
         { header: 'REC/S', align: 'right' },
         { header: 'BYTES/S', align: 'right' },
+        { header: 'LATENCY P50 / P99', align: 'right' },
         { header: 'STATE' },
       ],
       partitionRows(f),
     );
     lines.push('', ...table.map((l) => `  ${l}`));
+    if (f.groupCheckpoints.length > 0) {
+      const groups = renderTable([{ header: 'GROUP' }, { header: 'NEWEST CHECKPOINT', align: 'right' }], f.groupCheckpoints.map((g) => [g.group, formatCheckpointAge(g.checkpointAgeMs)]));
+      lines.push('', ...groups.map((l) => `  ${l}`));
+    }
   } else {
     for (const t of f.topics) for (const p of t.partitions) if (p.stalledReason) lines.push(`  stalled ${t.sourceTopic}-${p.partition}: ${p.stalledReason}`);
   }
@@ -197,10 +227,13 @@ export function statusSummary(status: GetStatusResponse, now: Date): string[] {
       const totals = topicTotals(t);
       lines.push(
         `${flowName(f)} ${t.sourceTopic}: mirrored ${formatCount(totals.mirrored)}, lag ${totals.lag === undefined ? '?' : formatCount(totals.lag)}, ` +
-          `${formatRate(totals.recordsPerSecond)} rec/s, ${formatBytes(totals.bytesPerSecond)}/s, held by ${holdersText(totals)}${f.paused ? ' (paused)' : ''}`,
+          `${formatRate(totals.recordsPerSecond)} rec/s, ${formatBytes(totals.bytesPerSecond)}/s, ` +
+          `latency p50/p99 ${formatLatency(t.latencyP50Ms, t.latencyP99Ms, t.latencySamples).replace(' / ', '/')}, held by ${holdersText(totals)}${f.paused ? ' (paused)' : ''}`,
       );
       for (const p of t.partitions) if (p.stalledReason) lines.push(`${flowName(f)} ${t.sourceTopic}-${p.partition} stalled: ${p.stalledReason}`);
     }
+    const checkpoints = checkpointSummary(f);
+    if (checkpoints) lines.push(`${flowName(f)} checkpoints: ${checkpoints}`);
     for (const e of f.errors) lines.push(`${flowName(f)} error ${e.unitId} ${e.cause}: ${e.message} (${formatAge(e.at, now)} ago)`);
   }
   if (lines.length === 0) lines.push('no enabled flow');

@@ -24,7 +24,7 @@ export { UnitFailureError, isUnitFailureError } from './units/unit-failure-error
 export { CLUSTER_CALL_CAUSES, UNIT_SETUP_CAUSES, type ClusterCallCause, type UnitSetupCause } from './units/unit-causes';
 export { clusterFailureDescriber, type ActionNeed, type ClusterCallContext } from './units/cluster-failure';
 export { unitMetrics, type UnitMetrics } from './units/unit-metrics';
-export { idleUnit, type HeldUnit, type IdleUnitOptions } from './units/held-unit';
+export { heldUnitsReport, idleUnit, type HeldUnit, type IdleUnitOptions } from './units/held-unit';
 export { PeriodicUnit, type PeriodicUnitOptions, type TaskOutcome } from './units/periodic-unit';
 export { RunningConfig, type RunningConfigOptions } from './units/running-config';
 export { leasedUnitService, type LeasedUnitServiceOptions, type ReconcilerSetup } from './units/leased-unit-service';

@@ -7,7 +7,7 @@ import { LeaseClient, type UnitWorker } from '../leases/lease-client';
 import type { ServiceSpec } from '../run-service';
 import { MIRRORMAKER_VERSION } from '../version';
 import { flowUnitAdmins } from './flow-unit-admins';
-import { idleUnit, type HeldUnit } from './held-unit';
+import { heldUnitsReport, idleUnit, type HeldUnit } from './held-unit';
 import { RunningConfig } from './running-config';
 import type { UnitMetrics } from './unit-metrics';
 
@@ -97,7 +97,7 @@ export function leasedUnitService<M extends { readonly units: UnitMetrics }>(opt
             },
           };
         },
-        report: () => ({ errors: [...held.values()].flatMap((u) => u.errorReports()) }),
+        report: () => heldUnitsReport(held.values()),
       });
       leases.start();
       return {
