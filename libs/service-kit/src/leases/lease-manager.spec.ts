@@ -1,6 +1,6 @@
 import { unitId } from '@mirrormaker/lease';
 import { createLogger, createMetricsRegistry } from '@mirrormaker/observability';
-import { ServiceKind, type SessionResponse } from '@mirrormaker/proto';
+import { ServiceKind, UnitProgress, type SessionResponse } from '@mirrormaker/proto';
 import { LeaseManager, UnknownSessionError, type SessionSink } from './lease-manager';
 
 const settings = { ttlMs: 10_000, renewIntervalMs: 3_000, graceMs: 2_000 };
@@ -35,8 +35,8 @@ function setup() {
     register(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[] = [], seq = 1n) {
       manager.register({ instanceId, kind: ServiceKind.SERVICE_KIND_DATA_MIRROR, capacity: 0, version: 't', held, seq, advertisedAddress: '' }, sink);
     },
-    renew(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[], seq: bigint) {
-      manager.renew({ instanceId, held, progress: [], errors: [], seq }, sink);
+    renew(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[], seq: bigint, progress: UnitProgress[] = []) {
+      manager.renew({ instanceId, held, progress, errors: [], seq }, sink);
     },
   };
 }
@@ -65,6 +65,21 @@ describe('LeaseManager', () => {
     for (const g of sink.last.grants) expect(g.epoch).toBe(epochs.get(g.unit!.id)! + 1n);
     expect(sink.last.ackedSeq).toBe(3n);
     expect(await t.registry.getSingleMetricAsString('mirrormaker_coordinator_instances_rejoined_total')).toMatch(/ 1$/m);
+  });
+
+  it('keeps the progress an instance reports only for the units it still holds', () => {
+    const t = setup();
+    const sink = new RecordingSink();
+    t.register('dm-1', sink);
+    t.renew('dm-1', sink, [], 2n);
+    const held = sink.last.grants.map((g) => ({ unitId: g.unit!.id, epoch: g.epoch }));
+    const progressOf = (ids: string[]) => ids.map((unitId) => UnitProgress.fromPartial({ unitId, position: 5n }));
+    t.renew('dm-1', sink, held, 3n, progressOf(held.map((h) => h.unitId)));
+    expect([...t.manager.reportOf('dm-1')!.progress.keys()].sort()).toEqual(held.map((h) => h.unitId).sort());
+    // It gives two units up (a drain, a rebalance): their last progress goes with them.
+    const kept = held.slice(2);
+    t.renew('dm-1', sink, kept, 4n, progressOf(kept.map((h) => h.unitId)));
+    expect([...t.manager.reportOf('dm-1')!.progress.keys()].sort()).toEqual(kept.map((h) => h.unitId).sort());
   });
 
   it('as the first leader ever grants at once; a later leader first waits a quiet period for re-presented leases', () => {

@@ -263,6 +263,9 @@ export class LeaseManager {
     this.table = result.nextState;
     const report = this.reports.get(request.instanceId) ?? { progress: new Map(), errors: [] };
     for (const p of request.progress) report.progress.set(p.unitId, p);
+    // Units the instance gave up keep no report: they would pile up as leases move around.
+    const held = new Set(request.held.map((h) => h.unitId));
+    for (const id of report.progress.keys()) if (!held.has(id)) report.progress.delete(id);
     report.errors = request.errors;
     this.reports.set(request.instanceId, report);
     this.rebalance(request.instanceId);
