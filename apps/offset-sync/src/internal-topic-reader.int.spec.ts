@@ -79,12 +79,13 @@ describe('reading internal topics with corrupt records', () => {
       expect(applied).toEqual([sync(1), sync(2)]);
       expect(await skippedCount(topic, 'undecodable')).toBe(2);
       expect(await skippedCount(topic, 'no-key-or-value')).toBe(1);
+      // The first skip of each reason is logged; the second undecodable one only counted (a topic
+      // full of garbage must not flood the log).
       expect(warnedAbout(topic)).toEqual([
         [0, '1', 'undecodable'],
-        [0, '2', 'undecodable'],
         [0, '3', 'no-key-or-value'],
       ]);
-      expect(logLines.find((l) => l['topic'] === topic && l['offset'] === '2')?.['err']).toBe('OffsetSync key: needs 32767 more bytes at offset 2, only 1 left');
+      expect(logLines.find((l) => l['topic'] === topic && l['offset'] === '1')?.['err']).toMatch(/^OffsetSync key: /);
 
       // While following the topic: more garbage, then a valid sync that must still arrive.
       await send(topic, [GARBAGE[0]!, { partition: 0, ...encodeOffsetSync(sync(3)) }]);
@@ -117,6 +118,6 @@ describe('reading internal topics with corrupt records', () => {
     expect([...store.snapshot().keys()].sort()).toEqual(['g1', 'g2']);
     expect(await skippedCount(topic, 'undecodable')).toBe(2);
     expect(await skippedCount(topic, 'no-key-or-value')).toBe(1);
-    expect(warnedAbout(topic).map(([, offset]) => offset)).toEqual(['1', '2', '3']);
+    expect(warnedAbout(topic).map(([, offset]) => offset)).toEqual(['1', '3']);
   });
 });

@@ -18,6 +18,7 @@
 // Before kafkajs loads: see the module.
 import './aborted-transactions-patch';
 import { logLevel as KafkaJsLogLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { RepeatThrottle } from '@mirrormaker/observability';
 import { errorCodes } from 'kafkajs/src/protocol/error';
 import type { Logger } from 'pino';
 
@@ -83,8 +84,8 @@ export function pinoLogCreator(logger: Logger, options: LogBridgeOptions = {}): 
     }
     return child;
   };
-  /** Per namespace and condition: occurrences not yet written, and when the last line went out. */
-  const retried = new Map<string, { unreported: number; lastLineAt: number }>();
+  /** Per namespace and condition. */
+  const retried = new RepeatThrottle(repeatIntervalMs, now);
 
   return () =>
     ({ namespace, level, log }: LogEntry) => {
@@ -102,17 +103,10 @@ export function pinoLogCreator(logger: Logger, options: LogBridgeOptions = {}): 
       } else if (treatment.kind === 'reported-by-caller') {
         childFor(namespace).debug(fields, message);
       } else {
-        const key = `${namespace}\u0000${treatment.condition}`;
-        const at = now();
-        const seen = retried.get(key);
-        if (seen && at - seen.lastLineAt < repeatIntervalMs) {
-          seen.unreported += 1;
-          return;
-        }
-        const occurrences = (seen?.unreported ?? 0) + 1;
-        retried.set(key, { unreported: 0, lastLineAt: at });
+        const line = retried.admit(`${namespace}\u0000${treatment.condition}`);
+        if (!line) return;
         childFor(namespace).warn(
-          { ...fields, condition: treatment.condition, occurrences, ...(seen ? { sinceMs: at - seen.lastLineAt } : {}) },
+          { ...fields, condition: treatment.condition, ...line },
           `${message} (retried by the client; repeats are counted and written at most once every ${Math.round(repeatIntervalMs / 1000)} s)`,
         );
       }

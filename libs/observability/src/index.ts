@@ -9,6 +9,7 @@ export {
 export { HotPathHistogram, type HistogramChild, type HotPathHistogramOptions } from './hot-path-histogram';
 export { metricFactory, type Counter, type Gauge, type Histogram, type MetricFactory } from './metric-factory';
 export { SlidingQuantiles, QUANTILE_WINDOW, type QuantileSnapshot } from './sliding-quantiles';
+export { RepeatThrottle, type RepeatLine } from './repeat-throttle';
 export { SampledStat, KAFKA_METRICS_WINDOW, type SampleWindow, type StatSnapshot } from './sampled-stat';
 export { SensorGauges, type SensorChild, type SensorGaugesOptions, type SensorStatName } from './sensor-gauges';
 export {

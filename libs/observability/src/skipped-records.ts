@@ -1,12 +1,15 @@
 import type { Logger } from './logger';
 import { metricFactory, type Counter } from './metric-factory';
 import type { Registry } from './metrics';
+import { RepeatThrottle } from './repeat-throttle';
 
 /**
  * Records of an internal topic (offset syncs, offset segments, checkpoints, stored positions, the
  * coordinator's config and leader topics) that a reader cannot use. A reader skips such a record
- * and keeps going: one corrupt record must never stop a service. Every skip is counted and logged
- * with the record's topic, partition and offset, so an operator can look at it.
+ * and keeps going: one corrupt record must never stop a service. Every skip is counted; the log
+ * names the record's topic, partition and offset, so an operator can look at it, for the first
+ * skip of a topic and reason and then at most once a minute (with how many were skipped since), so
+ * a topic full of garbage does not flood the log.
  *
  * Reasons: `undecodable` (the bytes are not the topic's format), `no-key-or-value` (a record where
  * the format needs both).
@@ -34,13 +37,17 @@ export function internalRecordsSkippedCounter(registry: Registry): InternalRecor
 }
 
 /** Counts on `counter` and logs on `logger` (the reader's, so the log line says which unit skipped). */
-export function skippedRecordReporter(counter: InternalRecordsSkipped, logger: Logger): SkippedRecordReporter {
+export function skippedRecordReporter(counter: InternalRecordsSkipped, logger: Logger, throttle = new RepeatThrottle(60_000)): SkippedRecordReporter {
   return {
     skipped({ topic, partition, offset }, reason, error) {
       counter.inc({ topic, reason });
+      const line = throttle.admit(`${topic}\u0000${reason}`);
+      if (!line) return;
       logger.warn(
-        { topic, partition, offset: offset.toString(), reason, ...(error === undefined ? {} : { err: error instanceof Error ? error.message : String(error) }) },
-        `skipping record ${topic}/${partition}@${offset.toString()}: ${reason}`,
+        { topic, partition, offset: offset.toString(), reason, ...line, ...(error === undefined ? {} : { err: error instanceof Error ? error.message : String(error) }) },
+        `skipping record ${topic}/${partition}@${offset.toString()}: ${reason}` +
+          (line.occurrences > 1 ? ` (${line.occurrences} records of this topic skipped for this reason since the last line)` : '') +
+          ` (further skips are counted in ${INTERNAL_RECORDS_SKIPPED_METRIC} and logged at most once every ${Math.round(throttle.intervalMs / 1000)} s)`,
       );
     },
   };
