@@ -141,13 +141,19 @@ describe('use cases on three clusters', () => {
     expect(onWest).toMatchObject({ topic: `${e}.${payments}`, partition: 0, upstreamOffset: 10n, downstreamOffset: 10n, metadata: e });
     expect(onEast).toMatchObject({ topic: `${w}.${payments}`, partition: 0, upstreamOffset: 10n, downstreamOffset: 10n, metadata: w });
 
-    // Heartbeats of each direction reach the other side under the source's prefix.
-    const heartbeatFrom = async (on: ScenarioCluster, from: string) => {
+    // Heartbeats of each direction reach the other side under the source's prefix. A region's
+    // `heartbeats` topic also holds those of central's broadcast flow (and of other test files'
+    // flows on the shared clusters), so wait for this direction's own record, not for any record.
+    const heartbeatFrom = async (on: ScenarioCluster, from: string, to: string) => {
+      const isOurs = (r: { key: Buffer | null; value: Buffer | null }) => {
+        const h = decodeHeartbeat(r.key!, r.value!);
+        return h.sourceClusterAlias === to && h.targetClusterAlias === from;
+      };
       await eventually(`${from}.heartbeats on ${on.alias}`, async () => ((await recordsIn(on, `${from}.heartbeats`)) ?? 0n) > 0n || undefined, patiently);
-      const records = await readUntil(on.client, `${from}.heartbeats`, [0], (m) => m.get(0)!.length > 0, patiently.timeoutMs);
+      const records = await readUntil(on.client, `${from}.heartbeats`, [0], (m) => m.get(0)!.some(isOurs), patiently.timeoutMs);
       return records.get(0)!.map((r) => decodeHeartbeat(r.key!, r.value!));
     };
-    const [westSees, eastSees] = await Promise.all([heartbeatFrom(west, e), heartbeatFrom(east, w)]);
+    const [westSees, eastSees] = await Promise.all([heartbeatFrom(west, e, w), heartbeatFrom(east, w, e)]);
     expect(westSees.some((h) => h.sourceClusterAlias === w && h.targetClusterAlias === e)).toBe(true);
     expect(eastSees.some((h) => h.sourceClusterAlias === e && h.targetClusterAlias === w)).toBe(true);
 
