@@ -1,8 +1,10 @@
 // Every service as its own process with its own Kafka principal (SCRAM-SHA-512 users made through
 // the admin API) holding only the ACLs docs/security.md lists for it: records are mirrored, topic
-// configs synced, group offsets checkpointed and synced, and topic ACLs copied all the same.
+// configs synced, group offsets checkpointed and synced, and topic ACLs copied all the same. Once
+// copying at least once, once exactly once (transactions on the target need their own ACL).
 import { createKafkaClient, IdleGroupOffsets, KafkaAdmin, KafkaProducer } from '@mirrormaker/kafka';
 import { createLogger } from '@mirrormaker/observability';
+import { readUntil } from '@mirrormaker/service-kit/testing';
 import { eventually, testClusters, uniqueName, upsertScramUsers } from '@mirrormaker/testing';
 import { patiently, rpc, startSystem, testClusterDefaults, uniqueAlias, type RunningSystem } from './running-system';
 import { bindingsOf, serviceAcls, type Service } from './service-acls';
@@ -17,7 +19,10 @@ function hostPort(bootstrap: string): [string, number] {
   return [bootstrap.slice(0, i), Number(bootstrap.slice(i + 1))];
 }
 
-describe('services with least-privilege Kafka principals', () => {
+describe.each([
+  { mode: 'at least once', exactlyOnce: false },
+  { mode: 'exactly once', exactlyOnce: true },
+])('services with least-privilege Kafka principals, copying $mode', ({ exactlyOnce }) => {
   const { source, target } = testClusters();
   const [a, b] = [uniqueAlias('lpsrc'), uniqueAlias('lptgt')];
   const topic = uniqueName('lp-orders');
@@ -32,7 +37,8 @@ describe('services with least-privilege Kafka principals', () => {
   const reader = uniqueName('lp-reader');
   const sourceClient = createKafkaClient({ clusterAlias: 'source', brokers: [source.bootstrap], clientId: 'lp-source' }, logger);
   const sourceAdmin = new KafkaAdmin(sourceClient);
-  const targetAdmin = new KafkaAdmin(createKafkaClient({ clusterAlias: 'target', brokers: [target.bootstrap], clientId: 'lp-target' }, logger));
+  const targetClient = createKafkaClient({ clusterAlias: 'target', brokers: [target.bootstrap], clientId: 'lp-target' }, logger);
+  const targetAdmin = new KafkaAdmin(targetClient);
   let system: RunningSystem;
 
   const jaasOf = (service: Service): string => `${SCRAM_LOGIN} required username="${users[service].username}" password="${users[service].password}";`;
@@ -44,7 +50,7 @@ describe('services with least-privilege Kafka principals', () => {
       const [host, port] = hostPort(cluster.bootstrap);
       await upsertScramUsers(host, port, scram);
     }
-    const acls = serviceAcls({ a, b, topics: [topic], groups: [group], configTopic });
+    const acls = serviceAcls({ a, b, topics: [topic], groups: [group], configTopic, exactlyOnce });
     for (const service of services) {
       const principal = `User:${users[service].username}`;
       await sourceAdmin.createAcls(bindingsOf(acls.filter((e) => e.service === service && e.side === 'source'), principal));
@@ -70,6 +76,7 @@ describe('services with least-privilege Kafka principals', () => {
         ...credentials(a, source),
         ...credentials(b, target),
         `${a}->${b}.enabled = true`,
+        `${a}->${b}.exactly.once.enabled = ${exactlyOnce}`,
         `${a}->${b}.topics = ${topic}`,
         `${a}->${b}.groups = ${group}`,
         `${a}->${b}.sync.group.offsets.enabled = true`,
@@ -113,11 +120,12 @@ describe('services with least-privilege Kafka principals', () => {
     ]);
     await commits.close();
 
-    await eventually('200 records on the remote topic', async () => {
-      if (!(await targetAdmin.listTopics()).includes(remote)) return undefined;
-      const offsets = await targetAdmin.listOffsets(remote);
-      return [...offsets.values()].every((o) => o.latest === 100n) ? offsets : undefined;
-    }, patiently);
+    // Exactly once leaves a commit marker after each transaction, so count records, not offsets.
+    await eventually('the remote topic', async () => (await targetAdmin.listTopics()).includes(remote) || undefined, patiently);
+    const copied = await readUntil(targetClient, remote, [0, 1], (m) => m.get(0)!.length + m.get(1)!.length >= 200, patiently.timeoutMs);
+    const values = (p: number) => copied.get(p)!.map((r) => r.value!.toString());
+    expect(values(0)).toEqual(Array.from({ length: 100 }, (_, k) => `order ${2 * k}`));
+    expect(values(1)).toEqual(Array.from({ length: 100 }, (_, k) => `order ${2 * k + 1}`));
 
     const configs = (await targetAdmin.describeTopicConfigs([remote])).get(remote) ?? [];
     expect(configs.find((c) => c.name === 'retention.ms')?.value).toBe('7200000');
@@ -126,7 +134,10 @@ describe('services with least-privilege Kafka principals', () => {
       const parts = (await targetAdmin.fetchCommittedOffsets(group, [remote])).get(remote);
       return parts?.size === 2 ? parts : undefined;
     }, patiently);
-    expect([synced.get(0)?.offset, synced.get(1)?.offset]).toEqual([60n, 70n]);
+    // A consumer of the target group resumes at the record the source group would have read next.
+    const nextAt = (p: number, offset: bigint | undefined) => copied.get(p)!.find((r) => r.offset >= offset!)?.value?.toString();
+    expect([nextAt(0, synced.get(0)?.offset), nextAt(1, synced.get(1)?.offset)]).toEqual(['order 120', 'order 141']);
+    if (!exactlyOnce) expect([synced.get(0)?.offset, synced.get(1)?.offset]).toEqual([60n, 70n]);
 
     await eventually('the topic ACL copied to the remote topic', async () => {
       const bindings = await targetAdmin.describeAcls({ resourceType: 'TOPIC', resourceName: remote, patternType: 'LITERAL', principal: `User:${reader}`, operation: 'ANY', permissionType: 'ANY' });

@@ -14,6 +14,8 @@ export interface FlowNames {
   groups: readonly string[];
   /** coordinator.config.topic */
   configTopic: string;
+  /** The flow copies exactly once (transactions on the target). */
+  exactlyOnce?: boolean;
 }
 
 export interface AclEntry {
@@ -62,6 +64,8 @@ export function serviceAcls(n: FlowNames): AclEntry[] {
     ...perTopic('write remote topics', 'data-mirror', 'target', remote, ['DESCRIBE', 'WRITE']),
     entry('stored positions', 'data-mirror', 'target', 'TOPIC', positions, 'LITERAL', ['CREATE', 'DESCRIBE', 'DESCRIBE_CONFIGS', 'READ', 'WRITE']),
     entry('heartbeats', 'data-mirror', 'target', 'TOPIC', 'heartbeats', 'LITERAL', ['CREATE', 'DESCRIBE', 'WRITE']),
+    // Exactly once: one transactional id per partition, `mirrormaker-A->B-<topic>-<partition>`.
+    ...(n.exactlyOnce ? [entry('transactions', 'data-mirror', 'target', 'TRANSACTIONAL_ID', `mirrormaker-${n.a}->${n.b}-`, 'PREFIXED', ['DESCRIBE', 'WRITE'])] : []),
     // MM2 emits heartbeats for every pair of clusters, also B->A when only A->B is enabled.
     entry('heartbeats of the reverse pair', 'data-mirror', 'source', 'TOPIC', 'heartbeats', 'LITERAL', ['CREATE', 'DESCRIBE', 'WRITE']),
 
