@@ -37,6 +37,7 @@ import {
 import { allAnswered, lagSamples, summarizeLag, type GroupCommit } from './checkpoint-lag';
 import { CheckpointWatcher, GroupCommitter } from './checkpoint-probe';
 import { coordinatorChaos, type ChaosSettings } from './coordinator-chaos';
+import { startDelayProxy } from './delay-proxy';
 import { failoverFidelity, fidelityCheckpoints, type FidelitySettings } from './failover-fidelity';
 import { consumePerf, ensureDistributions, producePerf, startApacheMm2, startSteadyProducer, type Distributions } from './java-tools';
 import { benchAdmin, benchClient, benchConsumer, endOffsets, sumOffsets, waitCaughtUp } from './kafka-helpers';
@@ -68,6 +69,13 @@ export interface BenchOptions {
   chaos?: ChaosSettings;
   /** `--failover-fidelity`: only the failover-fidelity run of the chosen mirrors, with these sizes. */
   fidelity?: FidelitySettings;
+  /**
+   * `--wan`: after each workload's runs, MM2 and mirrormaker copy the same backlog again through a
+   * TCP proxy that delays each direction by `delayMs` (the source's PROXIED listener advertises the
+   * proxy, so every connection of the mirrors to the source goes through it). Needs the bench's
+   * own clusters.
+   */
+  wan?: { delayMs: number };
   /** PLAINTEXT bootstraps of running clusters; without them the bench starts its own (full JIT). */
   clusters?: { source: string; target: string };
   services: ServiceMode;
@@ -95,6 +103,10 @@ interface Context {
   dists: Distributions;
   source: string;
   target: string;
+  /** The source's PROXIED listener (its real port, and the port the proxy is to listen on). */
+  proxied?: { port: number; advertisedPort: number };
+  /** Set during the WAN runs: the mirrors' bootstrap of the source (the proxy). */
+  mirrorSource?: string;
   tag: string;
   run: number;
 }
@@ -183,7 +195,7 @@ async function startMirror(
   sampler: ProcessGroupSampler,
   checkpoints?: CheckpointSettings,
 ): Promise<MirrorHandle> {
-  const input = { names, sourceBootstrap: ctx.source, targetBootstrap: ctx.target, tasks: ctx.o.partitions ?? 8, checkpoints };
+  const input = { names, sourceBootstrap: ctx.mirrorSource ?? ctx.source, targetBootstrap: ctx.target, tasks: ctx.o.partitions ?? 8, checkpoints };
   if (contender === 'mm2') {
     const p = startApacheMm2(ctx.dists, dir, apacheMm2Properties(input), names.targetAlias);
     sampler.add(p.pid);
@@ -646,6 +658,7 @@ function latencyRateFrom(result: BenchResult, o: BenchOptions): { rate: number; 
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
   mkdirSync(o.workDir, { recursive: true });
   const workloads = selectWorkloads(o);
+  const wanWorkloads = o.wan && o.throughput ? workloads.map(wanWorkload) : [];
   const result: BenchResult = {
     startedAt: new Date().toISOString(),
     command: o.command,
@@ -665,8 +678,11 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       ...(o.checkpoints ? { checkpointLag: checkpointLagSettings(o) } : {}),
       ...(o.chaos ? { coordinatorFailover: { ...o.chaos, processes: '3 coordinator replicas, data-mirrors; remote topic created beforehand', producer: 'ProducerPerformance --payload-monotonic, acks=all, batch.size=2048, linger.ms=5' } } : {}),
       ...(o.fidelity ? { failoverFidelity: describeFidelity(o.fidelity) } : {}),
+      ...(wanWorkloads.length
+        ? { wan: { delayMsEachWay: o.wan?.delayMs, proxy: 'tools/bench/delay-proxy.ts between both mirrors and the source (its PROXIED listener advertises the proxy); target, loaders and limit tools direct', workloads: wanWorkloads.map((w) => w.name) } }
+        : {}),
     },
-    workloads,
+    workloads: [...workloads, ...wanWorkloads],
     throughput: [],
     latency: [],
     checkpointLag: [],
@@ -682,13 +698,15 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   let target = o.clusters?.target;
   if (!source || !target) {
     o.log('starting two Kafka clusters (full JIT, free ports) ...');
-    const clusters = await startTwoClusters({ baseDir: join(o.workDir, 'kafka'), ports: 'free', jvm: 'full-jit', log: o.log });
+    const clusters = await startTwoClusters({ baseDir: join(o.workDir, 'kafka'), ports: 'free', jvm: 'full-jit', log: o.log, proxiedSource: o.wan !== undefined });
     const unregister = onCleanup(async () => clusters.stopAll());
     source = clusters.source.bootstrap;
     target = clusters.target.bootstrap;
     result.settings.clusters = { source, target, jvm: 'full-jit', brokers: 'one KRaft node each, Apache Kafka 4.3.1' };
     try {
-      return await runAll({ o, dists, source, target, tag: newTag(), run: 0 }, result, workloads);
+      const { proxied, proxiedAdvertised } = clusters.source.ports;
+      const proxiedPorts = proxied !== undefined && proxiedAdvertised !== undefined ? { port: proxied, advertisedPort: proxiedAdvertised } : undefined;
+      return await runAll({ o, dists, source, target, proxied: proxiedPorts, tag: newTag(), run: 0 }, result, workloads);
     } finally {
       o.log('stopping the clusters ...');
       const stopped = await clusters.stopAll().then(
@@ -702,6 +720,42 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   }
   result.settings.clusters = { source, target, jvm: 'given' };
   return runAll({ o, dists, source, target, tag: newTag(), run: 0 }, result, workloads);
+}
+
+/** The WAN variant of a workload: the same backlog, copied through the delay proxy. */
+export function wanWorkload(w: Workload): Workload {
+  return { ...w, name: `${w.name}-wan` };
+}
+
+/** MM2 and mirrormaker copy the workload's backlog again, reaching the source through the delay proxy. */
+async function wanRuns(ctx: Context, result: BenchResult, w: Workload, topic: string, expected: Map<number, bigint>, wi: number): Promise<void> {
+  const o = ctx.o;
+  const mirrors = mirrorsOf(o);
+  if (mirrors.length === 0) return;
+  if (!ctx.proxied) {
+    result.notDone.push(`${wanWorkload(w).name}: the WAN runs need the bench's own clusters (a source with a PROXIED listener), not --source/--target`);
+    return;
+  }
+  const proxy = await startDelayProxy({ listenPort: ctx.proxied.advertisedPort, targetPort: ctx.proxied.port, delayMs: o.wan?.delayMs ?? 25 });
+  const unregister = onCleanup(() => proxy.stop());
+  const wanW = wanWorkload(w);
+  ctx.mirrorSource = `127.0.0.1:${proxy.port}`;
+  try {
+    for (let rep = 1; rep <= o.repeat; rep++) {
+      const order = contenderOrder<Contender>(undefined, mirrors, wi + rep - 1);
+      o.log(`workload ${wanW.name} (${o.wan?.delayMs} ms each way through the proxy on ${ctx.mirrorSource}), repetition ${rep}/${o.repeat}: ${order.join(', ')}`);
+      for (const c of order) {
+        checkNotAborted();
+        result.throughput.push((await copyRun(ctx, c as 'mm2' | 'mirrormaker', wanW, rep, topic, expected, false)).run);
+      }
+    }
+  } finally {
+    ctx.mirrorSource = undefined;
+    const f = proxy.forwarded();
+    o.log(`  proxy: ${proxy.connections()} connections, ${Math.round(f.toTarget / 2 ** 20)} MiB to the source, ${Math.round(f.toClient / 2 ** 20)} MiB back, ${proxy.errors()} connection errors`);
+    await proxy.stop();
+    unregister();
+  }
 }
 
 const mirrorsOf = (o: BenchOptions) => (['mm2', 'mirrormaker'] as const).filter((c) => o.contenders.includes(c));
@@ -799,6 +853,7 @@ async function runAll(ctx: Context, result: BenchResult, workloads: Workload[]):
           await Promise.allSettled(running.map((m) => m.stop()));
         }
       }
+      if (o.wan) await wanRuns(ctx, result, w, topic, expected, wi);
       await dropTopics('source', ctx.source, [topic]);
     }
   }

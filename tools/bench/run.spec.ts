@@ -33,6 +33,13 @@ describe('bench command line', () => {
     expect(smoke.checkpointPhase).toMatchObject({ commits: 3, ratePerSec: 1000, warmupSeconds: 0 });
   });
 
+  it('takes --wan with the delay each way (25 ms by default)', () => {
+    expect(parseBenchArgs([], quiet).wan).toBeUndefined();
+    expect(parseBenchArgs(['--wan'], quiet).wan).toEqual({ delayMs: 25 });
+    expect(parseBenchArgs(['--wan', '--wan-delay-ms', '10'], quiet).wan).toEqual({ delayMs: 10 });
+    expect(() => parseBenchArgs(['--wan', '--wan-delay-ms', '0'], quiet)).toThrow(/--wan-delay-ms/);
+  });
+
   it('takes --no-checkpoints, --checkpoint-commits and --checkpoint-rate', () => {
     expect(parseBenchArgs(['--no-checkpoints'], quiet).checkpoints).toBe(false);
     const o = parseBenchArgs(['--checkpoint-commits', '10', '--checkpoint-rate', '500'], quiet);

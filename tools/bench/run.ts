@@ -26,6 +26,10 @@ const HELP = `usage: npm run bench -- [options]
                           zstd; default none). mirrormaker keeps each batch's own codec
   --only <list>           contenders, comma separated: limit,mm2,mirrormaker; default all
   --no-throughput         skip the backlog copies (then give --latency-rate)
+  --wan                   after each workload's copies, MM2 and mirrormaker copy the same backlog
+                          again with the source behind a TCP proxy that delays each direction
+                          (rows '<workload>-wan'); needs the bench's own clusters
+  --wan-delay-ms <n>      the proxy's delay each way (default 25: 50 ms round trip)
   --no-latency            skip the latency runs
   --latency-rate <n>      produce rate of the latency runs (default: half of mirrormaker's 100 B rate)
   --latency-seconds <n>   default 30 (smoke: 3)
@@ -120,6 +124,8 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
       compression: { type: 'string' },
       only: { type: 'string' },
       'no-throughput': { type: 'boolean' },
+      wan: { type: 'boolean' },
+      'wan-delay-ms': { type: 'string' },
       'no-latency': { type: 'boolean' },
       'latency-rate': { type: 'string' },
       'latency-seconds': { type: 'string' },
@@ -174,6 +180,7 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void): BenchO
     partitions: values.partitions ? Math.round(num('partitions', values.partitions, 8)) : undefined,
     contenders: chaos ? ['mirrormaker'] : contenders,
     throughput: !only && !values['no-throughput'],
+    wan: values.wan ? { delayMs: num('wan-delay-ms', values['wan-delay-ms'], 25) } : undefined,
     latency: !only && !values['no-latency'],
     latencyRate: values['latency-rate'] ? Math.round(num('latency-rate', values['latency-rate'], 1)) : undefined,
     latencySeconds: num('latency-seconds', values['latency-seconds'], smoke ? 3 : 30),

@@ -1,6 +1,7 @@
 import { findFlow, loadMirrorConfigOrThrow } from '@mirrormaker/config';
 import { KafkaError, type ConsumedBatch, type PartitionOffsets, type ProducerRecord } from '@mirrormaker/kafka';
 import { createLogger, createMetricsRegistry, type Registry } from '@mirrormaker/observability';
+import { eventually } from '@mirrormaker/testing';
 import type { ConsumerRoute } from './flow-consumer';
 import { planFlow } from './flow-plan';
 import type { FlowRuntime, SourceWatcher } from './flow-runtime';
@@ -17,7 +18,7 @@ const tick = () => new Promise((r) => setImmediate(r));
  * position, a target that acknowledges every record, the source watcher and the consumer (driven by
  * the test), and a real PositionWriter whose flush interval the test drives and whose writes it counts.
  */
-function fakeFlow(options: { stored?: bigint; log: PartitionOffsets; reset?: 'earliest' | 'latest' }) {
+function fakeFlow(options: { stored?: bigint; log: PartitionOffsets; reset?: 'earliest' | 'latest'; unanswered?: number }) {
   const config = loadMirrorConfigOrThrow(
     [
       'clusters = A, B',
@@ -31,6 +32,8 @@ function fakeFlow(options: { stored?: bigint; log: PartitionOffsets; reset?: 'ea
   const plan = planFlow(config, findFlow(config, 'A->B')!);
   let log = options.log;
   let topicExists = true;
+  /** Source offset requests that never get an answer, before the next ones do. */
+  let unanswered = options.unanswered ?? 0;
   let targetEnd = 0n;
   const positions: bigint[] = [];
   let flushInterval: () => void = () => undefined;
@@ -62,6 +65,10 @@ function fakeFlow(options: { stored?: bigint; log: PartitionOffsets; reset?: 'ea
     }),
     positionWriter: () => writer,
     sourceOffsets: async () => {
+      if (unanswered > 0) {
+        unanswered -= 1;
+        return new Promise<never>(() => undefined);
+      }
       if (!topicExists) throw new KafkaError('TOPIC_NOT_FOUND', 'no such topic');
       return new Map([[0, log]]);
     },
@@ -125,6 +132,22 @@ async function started(options: Parameters<typeof fakeFlow>[0]) {
   expect(fake.routes).toEqual([unit]);
   return { ...fake, unit, registry, causes: () => unit.errorReports().map((e) => e.cause) };
 }
+
+describe('PartitionUnit start', () => {
+  it('reports a start step that never gets an answer, and starts with the next attempt', async () => {
+    const fake = fakeFlow({ log: { earliest: 0n, latest: 10n }, unanswered: 1 });
+    const registry = createMetricsRegistry({ service: 'data-mirror', version: 'test' });
+    const timings = { ...DEFAULT_TIMINGS, startStepTimeoutMs: 20 };
+    const unit = new PartitionUnit({ unitId: 'partition/A->B/t/0', epoch: 1n, topic: 't', partition: 0, flow: fake.flow, metrics: new MirrorMetrics(registry), timings });
+    unit.start();
+    const report = await eventually('the start to be reported as failed', () => unit.errorReports().find((e) => e.cause === 'START_FAILED'));
+    expect(report.message).toContain('still reading the source offsets after 20 ms');
+    // The retry (after the unit's start backoff) gets its answer and the unit copies.
+    await eventually('the unit to copy', () => fake.routes.includes(unit), 10_000);
+    expect(unit.errorReports()).toEqual([]);
+    await unit.stop('revoked');
+  });
+});
 
 describe('PartitionUnit, at least once', () => {
   it('stores its position at most once per flush interval while copying without pause, and once more when it stops', async () => {

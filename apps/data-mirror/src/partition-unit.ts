@@ -290,7 +290,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     const plan = this.flow.plan;
     let range: PartitionOffsets | undefined;
     try {
-      range = (await this.flow.sourceOffsets(this.topic)).get(this.partition);
+      range = (await this.startStep('reading the source offsets', () => this.flow.sourceOffsets(this.topic))).get(this.partition);
     } catch (err) {
       if (isKafkaError(err, 'TOPIC_NOT_FOUND')) throw new SourceMissing(`source topic ${this.topic} does not exist`);
       throw err;
@@ -310,7 +310,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     }
 
     const store = this.flow.positionStore();
-    await store.readToEnd();
+    await this.startStep('reading the stored positions', () => store.readToEnd());
     if (this.stopping) return;
     const stored = store.get(this.sourcePartition);
     const start = startPosition(stored, plan.offsetReset, range);
@@ -818,6 +818,16 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.partitionMetrics.stalled(true);
     if (isNew) this.logger[level]({ cause }, message);
     return isNew;
+  }
+
+  /** One awaited step of the start, bounded by `startStepTimeoutMs`: past it the start fails and is tried again. */
+  private async startStep<T>(step: string, run: () => Promise<T>): Promise<T> {
+    const work = run();
+    if (!(await within(work, this.timings.startStepTimeoutMs))) {
+      void work.catch(() => undefined); // its late answer (or failure) no longer matters
+      throw new Error(`start of ${this.topic}-${this.partition} is still ${step} after ${this.timings.startStepTimeoutMs} ms`);
+    }
+    return work;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -32,6 +32,12 @@ export interface DataMirrorTimings {
   stopWaitMs: number;
   /** The service reports unhealthy after a cluster was unreachable this long. @default 120000 */
   unhealthyAfterMs: number;
+  /**
+   * A partition unit's start (source offsets, stored position) that has not finished after this
+   * long is reported (START_FAILED, naming the step it waits on) and tried again, so a request that
+   * never gets an answer cannot hold the partition for good. @default 60000
+   */
+  startStepTimeoutMs: number;
 }
 
 export const DEFAULT_TIMINGS: DataMirrorTimings = Object.freeze({
@@ -44,4 +50,5 @@ export const DEFAULT_TIMINGS: DataMirrorTimings = Object.freeze({
   batchRetryMs: 2000,
   stopWaitMs: 5000,
   unhealthyAfterMs: 120_000,
+  startStepTimeoutMs: 60_000,
 });

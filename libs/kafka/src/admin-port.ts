@@ -84,6 +84,10 @@ export class KafkaAdmin {
   private admin: Admin | undefined;
   private connecting: Promise<Admin> | undefined;
   private closed = false;
+  /** Calls running on each kafkajs client. */
+  private readonly running = new Map<Admin, number>();
+  /** Clients replaced by a fresh one while calls still ran on them: disconnected after their last call. */
+  private readonly retired = new Set<Admin>();
 
   constructor(private readonly client: KafkaClient) {
     this.logger = client.logger.child({ component: 'kafka-admin' });
@@ -97,7 +101,14 @@ export class KafkaAdmin {
   /** Closes the connection (idempotent, never throws). */
   async close(): Promise<void> {
     this.closed = true;
-    await this.dropConnection();
+    const pending = this.connecting;
+    this.admin = undefined;
+    this.connecting = undefined;
+    const all = new Set(this.retired);
+    this.retired.clear();
+    const current = await pending?.catch(() => undefined);
+    if (current) all.add(current);
+    await Promise.all([...all].map((a) => a.disconnect().catch(() => undefined)));
   }
 
   async listTopics(): Promise<string[]> {
@@ -426,13 +437,21 @@ export class KafkaAdmin {
   /** Runs `fn` with a connected kafkajs admin; errors stay kafkajs errors (the caller maps them). */
   private async withAdmin<T>(ctx: KafkaErrorContext, fn: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = await this.ready(ctx);
+    this.running.set(admin, (this.running.get(admin) ?? 0) + 1);
     try {
       return await fn(admin);
     } catch (err) {
       // kafkajs remembers every topic it was asked about and refreshes metadata for all of them on
       // each call: one topic deleted since then fails every later call. Start from a clean client.
-      if (toKafkaError(err, ctx).code === 'TOPIC_NOT_FOUND') await this.dropConnection();
+      if (toKafkaError(err, ctx).code === 'TOPIC_NOT_FOUND') this.retire(admin);
       throw err;
+    } finally {
+      const left = (this.running.get(admin) ?? 1) - 1;
+      if (left > 0) this.running.set(admin, left);
+      else {
+        this.running.delete(admin);
+        if (this.retired.delete(admin)) void admin.disconnect().catch(() => undefined);
+      }
     }
   }
 
@@ -444,17 +463,27 @@ export class KafkaAdmin {
     }
   }
 
+  /** Later calls go to a fresh client; the current one is disconnected once no call runs on it. */
   private async dropConnection(): Promise<void> {
     const pending = this.connecting;
     this.admin = undefined;
     this.connecting = undefined;
-    if (!pending) return;
-    try {
-      const admin = await pending;
-      await admin.disconnect();
-    } catch {
-      // already failed or disconnected
+    const admin = await pending?.catch(() => undefined);
+    if (admin) this.retire(admin);
+  }
+
+  /**
+   * Replaces `admin` (if it is still the current client) for later calls. Disconnecting it at once
+   * would break the calls still running on it: kafkajs then writes their next request to a closed
+   * socket ('write after end'), and such a request may never be answered nor time out.
+   */
+  private retire(admin: Admin): void {
+    if (this.admin === admin) {
+      this.admin = undefined;
+      this.connecting = undefined;
     }
+    if ((this.running.get(admin) ?? 0) > 0) this.retired.add(admin);
+    else void admin.disconnect().catch(() => undefined);
   }
 }
 

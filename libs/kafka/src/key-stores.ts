@@ -4,7 +4,7 @@
  * (`pfx`), so JKS is read by java-keystore.ts and the certificates of a PKCS12 truststore with
  * node-forge.
  */
-import forge from 'node-forge';
+import type forgeModule from 'node-forge';
 import { KafkaError } from './errors';
 import { readJavaKeyStore } from './java-keystore';
 
@@ -60,8 +60,15 @@ export function clientKeyMaterial(
   return { cert: entry.chainPem.join(''), key: entry.keyPem };
 }
 
+/** node-forge takes most of a second to load and only PKCS12 truststores need it: loaded on first use. */
+function loadForge(): typeof forgeModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
+  return require('node-forge') as typeof forgeModule;
+}
+
 function pkcs12Certificates(bytes: Buffer, password: string | undefined, what: string): string[] {
-  let p12: forge.pkcs12.Pkcs12Pfx;
+  const forge = loadForge();
+  let p12: forgeModule.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(bytes.toString('binary')), password ?? '');
   } catch (err) {

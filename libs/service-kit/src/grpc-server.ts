@@ -51,6 +51,40 @@ function packageDefinitionForReflection(): protoLoader.PackageDefinition {
 }
 
 /**
+ * Registers server reflection whose descriptors are read on its first call, not at start: building
+ * them (every message of our package) takes most of a second of CPU, which sat on each service's
+ * path to its first answer. The reflection services themselves (their methods) are known at once.
+ */
+function addLazyReflection(server: grpc.Server): void {
+  let handlers: Map<string, grpc.UntypedServiceImplementation> | undefined;
+  const byPath = (definition: grpc.ServiceDefinition) => Object.values(definition).map((m) => m.path).join(',');
+  const real = (key: string): grpc.UntypedServiceImplementation => {
+    if (!handlers) {
+      const found = new Map<string, grpc.UntypedServiceImplementation>();
+      new ReflectionService(packageDefinitionForReflection()).addToServer({
+        addService: (definition: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation) => found.set(byPath(definition), implementation),
+      } as unknown as grpc.Server);
+      handlers = found;
+    }
+    const implementation = handlers.get(key);
+    if (!implementation) throw new Error(`reflection service ${key} is not known to @grpc/reflection`);
+    return implementation;
+  };
+  // An empty package costs nothing to analyse; it only yields the reflection services' definitions.
+  new ReflectionService({}).addToServer({
+    addService: (definition: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation) => {
+      const key = byPath(definition);
+      const lazy: grpc.UntypedServiceImplementation = {};
+      for (const method of Object.keys(implementation)) {
+        lazy[method] = ((call: unknown, callback: unknown) =>
+          (real(key)[method] as (call: unknown, callback: unknown) => void)(call, callback)) as grpc.UntypedHandleCall;
+      }
+      server.addService(definition, lazy);
+    },
+  } as unknown as grpc.Server);
+}
+
+/**
  * Starts a gRPC server with our services, `grpc.health.v1.Health` and server reflection, behind the
  * auth interceptor; status messages are bounded in size. Throws when a service has a method the role table does not cover.
  */
@@ -63,7 +97,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const names = ['', ...options.services.map((s) => s.name)];
   const health = new HealthImplementation(Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as const])));
   health.addToServer(server);
-  new ReflectionService(packageDefinitionForReflection()).addToServer(server);
+  addLazyReflection(server);
 
   const address = `${options.host ?? '0.0.0.0'}:${options.port}`;
   const port = await new Promise<number>((resolve, reject) => {

@@ -17,6 +17,8 @@ export interface ClusterSetOptions<Name extends string> {
   baseDir?: string;
   /** Explicit ports per cluster, or 'free' to let the kernel pick (the default). */
   ports?: Record<Name, ClusterPorts> | 'free';
+  /** With ports 'free': these clusters also get a PROXIED listener and the port its proxy is to listen on (ClusterPorts.proxied). */
+  proxied?: readonly Name[];
   detached?: boolean;
   jvm?: JvmProfile;
   keepData?: boolean;
@@ -44,14 +46,14 @@ function checkRequest<Name extends string>(names: readonly Name[], ports: Cluste
   }
 }
 
-async function resolvePorts<Name extends string>(names: readonly Name[], ports: ClusterSetOptions<Name>['ports']): Promise<Record<Name, ClusterPorts>> {
+async function resolvePorts<Name extends string>(names: readonly Name[], ports: ClusterSetOptions<Name>['ports'], proxied: readonly Name[] = []): Promise<Record<Name, ClusterPorts>> {
   if (ports !== undefined && ports !== 'free') return ports;
   const avoid = [...Object.values(DEFAULT_PORTS.source), ...Object.values(DEFAULT_PORTS.target)];
-  const picked = await freePorts(names.length * 3, { avoid });
+  const picked = await freePorts(names.length * 5, { avoid });
   const result = {} as Record<Name, ClusterPorts>;
   names.forEach((name, i) => {
-    const [plaintext, sasl, controller] = picked.slice(i * 3, i * 3 + 3) as [number, number, number];
-    result[name] = { plaintext, sasl, controller };
+    const [plaintext, sasl, controller, proxiedPort, proxiedAdvertised] = picked.slice(i * 5, i * 5 + 5) as [number, number, number, number, number];
+    result[name] = { plaintext, sasl, controller, ...(proxied.includes(name) ? { proxied: proxiedPort, proxiedAdvertised } : {}) };
   });
   return result;
 }
@@ -76,7 +78,7 @@ export async function startClusters<Name extends string>(names: readonly Name[],
 }
 
 async function startOnce<Name extends string>(names: readonly Name[], options: ClusterSetOptions<Name>): Promise<ClusterSet<Name>> {
-  const ports = await resolvePorts(names, options.ports);
+  const ports = await resolvePorts(names, options.ports, options.proxied);
   const clusters = {} as Record<Name, KafkaCluster>;
   for (const name of names) {
     clusters[name] = new KafkaCluster({

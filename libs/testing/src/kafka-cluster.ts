@@ -94,6 +94,8 @@ export interface ClusterInfo {
   sslBootstrap?: string;
   saslSslBootstrap?: string;
   misnamedSslBootstrap?: string;
+  /** With a PROXIED listener: the address it advertises (where the proxy listens). */
+  proxiedBootstrap?: string;
   users: Record<string, SaslUser>;
   superUsers: string[];
   /** Broker JVM pid; null once stopped. */
@@ -238,8 +240,8 @@ export class KafkaCluster {
 
   constructor(options: KafkaClusterOptions) {
     checkClusterName(options.name);
-    const { plaintext, sasl, controller, ssl, saslSsl, misnamedSsl } = options.ports;
-    const ports = [plaintext, sasl, controller, ...[ssl, saslSsl, misnamedSsl].filter((p) => p !== undefined)];
+    const { plaintext, sasl, controller, ssl, saslSsl, misnamedSsl, proxied, proxiedAdvertised } = options.ports;
+    const ports = [plaintext, sasl, controller, ...[ssl, saslSsl, misnamedSsl, proxied, proxiedAdvertised].filter((p) => p !== undefined)];
     if (ports.some((p) => !Number.isInteger(p) || p <= 0 || p > 65535) || new Set(ports).size !== ports.length) {
       throw new Error(`cluster '${options.name}' needs distinct ports in 1..65535, got ${ports.join(', ')}`);
     }
@@ -357,6 +359,7 @@ export class KafkaCluster {
       ...(opts.tls && opts.ports.ssl !== undefined ? { sslBootstrap: `${host}:${opts.ports.ssl}` } : {}),
       ...(opts.tls && opts.ports.saslSsl !== undefined ? { saslSslBootstrap: `${host}:${opts.ports.saslSsl}` } : {}),
       ...(opts.tls && opts.ports.misnamedSsl !== undefined ? { misnamedSslBootstrap: `${host}:${opts.ports.misnamedSsl}` } : {}),
+      ...(opts.ports.proxiedAdvertised !== undefined ? { proxiedBootstrap: `${host}:${opts.ports.proxiedAdvertised}` } : {}),
       users: userMap,
       superUsers,
       pid: child.pid ?? null,
@@ -438,6 +441,7 @@ export class KafkaCluster {
       ['ssl', 'SSL'],
       ['saslSsl', 'SASL_SSL'],
       ['misnamedSsl', 'MISNAMED'],
+      ['proxied', 'PROXIED'],
     ];
     for (const [key, role] of roles) {
       const port = this.options.ports[key];

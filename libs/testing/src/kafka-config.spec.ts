@@ -29,6 +29,14 @@ describe('brokerProperties', () => {
     expect(props).not.toHaveProperty('controller.quorum.voters');
   });
 
+  it('adds a PROXIED listener that advertises the proxy port, not its own', () => {
+    const proxied = brokerProperties({ ports: { ...ports, proxied: 19095, proxiedAdvertised: 19096 }, logDir: '/data', users });
+    expect(proxied.listeners).toBe('PLAINTEXT://127.0.0.1:19092,SASL_PLAINTEXT://127.0.0.1:19093,CONTROLLER://127.0.0.1:19094,PROXIED://127.0.0.1:19095');
+    expect(proxied['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:19092,SASL_PLAINTEXT://127.0.0.1:19093,PROXIED://127.0.0.1:19096');
+    expect(proxied['listener.security.protocol.map']).toBe('PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT,PROXIED:PLAINTEXT');
+    expect(() => brokerProperties({ ports: { ...ports, proxied: 19095 }, logDir: '/data', users })).toThrow('PROXIED listener needs');
+  });
+
   it('turns on SASL/PLAIN and the StandardAuthorizer with ANONYMOUS and admin as super users', () => {
     expect(props['sasl.enabled.mechanisms']).toBe('PLAIN,SCRAM-SHA-512');
     expect(props['listener.name.sasl_plaintext.plain.sasl.jaas.config']).toBe(plainJaasConfig(users));

@@ -19,6 +19,13 @@ export interface ClusterPorts {
   saslSsl?: number;
   /** SSL listener named MISNAMED (with `tls.misnamedKeystore`): its certificate does not name 127.0.0.1. */
   misnamedSsl?: number;
+  /**
+   * PLAINTEXT listener named PROXIED that advertises `proxiedAdvertised` instead of its own port: a
+   * proxy listening there (e.g. one adding network delay) forwards to this port, and every client
+   * that bootstraps through the proxy keeps going through it. Give both or neither.
+   */
+  proxied?: number;
+  proxiedAdvertised?: number;
 }
 
 /** TLS listeners of a test cluster; stores are PKCS12 files made at test time. */
@@ -159,8 +166,15 @@ export function brokerProperties(input: BrokerConfigInput): Properties {
     'log.dirs': input.logDir,
     ...(input.tls ? tlsListenerProperties(input, host) : {}),
     ...SINGLE_NODE_DEFAULTS,
-    ...(input.overrides ?? {}),
   };
+  if (input.ports.proxied !== undefined || input.ports.proxiedAdvertised !== undefined) {
+    const { proxied, proxiedAdvertised } = input.ports;
+    if (proxied === undefined || proxiedAdvertised === undefined) throw new Error('the PROXIED listener needs ports.proxied and ports.proxiedAdvertised');
+    props.listeners = `${String(props.listeners)},PROXIED://${host}:${proxied}`;
+    props['advertised.listeners'] = `${String(props['advertised.listeners'])},PROXIED://${host}:${proxiedAdvertised}`;
+    props['listener.security.protocol.map'] = `${String(props['listener.security.protocol.map'])},PROXIED:PLAINTEXT`;
+  }
+  Object.assign(props, input.overrides ?? {});
   const out: Properties = {};
   for (const [k, v] of Object.entries(props)) if (v !== undefined) out[k] = v;
   return out;

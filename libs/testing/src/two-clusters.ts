@@ -9,6 +9,8 @@ export interface TwoClustersOptions {
   baseDir?: string;
   /** Explicit ports, or 'free' to let the kernel pick (default: DEFAULT_PORTS, 19092.. and 29092..). */
   ports?: { source: ClusterPorts; target: ClusterPorts } | 'free';
+  /** With ports 'free': the source also gets a PROXIED listener (see ClusterPorts.proxied). */
+  proxiedSource?: boolean;
   detached?: boolean;
   jvm?: JvmProfile;
   keepData?: boolean;
@@ -32,7 +34,7 @@ export interface TwoClusters {
  */
 export async function startTwoClusters(options: TwoClustersOptions = {}): Promise<TwoClusters> {
   const ports = options.ports === 'free' ? 'free' : (options.ports ?? { source: { ...DEFAULT_PORTS.source }, target: { ...DEFAULT_PORTS.target } });
-  const set = await startClusters(['source', 'target'] as const, { ...options, ports });
+  const set = await startClusters(['source', 'target'] as const, { ...options, ports, proxied: options.proxiedSource ? ['source'] : [] });
   return { source: set.info.source, target: set.info.target, clusters: set.clusters, stopAll: set.stopAll };
 }
 

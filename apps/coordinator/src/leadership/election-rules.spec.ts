@@ -33,6 +33,13 @@ describe('election rules', () => {
     expect(shouldTakeOver({ role: 'leader', confirmedAt: 0, followingSince: 0 }, 1e9, t)).toBe(false);
   });
 
+  it('lets a caught-up replica that never saw a leader take over at once, even right after its process started', () => {
+    // performance.now() counts from the process start: 400 ms in, no leader record was ever read.
+    expect(shouldTakeOver({ role: 'follower', followingSince: -Infinity }, 400, t)).toBe(true);
+    // Still reading the topic (followingSince not set yet): it waits.
+    expect(shouldTakeOver({ role: 'follower', followingSince: Infinity }, 400, t)).toBe(false);
+  });
+
   it('leaves room for clock drift: a takeover silence outlasts a leader lease by half at least', () => {
     for (const lease of [
       { ttlMs: 10_000, renewIntervalMs: 3000 },

@@ -114,9 +114,13 @@ export function mayStartActing(progress: TakeoverProgress, heartbeatSentAt: numb
   );
 }
 
-/** A follower tries to take over when no leader record arrived for `takeoverAfterMs`. */
+/**
+ * A follower tries to take over when no leader record arrived for `takeoverAfterMs`. A replica that
+ * never read a leader record waits from `followingSince` alone (a caught-up replica of a topic
+ * without a live leader: at once), not from the monotonic clock's zero, which is the process start.
+ */
 export function shouldTakeOver(view: LeadershipView, now: number, timings: ElectionTimings): boolean {
   if (view.role !== 'follower') return false;
-  const since = Math.max(view.lastLeaderSeenAt ?? 0, view.followingSince);
+  const since = Math.max(view.lastLeaderSeenAt ?? -Infinity, view.followingSince);
   return now - since >= timings.takeoverAfterMs;
 }
