@@ -93,8 +93,9 @@ describe('pino bridge for kafkajs logs', () => {
       const out = capture('debug');
       const log = pinoLogCreator(out.logger)(logLevel.DEBUG);
       log(entry('Response DescribeAcls(key: 29, version: 1)', { error: 'Security features are disabled' }));
+      log(entry('Response CreateTopics(key: 19, version: 3)', { error: 'Topic creation errors' }));
       log(entry('Response CreateTopics(key: 19, version: 3)', { error: 'Not authorized to access topics: [Topic authorization failed]' }));
-      expect(out.lines().map((l) => l.level)).toEqual([20, 50]);
+      expect(out.lines().map((l) => l.level)).toEqual([20, 20, 50]);
     });
 
     it('names the protocol error behind a line', () => {

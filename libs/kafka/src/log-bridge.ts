@@ -12,7 +12,8 @@
  *   occurrences since the previous line. If retrying does not help, the caller gets the error
  *   and reports it (unit status, its own log line);
  * - a condition the caller reports itself in plain words (SECURITY_DISABLED: acl-sync says once
- *   that a cluster without an authorizer has no ACLs to sync) goes to debug.
+ *   that a cluster without an authorizer has no ACLs to sync; a CreateTopics answer with per-topic
+ *   errors, most often a topic another service created first) goes to debug.
  * Every other ERROR stays an error.
  */
 // Before kafkajs loads: see the module.
@@ -33,6 +34,13 @@ const LEVEL_MAP: Record<number, PinoLevel> = {
 
 /** Protocol errors whose callers in this project explain them; kafkajs's line adds nothing. */
 const REPORTED_BY_CALLER: ReadonlySet<string> = new Set(['SECURITY_DISABLED']);
+
+/**
+ * kafkajs's summary of a CreateTopics answer with per-topic errors. KafkaAdmin.createTopics takes
+ * it apart: a topic that already exists (another service created it first) is success, any other
+ * failure is thrown naming the topic and reported by the caller.
+ */
+const REPORTED_BY_CALLER_SUMMARIES: ReadonlySet<string> = new Set(['Topic creation errors']);
 
 /** kafkajs's own lines for a connection it is about to re-establish (its message, or the start of it). */
 const RECONNECTING = ['Failed to connect to broker, reconnecting', 'Failed to connect to seed broker, trying another broker from the list'];
@@ -56,6 +64,7 @@ export function treatmentOf(message: string, fields: Record<string, unknown>): T
   const named = typeof fields.error === 'string' ? fields.error : message.replace(/^Failed to send messages: /, '');
   const protocolError = PROTOCOL_ERRORS_BY_MESSAGE.get(named);
   if (protocolError && REPORTED_BY_CALLER.has(protocolError.type)) return { kind: 'reported-by-caller' };
+  if (REPORTED_BY_CALLER_SUMMARIES.has(named)) return { kind: 'reported-by-caller' };
   if (protocolError?.retriable) return { kind: 'retried', condition: protocolError.type };
   const reconnect = RECONNECTING.find((prefix) => message.startsWith(prefix));
   if (reconnect) return { kind: 'retried', condition: 'RECONNECTING' };
