@@ -2,8 +2,7 @@ import {
   mirrorConsumerSettings,
   mirrorProducerSettings,
   offsetFlushIntervalMs,
-  offsetStorageTopic,
-  workerConfig,
+  offsetStorageTopicLayout,
   type FlowConfig,
   type MirrorConfig,
   type MirrorConsumerSettings,
@@ -26,9 +25,6 @@ export interface TopicSpec {
    */
   readonly keepsHistory?: boolean;
 }
-
-/** Kafka Connect's default partition count of its offsets topic (`offset.storage.partitions`). */
-export const CONNECT_OFFSETS_PARTITIONS = 25;
 
 /** Everything the data mirror derives from the configuration for one flow, computed once. */
 export interface FlowPlan {
@@ -65,16 +61,6 @@ export interface FlowPlan {
 
 const COMPACT = Object.freeze({ 'cleanup.policy': 'compact' });
 
-function positiveInt(text: string | undefined, fallback: number): number {
-  const n = text === undefined ? NaN : Number(text.trim());
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-function replicationFactor(text: string | undefined): number {
-  const n = text === undefined ? NaN : Number(text.trim());
-  return Number.isInteger(n) && (n > 0 || n === -1) ? n : -1;
-}
-
 export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
   const warnings: string[] = [];
   const policy = createReplicationPolicy({
@@ -83,7 +69,6 @@ export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
     internalTopicSeparatorEnabled: flow.replicationPolicy.internalTopicSeparatorEnabled,
     sourceClusterAlias: flow.source,
   });
-  const worker = workerConfig(config, flow);
   const exactlyOnce = flow.exactlyOnceEnabled;
   const consumerProps = flow.clients.source.consumer;
   const isolation = (consumerProps['isolation.level'] ?? 'read_uncommitted').trim().toLowerCase();
@@ -104,14 +89,7 @@ export function planFlow(config: MirrorConfig, flow: FlowConfig): FlowPlan {
     isolationLevel,
     offsetReset: reset.reset,
     warnings,
-    positionsTopic: {
-      name: offsetStorageTopic(config, flow),
-      partitions: positiveInt(worker['offset.storage.partitions'], CONNECT_OFFSETS_PARTITIONS),
-      // Connect's own default is 3, which a small cluster cannot satisfy; the broker default is
-      // what an operator who did not set offset.storage.replication.factor most likely wants.
-      replicationFactor: replicationFactor(worker['offset.storage.replication.factor']),
-      configs: COMPACT,
-    },
+    positionsTopic: { ...offsetStorageTopicLayout(config, flow), configs: COMPACT },
     positionFlushIntervalMs: offsetFlushIntervalMs(config, flow),
     heartbeatsTopic: { name: policy.heartbeatsTopic(), partitions: 1, replicationFactor: flow.heartbeatsTopicReplicationFactor, configs: COMPACT },
     heartbeatIntervalMs: Math.max(1, flow.emitHeartbeatsIntervalSeconds) * 1000,

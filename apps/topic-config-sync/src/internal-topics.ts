@@ -1,4 +1,4 @@
-import { offsetStorageTopic, workerConfig, type FlowConfig, type FlowSide, type MirrorConfig } from '@mirrormaker/config';
+import { offsetStorageTopicLayout, type FlowConfig, type FlowSide, type MirrorConfig } from '@mirrormaker/config';
 import { offsetSegmentsTopicConfigs, offsetSegmentsTopicPlacement, offsetSyncsTopicPlacement, type ReplicationPolicy } from '@mirrormaker/replication-policy';
 
 export type InternalTopicRole = 'heartbeats' | 'checkpoints' | 'offset-syncs' | 'offset-segments' | 'offsets' | 'coordinator-config';
@@ -14,17 +14,7 @@ export interface InternalTopicSpec {
   readonly configs: Readonly<Record<string, string>>;
 }
 
-/** Kafka Connect's defaults for its offsets topic, which MM2's dedicated mode keeps. */
-export const CONNECT_OFFSETS_PARTITIONS = 25;
-export const CONNECT_REPLICATION_FACTOR = 3;
-
 const COMPACT = Object.freeze({ 'cleanup.policy': 'compact' });
-
-function intOr(text: string | undefined, fallback: number, valid: (n: number) => boolean): number {
-  if (text === undefined) return fallback;
-  const n = Number(text.trim());
-  return Number.isInteger(n) && valid(n) ? n : fallback;
-}
 
 /**
  * The internal topics of one flow, on the cluster each belongs to (mm2.md §1):
@@ -64,15 +54,7 @@ export function internalTopicSpecs(config: MirrorConfig, flow: FlowConfig, polic
       configs: offsetSegmentsTopicConfigs(flow.offsetSegmentsRetentionMs),
     });
   }
-  const worker = workerConfig(config, flow);
-  specs.push({
-    role: 'offsets',
-    cluster: 'target',
-    name: offsetStorageTopic(config, flow),
-    partitions: intOr(worker['offset.storage.partitions'], CONNECT_OFFSETS_PARTITIONS, (n) => n >= 1),
-    replicationFactor: intOr(worker['offset.storage.replication.factor'], CONNECT_REPLICATION_FACTOR, (n) => n >= 1 || n === -1),
-    configs: COMPACT,
-  });
+  specs.push({ role: 'offsets', cluster: 'target', ...offsetStorageTopicLayout(config, flow), configs: COMPACT });
   if (config.ours.coordinatorHomeCluster === flow.target) {
     // No key of its own sets this topic's replication factor: the broker's default applies.
     specs.push(single('coordinator-config', 'target', config.ours.coordinatorConfigTopic, -1));

@@ -45,7 +45,9 @@ export const CONFIGURATION_SECTIONS: readonly Section[] = [
   },
   {
     title: 'Connect worker settings',
-    where: 'Written with the target cluster\'s prefix (`B.<key>`), as MM2 builds each flow\'s worker from the target\'s properties.',
+    where:
+      'Written with the target cluster\'s prefix (`B.<key>`), as MM2 builds each flow\'s worker from the target\'s properties; ' +
+      'the `offset.storage.*` keys also at top level, which MM2 hands to every flow\'s worker.',
     specs: specsOf(WORKER_SETTINGS),
   },
   {

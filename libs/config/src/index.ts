@@ -28,7 +28,7 @@ export {
   type UseDefaultsFrom,
 } from './flow-settings';
 export { OUR_SETTINGS, type OurSettings } from './our-settings';
-export { WORKER_SETTINGS, offsetFlushIntervalMs, type WorkerSettings } from './worker-settings';
+export { CONNECT_OFFSETS_PARTITIONS, WORKER_SETTINGS, offsetFlushIntervalMs, offsetStorageTopicLayout, type WorkerSettings } from './worker-settings';
 export {
   MIRROR_CONSUMER_SETTINGS,
   MIRROR_PRODUCER_SETTINGS,

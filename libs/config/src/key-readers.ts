@@ -84,6 +84,13 @@ export function readTopLevelKey(
     });
     return;
   }
+  const workerField = WORKER_SETTING_BY_KEY.get(name);
+  if (workerField !== undefined && WORKER_SETTINGS[workerField].topLevel) {
+    // MM2 hands top-level keys of a few prefixes (offset.storage.*) to every flow's worker.
+    sinks.topLevel[name] = entry.value;
+    parseSetting(WORKER_SETTINGS[workerField] as SettingSpec<unknown>, entry, report);
+    return;
+  }
   if (name === 'dedicated.mode.enable.internal.rest') {
     sinks.topLevel[name] = entry.value;
     parseSetting({ key: name, parse: parseBoolean, format: String, defaultValue: false, topLevel: true, doc: '' }, entry, report);
