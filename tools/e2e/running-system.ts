@@ -120,6 +120,12 @@ export async function startSystem(properties: string[], workers: WorkerSpec[], o
     async stop() {
       control.close();
       const exits = await Promise.all(services.map((s) => (s.process.exitCode === null ? s.stop('SIGTERM') : Promise.resolve({ code: s.process.exitCode }))));
+      // A test expects every exit to be 0; when one is not, its last lines say why (a forced stop names what it waited on).
+      exits.forEach((e, i) => {
+        if (e.code === 0) return;
+        const last = services[i]!.logs.slice(-8).map((l) => JSON.stringify(l).slice(0, 600));
+        console.warn(`service ${i} exited with ${String(e.code)}; its last log lines:\n${last.join('\n')}\nstderr: ${services[i]!.stderr().slice(-2000)}`);
+      });
       return exits.map((e) => e.code);
     },
   };
