@@ -13,6 +13,8 @@
  * - Rate divides the sum of the live samples by the time they span, but by no less than
  *   `(samples − 1) × sampleMs`, so a burst right after start is not reported as a huge rate.
  */
+import { SampleRing } from './sample-ring';
+
 export interface SampleWindow {
   readonly sampleMs: number;
   readonly samples: number;
@@ -40,30 +42,26 @@ interface Sample {
 }
 
 export class SampledStat {
-  private readonly ring: Sample[];
-  private current = 0;
+  private readonly ring: SampleRing<Sample>;
   private lastValue = Number.NaN;
   private sumOfAll = 0;
 
   constructor(private readonly window: SampleWindow = KAFKA_METRICS_WINDOW) {
-    if (!(window.sampleMs > 0) || !(window.samples >= 1) || !Number.isInteger(window.samples)) {
-      throw new Error(`sample window needs sampleMs > 0 and a whole number of samples ≥ 1, got ${JSON.stringify(window)}`);
-    }
-    this.ring = Array.from({ length: window.samples }, () => ({ start: Number.NEGATIVE_INFINITY, count: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY }));
+    this.ring = new SampleRing<Sample>(
+      window,
+      () => ({ start: 0, count: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY }),
+      (sample) => {
+        sample.count = 0;
+        sample.sum = 0;
+        sample.min = Number.POSITIVE_INFINITY;
+        sample.max = Number.NEGATIVE_INFINITY;
+      },
+    );
   }
 
   /** Records `value` at `now` (ms). */
   record(value: number, now: number): void {
-    let sample = this.ring[this.current]!;
-    if (now >= sample.start + this.window.sampleMs) {
-      this.current = (this.current + 1) % this.ring.length;
-      sample = this.ring[this.current]!;
-      sample.start = now;
-      sample.count = 0;
-      sample.sum = 0;
-      sample.min = Number.POSITIVE_INFINITY;
-      sample.max = Number.NEGATIVE_INFINITY;
-    }
+    const sample = this.ring.sampleAt(now);
     sample.count += 1;
     sample.sum += value;
     if (value < sample.min) sample.min = value;
@@ -73,14 +71,12 @@ export class SampledStat {
   }
 
   snapshot(now: number): StatSnapshot {
-    const horizon = now - this.window.samples * this.window.sampleMs;
     let count = 0;
     let sum = 0;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     let oldest = Number.POSITIVE_INFINITY;
-    for (const s of this.ring) {
-      if (s.start <= horizon) continue;
+    for (const s of this.ring.live(now)) {
       count += s.count;
       sum += s.sum;
       if (s.min < min) min = s.min;

@@ -1,4 +1,5 @@
 import type { SampleWindow } from './sampled-stat';
+import { SampleRing } from './sample-ring';
 
 /**
  * Percentiles of the values recorded over a sliding window, in constant memory per series: what
@@ -10,10 +11,8 @@ import type { SampleWindow } from './sampled-stat';
  * value, so it is within 5 % of a value recorded in the window (1 for values below 1), and exact
  * when every value in the window is the same.
  *
- * The window is kept the way SampledStat keeps Kafka's sensors: a few consecutive samples of fixed
- * length, the newest taking the values and replacing the oldest once `now` is past its end; a
- * sample has expired when it started `samples × sampleMs` or more before `now`. With the default
- * of 3 samples of 10 s the percentiles cover the last 20 to 30 seconds.
+ * The window is a SampleRing, as SampledStat's: with the default of 3 samples of 10 s the
+ * percentiles cover the last 20 to 30 seconds.
  */
 const GROWTH = 1.1;
 const LOG_GROWTH = Math.log(GROWTH);
@@ -53,36 +52,26 @@ function middleOf(bucket: number): number {
 }
 
 export class SlidingQuantiles {
-  private readonly ring: Sample[];
-  private current = 0;
+  private readonly ring: SampleRing<Sample>;
 
-  constructor(private readonly window: SampleWindow = QUANTILE_WINDOW) {
-    if (!(window.sampleMs > 0) || !(window.samples >= 1) || !Number.isInteger(window.samples)) {
-      throw new Error(`sample window needs sampleMs > 0 and a whole number of samples ≥ 1, got ${JSON.stringify(window)}`);
-    }
-    this.ring = Array.from({ length: window.samples }, () => ({
-      start: Number.NEGATIVE_INFINITY,
-      count: 0,
-      min: Number.POSITIVE_INFINITY,
-      max: Number.NEGATIVE_INFINITY,
-      buckets: new Float64Array(BUCKETS),
-    }));
+  constructor(window: SampleWindow = QUANTILE_WINDOW) {
+    this.ring = new SampleRing<Sample>(
+      window,
+      () => ({ start: 0, count: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, buckets: new Float64Array(BUCKETS) }),
+      (sample) => {
+        sample.count = 0;
+        sample.min = Number.POSITIVE_INFINITY;
+        sample.max = Number.NEGATIVE_INFINITY;
+        sample.buckets.fill(0);
+      },
+    );
   }
 
   /** Records `value` (≥ 0, finite) `times` times at `now` (ms). */
   record(value: number, now: number, times = 1): void {
     if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`a recorded value must be finite and ≥ 0, got ${value}`);
     if (times <= 0) return;
-    let sample = this.ring[this.current]!;
-    if (now >= sample.start + this.window.sampleMs) {
-      this.current = (this.current + 1) % this.ring.length;
-      sample = this.ring[this.current]!;
-      sample.start = now;
-      sample.count = 0;
-      sample.min = Number.POSITIVE_INFINITY;
-      sample.max = Number.NEGATIVE_INFINITY;
-      sample.buckets.fill(0);
-    }
+    const sample = this.ring.sampleAt(now);
     const bucket = bucketOf(value);
     sample.buckets[bucket] = sample.buckets[bucket]! + times;
     sample.count += times;
@@ -91,8 +80,7 @@ export class SlidingQuantiles {
   }
 
   snapshot(now: number): QuantileSnapshot {
-    const horizon = now - this.window.samples * this.window.sampleMs;
-    const live = this.ring.filter((s) => s.start > horizon && s.count > 0);
+    const live = this.ring.live(now).filter((s) => s.count > 0);
     let count = 0;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
