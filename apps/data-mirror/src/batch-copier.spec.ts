@@ -142,28 +142,34 @@ describe('copyBatchesAtLeastOnce', () => {
   /** A target log that takes whole batches up to `maxBytes`, failing once when told to. */
   function batchTarget(maxBytes = Infinity) {
     let end = 0n;
-    const state = { failNext: undefined as KafkaError | undefined, sent: 0 };
+    const state = { failNext: undefined as KafkaError | undefined, sent: 0, acks: [] as unknown[] };
     const producer = {
-      async sendBatch(_topic: string, _partition: number, b: RawRecordBatch): Promise<bigint> {
-        state.sent++;
-        if (state.failNext) {
-          const e = state.failNext;
-          state.failNext = undefined;
-          throw e;
+      async sendBatches(_topic: string, _partition: number, batches: readonly RawRecordBatch[], shouldStop: () => boolean, options: { acks?: unknown }) {
+        state.acks.push(options.acks);
+        const bases: bigint[] = [];
+        for (const b of batches) {
+          if (shouldStop()) break;
+          state.sent++;
+          if (state.failNext) {
+            const error = state.failNext;
+            state.failNext = undefined;
+            return { bases, error };
+          }
+          if (b.bytes.length > maxBytes) return { bases, error: new KafkaError('RECORD_TOO_LARGE', 'MESSAGE_TOO_LARGE') };
+          bases.push(end);
+          end += BigInt(b.recordCount);
         }
-        if (b.bytes.length > maxBytes) throw new KafkaError('RECORD_TOO_LARGE', 'MESSAGE_TOO_LARGE');
-        const base = end;
-        end += BigInt(b.recordCount);
-        return base;
+        return { bases };
       },
     };
     return { producer, state };
   }
 
-  it('writes each batch in one request and returns where each one landed', async () => {
-    const { producer } = batchTarget();
-    const outcome = await copyBatchesAtLeastOnce(producer, target(), [batch(10, 3), batch(13, 2), batch(20, 5)]);
+  it('writes each batch in one request with the unit\'s acks and returns where each one landed', async () => {
+    const { producer, state } = batchTarget();
+    const outcome = await copyBatchesAtLeastOnce(producer, target({ acks: 1 }), [batch(10, 3), batch(13, 2), batch(20, 5)]);
     expect(outcome).toEqual({ bases: [0n, 3n, 5n] });
+    expect(state.acks).toEqual([1]);
   });
 
   it('stops at a batch the target refuses as a whole and says so, so its records can be re-encoded', async () => {
@@ -176,10 +182,12 @@ describe('copyBatchesAtLeastOnce', () => {
 
   it('reports a transient failure with the offset of the first batch not written', async () => {
     const { producer, state } = batchTarget();
-    state.failNext = new KafkaError('UNREACHABLE', 'broker down', { retriable: true });
     const outcome = await copyBatchesAtLeastOnce(producer, target(), [batch(7, 2), batch(9, 1)]);
-    expect(outcome.bases).toEqual([]);
-    expect(outcome.failure).toMatchObject({ kind: 'transient', record: { offset: 7n } });
+    expect(outcome.bases).toEqual([0n, 2n]);
+    state.failNext = new KafkaError('UNREACHABLE', 'broker down', { retriable: true });
+    const failed = await copyBatchesAtLeastOnce(producer, target(), [batch(10, 2), batch(12, 1)]);
+    expect(failed.bases).toEqual([]);
+    expect(failed.failure).toMatchObject({ kind: 'transient', record: { offset: 10n } });
   });
 
   it('sends nothing more once the unit stops', async () => {

@@ -1,4 +1,4 @@
-import { isKafkaError, KafkaError, type Acks, type ConsumedRecord, type KafkaProducer, type ProducerRecord, type RawRecordBatch } from '@mirrormaker/kafka';
+import { isKafkaError, KafkaError, type Acks, type BatchSendResult, type SendOptions, type ConsumedRecord, type KafkaProducer, type ProducerRecord, type RawRecordBatch } from '@mirrormaker/kafka';
 import { classifyProduceFailure, type ProduceFailureKind } from './produce-failure';
 import { chunkBySize } from './record-chunks';
 
@@ -30,8 +30,10 @@ export interface CopyTarget {
 /** The part of KafkaProducer the copier uses. */
 export type CopyProducer = Pick<KafkaProducer, 'send' | 'beginTransaction' | 'commitTransaction' | 'abortTransaction' | 'inTransaction'>;
 
-/** The part of KafkaProducer that copies batches as they are. */
-export type BatchCopyProducer = Pick<KafkaProducer, 'sendBatch'>;
+/** What copies batches as they are: PipelinedBatchProducer, or KafkaProducer for acks 1. */
+export interface BatchCopyProducer {
+  sendBatches(topic: string, partition: number, batches: readonly RawRecordBatch[], shouldStop: () => boolean, options: SendOptions): Promise<BatchSendResult>;
+}
 
 /** The same, in transactions. */
 export type TransactionalBatchCopyProducer = Pick<KafkaProducer, 'sendBatch' | 'send' | 'beginTransaction' | 'commitTransaction' | 'abortTransaction' | 'inTransaction'>;
@@ -182,25 +184,16 @@ export interface BatchCopyOutcome {
 }
 
 /**
- * At-least-once, batches as they are: one request per batch, each awaited, so a failure leaves a
- * prefix written and nothing after it. A refusal is not a failure here: the caller re-encodes.
+ * At-least-once, batches as they are: the producer sends them in order (pipelined and idempotent
+ * with acks all, one after another otherwise), so a failure leaves a prefix written and the failed
+ * batch's records not acknowledged. A refusal is not a failure here: the caller re-encodes.
  */
 export async function copyBatchesAtLeastOnce(producer: BatchCopyProducer, target: CopyTarget, batches: readonly RawRecordBatch[]): Promise<BatchCopyOutcome> {
-  const bases: bigint[] = [];
-  for (const batch of batches) {
-    if (target.shouldStop()) return { bases };
-    try {
-      const base = await producer.sendBatch(target.remoteTopic, target.partition, batch, { acks: target.acks });
-      if (base < 0n) throw new KafkaError('UNKNOWN', `produce to ${target.remoteTopic}-${target.partition}: no offset in the answer`, { retriable: true });
-      bases.push(base);
-    } catch (err) {
-      const error = asKafkaError(err);
-      const kind = classifyProduceFailure(error);
-      if (kind === 'rejected') return { bases, refused: error };
-      return { bases, failure: { kind, error, record: firstRecordOf(batch) } };
-    }
-  }
-  return { bases };
+  const { bases, error } = await producer.sendBatches(target.remoteTopic, target.partition, batches, () => target.shouldStop(), { acks: target.acks });
+  if (error === undefined) return { bases };
+  const kind = classifyProduceFailure(error);
+  if (kind === 'rejected') return { bases, refused: error };
+  return { bases, failure: { kind, error, record: firstRecordOf(batches[bases.length]) } };
 }
 
 /** A stand-in for the batch's first record in failure reports, which name its offset. */

@@ -38,7 +38,7 @@ describe('planFlow', () => {
     expect(p.offsetReset).toBe('earliest');
     expect(p.offsetLagMax).toBe(100n);
     expect(p.heartbeatIntervalMs).toBe(1000);
-    expect(p.producer).toEqual({ acks: 'all', batchSize: 512 * 1024, compressionType: 'none', maxRequestSize: 1024 * 1024, clientId: '', requestTimeoutMs: 30000 });
+    expect(p.producer).toEqual({ acks: 'all', batchSize: 512 * 1024, compressionType: 'none', maxRequestSize: 1024 * 1024, clientId: '', requestTimeoutMs: 30000, maxInFlight: 5 });
     expect(p.consumer).toEqual(expect.objectContaining({ fetchMaxBytes: 10 * 1024 * 1024, maxPartitionFetchBytes: 1024 * 1024, maxPollRecords: 0, clientRack: '' }));
     expect(remoteTopicOf(p, 'orders')).toBe('A.orders');
     expect(transactionalIdOf(p, 'orders', 3)).toBe('mirrormaker-A->B-orders-3');

@@ -1,7 +1,8 @@
 import type { ClientKind, MirrorConfig } from '@mirrormaker/config';
-import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, type FetchBuffer, type KafkaClient, type KafkaError, type PartitionOffsets } from '@mirrormaker/kafka';
+import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, PipelinedBatchProducer, type FetchBuffer, type KafkaClient, type KafkaError, type PartitionOffsets } from '@mirrormaker/kafka';
 import { skippedRecordReporter, type Logger } from '@mirrormaker/observability';
 import { kafkaConnectionFor } from '@mirrormaker/service-kit';
+import type { BatchCopyProducer } from './batch-copier';
 import { ensureTopic } from './ensure-topic';
 import { FlowConsumer, flowConsumerSettings } from './flow-consumer';
 import type { FlowPlan, TopicSpec } from './flow-plan';
@@ -47,6 +48,7 @@ export class FlowRuntime {
   private clients = new Map<string, KafkaClient>();
   private admins = new Map<'source' | 'target', KafkaAdmin>();
   private plainProducer: KafkaProducer | undefined;
+  private pipelinedProducer: PipelinedBatchProducer | undefined;
   private syncProducer: KafkaProducer | undefined;
   private positions: PositionStore | undefined;
   private positionWriterOfFlow: PositionWriter | undefined;
@@ -103,6 +105,19 @@ export class FlowRuntime {
   producer(): KafkaProducer {
     this.plainProducer ??= new KafkaProducer(this.client('target'), { compression: this.plan.producer.compressionType, metadataMaxAgeMs: 5000 });
     return this.plainProducer;
+  }
+
+  /**
+   * What copies fetched batches as they are, at least once: pipelined and idempotent with acks all;
+   * the plain producer, one batch after another, with acks 1 (idempotence needs acks all).
+   */
+  batchProducer(): BatchCopyProducer {
+    if (this.plan.producer.acks !== 'all') return this.producer();
+    this.pipelinedProducer ??= new PipelinedBatchProducer(this.client('target'), {
+      maxInFlight: this.plan.producer.maxInFlight,
+      timeoutMs: this.plan.producer.requestTimeoutMs,
+    });
+    return this.pipelinedProducer;
   }
 
   /** A transactional producer on the target for one unit; give it back with `closeTransactional`. */
@@ -242,6 +257,7 @@ export class FlowRuntime {
     await Promise.allSettled(closing);
     await Promise.allSettled([
       this.plainProducer?.close(),
+      this.pipelinedProducer?.close(),
       this.syncProducer?.close(),
       ...[...this.transactional].map((p) => p.close()),
       ...[...this.admins.values()].map((a) => a.close()),

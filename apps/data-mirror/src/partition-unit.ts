@@ -494,7 +494,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
       const store = this.flow.positionStore();
       outcome = await copyBatchesExactlyOnce(this.transactional, target, fresh, (last) => ({ topic: store.topic, record: store.recordFor(this.sourcePartition, last) }));
     } else {
-      outcome = await copyBatchesAtLeastOnce(this.flow.producer(), target, fresh);
+      outcome = await copyBatchesAtLeastOnce(this.flow.batchProducer(), target, fresh);
     }
     for (let i = 0; i < outcome.bases.length; i++) this.writtenBatch(fresh[i], outcome.bases[i]);
     if (this.transactional && outcome.bases.length > 0) this.positionDirty = false;

@@ -1,5 +1,5 @@
 import { loadMirrorConfigOrThrow } from './mirror-config-loader';
-import { mirrorConsumerSettings, mirrorProducerSettings } from './mirror-client-settings';
+import { checkClientOverride, mirrorConsumerSettings, mirrorProducerSettings } from './mirror-client-settings';
 
 function flowOf(...lines: string[]) {
   const config = loadMirrorConfigOrThrow(['clusters = A, B', 'A.bootstrap.servers = a:9092', 'B.bootstrap.servers = b:9092', 'A->B.enabled = true', ...lines].join('\n'));
@@ -25,6 +25,7 @@ describe('mirror client settings', () => {
       maxRequestSize: 1024 * 1024,
       clientId: '',
       requestTimeoutMs: 30000,
+      maxInFlight: 5,
     });
   });
 
@@ -48,6 +49,14 @@ describe('mirror client settings', () => {
     expect(mirrorProducerSettings(flow)).toEqual(
       expect.objectContaining({ acks: 1, batchSize: 65536, compressionType: 'zstd', clientId: 'mirror-out', requestTimeoutMs: 45000 }),
     );
+  });
+
+  it('keep at most 5 produce requests of a partition in flight, warning about a larger value', () => {
+    expect(mirrorProducerSettings(flowOf('A->B.producer.max.in.flight.requests.per.connection = 2')).maxInFlight).toBe(2);
+    expect(mirrorProducerSettings(flowOf('A->B.producer.max.in.flight.requests.per.connection = 10')).maxInFlight).toBe(5);
+    expect(checkClientOverride('producer', 'max.in.flight.requests.per.connection', '10')).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/used as 5/) })]);
+    expect(checkClientOverride('producer', 'max.in.flight.requests.per.connection', '0')).toEqual([expect.objectContaining({ severity: 'error' })]);
+    expect(checkClientOverride('producer', 'max.in.flight.requests.per.connection', '5')).toEqual([]);
   });
 
   it('write with acks=1 for acks=0, acks=all with exactly-once, and cap batch.size by max.request.size', () => {

@@ -31,7 +31,12 @@ export interface MirrorProducerSettings {
   readonly maxRequestSize: number;
   readonly clientId: string;
   readonly requestTimeoutMs: number;
+  /** Produce requests in flight per partition for copied batches (acks all), at most 5. */
+  readonly maxInFlight: number;
 }
+
+/** The broker recognises a resent batch only among a producer's last 5 per partition. */
+export const MAX_IN_FLIGHT_PER_PARTITION = 5;
 
 type Specs<T> = { readonly [F in keyof T]: SettingSpec<T[F]> };
 
@@ -82,6 +87,20 @@ export const MIRROR_PRODUCER_SETTINGS: Specs<MirrorProducerSettings> = {
   maxRequestSize: clientSpec('max.request.size', positive('a byte count'), 1048576, 'Upper bound of one produce request; also caps batch.size.'),
   clientId: clientSpec('client.id', text, '', 'Client id of the target producer; unset: mirrormaker-data-mirror-<flow>-target.'),
   requestTimeoutMs: clientSpec('request.timeout.ms', positive('a duration in milliseconds'), 30000, 'How long the target client, and the broker for replication, wait for a produce.'),
+  maxInFlight: clientSpec(
+    'max.in.flight.requests.per.connection',
+    positive('a request count'),
+    5,
+    'Produce requests of one partition in flight at once when batches are copied as they are with acks=all (idempotent, so order holds); more than 5 counts as 5. With acks=1 each batch waits for the previous one\'s answer.',
+    { check: (value) => (value > MAX_IN_FLIGHT_PER_PARTITION ? [IN_FLIGHT_CAPPED] : []) },
+  ),
+};
+
+const IN_FLIGHT_CAPPED: ValueFinding = {
+  severity: 'warning',
+  code: 'invalid-value',
+  message: `max.in.flight.requests.per.connection above ${MAX_IN_FLIGHT_PER_PARTITION} is used as ${MAX_IN_FLIGHT_PER_PARTITION}: the broker drops a resent batch only among a producer's last ${MAX_IN_FLIGHT_PER_PARTITION}`,
+  hint: `use 1 to ${MAX_IN_FLIGHT_PER_PARTITION}`,
 };
 
 const ACKS_ZERO: ValueFinding = {
@@ -164,10 +183,10 @@ export function mirrorConsumerSettings(flow: FlowConfig): MirrorConsumerSettings
 
 /**
  * The target producer settings of a flow's record copy, defaults filled in: acks=0 becomes 1 and
- * exactly-once always uses all; batch.size is capped by max.request.size.
+ * exactly-once always uses all; batch.size is capped by max.request.size; requests in flight by 5.
  */
 export function mirrorProducerSettings(flow: FlowConfig): MirrorProducerSettings {
   const settings = settingsOf(MIRROR_PRODUCER_SETTINGS, flow.clients.target.producer);
   const acks: MirrorAcks = flow.exactlyOnceEnabled ? 'all' : (settings.acks as MirrorAcks | 0) === 0 ? 1 : settings.acks;
-  return { ...settings, acks, batchSize: Math.min(settings.batchSize, settings.maxRequestSize) };
+  return { ...settings, acks, batchSize: Math.min(settings.batchSize, settings.maxRequestSize), maxInFlight: Math.min(settings.maxInFlight, MAX_IN_FLIGHT_PER_PARTITION) };
 }

@@ -5,6 +5,7 @@ import type { Compression } from './compression-codecs';
 import type { KafkaClient } from './connection';
 import { clientFor, clusterInfo, plainRecords } from './integration-helpers';
 import { PartitionFetcher, type FetchedBatches } from './partition-fetcher';
+import { PipelinedBatchProducer } from './pipelined-batch-producer';
 import { KafkaProducer } from './producer-port';
 import { codecOf, decodeFetchedBatches, isControlBatch, type RawRecordBatch } from './record-batches';
 
@@ -126,6 +127,39 @@ describe('record batches passed through from one cluster to another', () => {
     const end = mode === 'transactional' ? 78n : 75n;
     const batches = await copyAndCompare(topic, end);
     expect(batches.reduce((n, b) => n + b.recordCount, 0)).toBe(75);
+  });
+
+  it('pipelines many batches of a partition, idempotently, keeping their order and bytes', async () => {
+    const topic = await topicPair('pass-pipelined');
+    const producer = new KafkaProducer(source, { compression: 'lz4' });
+    try {
+      // One request per send: 30 batches of 10 records.
+      for (let round = 0; round < 30; round++) await producer.send(topic, records(10, round * 10));
+    } finally {
+      await producer.close();
+    }
+    const fetched = await fetchBatches(source, topic, 300n);
+    const batches = fetched.flatMap((d) => d.batches);
+    expect(batches).toHaveLength(30);
+    const pipelined = new PipelinedBatchProducer(target);
+    try {
+      const { bases, error } = await pipelined.sendBatches(topic, 0, batches);
+      expect(error).toBeUndefined();
+      expect(bases).toEqual(batches.map((b) => b.baseOffset));
+      // A second call goes on with the partition's sequences.
+      const again = await pipelined.sendBatches(topic, 0, batches.slice(0, 2));
+      expect(again).toEqual({ bases: [300n, 310n] });
+    } finally {
+      await pipelined.close();
+    }
+    const copiedDeliveries = await fetchBatches(target, topic, 320n);
+    const copied = copiedDeliveries.flatMap((d) => d.batches);
+    copied.slice(0, 30).forEach((b, i) => expect(b.bytes.subarray(61).equals(batches[i].bytes.subarray(61))).toBe(true));
+    const withoutOffsets = (rs: Awaited<ReturnType<typeof recordsOf>>) => plainRecords(rs).map(({ offset: _, ...r }) => r);
+    expect(withoutOffsets(await recordsOf(copiedDeliveries))).toEqual(withoutOffsets([...(await recordsOf(fetched)), ...(await recordsOf(fetched)).slice(0, 20)]));
+    // Written under one idempotent producer id of the target's.
+    expect(new Set(copied.map((b) => b.producerId)).size).toBe(1);
+    expect(copied[0].producerId).toBeGreaterThanOrEqual(0n);
   });
 
   it('keeps lz4 and zstd batches of the Java producer (idempotent by default) byte for byte', async () => {

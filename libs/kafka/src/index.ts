@@ -52,6 +52,8 @@ export type { Acks, ProducerOptions, ProducerRecord, SendOptions } from './produ
 
 export { PartitionConsumer } from './partition-consumer';
 export { PartitionFetcher } from './partition-fetcher';
+export { MAX_IN_FLIGHT_PER_PARTITION, PipelinedBatchProducer } from './pipelined-batch-producer';
+export type { BatchSendResult, PipelinedBatchProducerOptions } from './pipelined-batch-producer';
 export { FetchBuffer } from './fetch-buffer';
 export type { FetchedBatches, PartitionFetcherOptions, PartitionFetcherStatus } from './partition-fetcher';
 export { codecOf, decodeFetchedBatches, isContiguous, valueBytesOf, withDecodedRecords } from './record-batches';

@@ -1,9 +1,9 @@
 /**
  * kafkajs 2.2.4's internal cluster object (metadata and one connection pool per broker, with its
  * TLS and SASL already set up), for the requests this lib writes itself: group offset commits
- * without joining the group, and Fetch with raw record sets. The version is pinned and checked
- * at client creation; the factory is looked up by its symbol's description and its absence is an
- * INCOMPATIBLE_CLIENT error, never a crash.
+ * without joining the group, Fetch with raw record sets, and pipelined idempotent Produce. The
+ * version is pinned and checked at client creation; the factory is looked up by its symbol's
+ * description and its absence is an INCOMPATIBLE_CLIENT error, never a crash.
  */
 import { kafkaJsOf, type KafkaClient } from './connection';
 import { KafkaError } from './errors';
@@ -26,6 +26,16 @@ export interface InternalBroker {
     topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string; metadata: string | null }> }>;
   }): Promise<unknown>;
   readonly connectionPool: { send<T>(request: WireRequest<T>): Promise<T> };
+  /** Throws the first partition error of the answer (a KafkaJSProtocolError). */
+  produce(request: {
+    topicData: Array<{ topic: string; partitions: Array<{ partition: number; firstSequence?: number; messages: readonly unknown[] }> }>;
+    producerId?: string;
+    producerEpoch?: number;
+    acks: number;
+    timeout: number;
+  }): Promise<{ topics: Array<{ topicName: string; partitions: Array<{ partition: number; baseOffset: string }> }> }>;
+  /** Without a transactional id: a producer id for an idempotent producer, from any broker. */
+  initProducerId(request: { transactionalId?: string; transactionTimeout: number }): Promise<{ producerId: string; producerEpoch: number }>;
 }
 
 export interface InternalCluster {

@@ -31,7 +31,6 @@
  *
  * ACLs on the source: READ and DESCRIBE on the topics. Nothing on groups.
  */
-import metadataRequests from 'kafkajs/src/protocol/requests/metadata';
 import type { Logger } from 'pino';
 import { KafkaAdmin } from './admin-port';
 import { newStarts, partitionKey, resolveStartOffsets } from './start-offsets';
@@ -40,6 +39,8 @@ import { KafkaError, isKafkaError, toKafkaError, type KafkaErrorContext } from '
 import { FetchBuffer } from './fetch-buffer';
 import { decodeFetchResponse, encodeFetchRequest, FETCH_API_KEY, FETCH_VERSION, type FetchedPartition, type FetchPartitionRequest } from './fetch-wire';
 import { connectCluster, type InternalCluster } from './kafkajs-cluster';
+import { retryDelayMs } from './retry-delay';
+import { lookUpLeaders, UNKNOWN_TOPIC_OR_PARTITION } from './partition-leaders';
 import type { IsolationLevel, PartitionStart, TopicPartition } from './partition-consumer';
 import { encoderOver } from './produce-request-encoder';
 import { committedBatches, readRecordBatches, type RawRecordBatch } from './record-batches';
@@ -129,14 +130,6 @@ const TOPIC_AUTHORIZATION_FAILED = 29;
 
 const keyOf = partitionKey;
 
-interface PartitionMetadata {
-  partitionErrorCode: number;
-  partitionId: number;
-  leader: number;
-}
-interface MetadataAnswer {
-  topicMetadata: Array<{ topicErrorCode: number; topic: string; partitionMetadata: PartitionMetadata[] }>;
-}
 
 export class PartitionFetcher {
   private readonly logger: Logger;
@@ -283,9 +276,7 @@ export class PartitionFetcher {
   }
 
   private backoffMs(failures: number): number {
-    const initial = this.options.retry?.initialRetryTimeMs ?? 100;
-    const max = this.options.retry?.maxRetryTimeMs ?? 5_000;
-    return Math.min(max, initial * 2 ** Math.min(failures, 16));
+    return retryDelayMs(failures, this.options.retry);
   }
 
   // ---- metadata: leaders of the assigned partitions ----
@@ -317,25 +308,21 @@ export class PartitionFetcher {
     const topics = [...new Set([...this.partitions.values()].map((p) => p.topic))];
     if (topics.length === 0) return;
     const cluster = await this.connected();
-    // kafkajs's own Metadata answer throws on the first topic error; this one reads every topic's.
-    const { request, response } = metadataRequests.protocol({ version: 6 })({ topics, allowAutoTopicCreation: false });
-    const answer = await cluster.brokerPool.withBroker(({ broker }) =>
-      broker.connectionPool.send<MetadataAnswer>({ request, response: { decode: response.decode, parse: async (d) => d as MetadataAnswer } }),
-    );
-    if (!answer) throw new KafkaError('UNREACHABLE', `no broker of cluster '${this.client.clusterAlias}' answered a Metadata request`, { retriable: true });
     let brokersChanged = false;
-    for (const t of answer.topicMetadata) {
-      if (t.topicErrorCode !== 0) {
+    for (const t of await lookUpLeaders(cluster, topics, this.client.clusterAlias)) {
+      if (t.errorCode !== 0) {
         for (const st of this.partitions.values()) if (st.topic === t.topic) this.leaders.delete(keyOf(st.topic, st.partition));
-        this.partitionsFailed(t.topic, t.topicErrorCode === 3 ? 'TOPIC_NOT_FOUND' : 'UNKNOWN', `metadata of topic '${t.topic}': error code ${t.topicErrorCode}`);
+        this.partitionsFailed(t.topic, t.errorCode === UNKNOWN_TOPIC_OR_PARTITION ? 'TOPIC_NOT_FOUND' : 'UNKNOWN', `metadata of topic '${t.topic}': error code ${t.errorCode}`);
         continue;
       }
-      for (const p of t.partitionMetadata) {
-        const key = keyOf(t.topic, p.partitionId);
-        if (p.partitionErrorCode !== 0 && p.partitionErrorCode !== 9) this.leaders.delete(key);
-        else if (p.leader >= 0) {
-          if (this.leaders.get(key) !== p.leader) brokersChanged = true;
-          this.leaders.set(key, p.leader);
+      for (const st of this.partitions.values()) {
+        if (st.topic !== t.topic) continue;
+        const key = keyOf(st.topic, st.partition);
+        const leader = t.leaders.get(st.partition);
+        if (leader === undefined) this.leaders.delete(key);
+        else {
+          if (this.leaders.get(key) !== leader) brokersChanged = true;
+          this.leaders.set(key, leader);
         }
       }
     }

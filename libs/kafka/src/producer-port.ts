@@ -22,6 +22,7 @@ import { toKafkaJsCompression, type Compression } from './compression-codecs';
 import { kafkaJsOf, type KafkaClient, type RetryOptions } from './connection';
 import { KafkaError, toKafkaError, type KafkaErrorContext } from './errors';
 import type { OrderedHeaders } from './headers';
+import type { BatchSendResult } from './pipelined-batch-producer';
 import { RAW_BATCH, type RawBatchMessage } from './produce-request-encoder';
 import type { RawRecordBatch } from './record-batches';
 import { assertRecordCodecPatched, headersCarrier } from './record-codec-patch';
@@ -130,6 +131,26 @@ export class KafkaProducer {
     const messages = new Array<RawBatchMessage>(batch.recordCount).fill(message) as unknown as Message[];
     const result = await this.produce(topic, messages, new Set([partition]), acks, options, undefined);
     return result.get(partition) ?? -1n;
+  }
+
+  /**
+   * Writes batches to `partition` one request at a time, each after the previous one's answer (a
+   * retried batch must not land after a later one): the same contract as
+   * PipelinedBatchProducer.sendBatches, for producers that cannot pipeline (acks 1).
+   */
+  async sendBatches(topic: string, partition: number, batches: readonly RawRecordBatch[], shouldStop: () => boolean = () => false, options: SendOptions = {}): Promise<BatchSendResult> {
+    const bases: bigint[] = [];
+    for (const batch of batches) {
+      if (shouldStop()) break;
+      try {
+        const base = await this.sendBatch(topic, partition, batch, options);
+        if (base < 0n) throw new KafkaError('UNKNOWN', `produce to ${topic}-${partition}: no offset in the answer`, { retriable: true });
+        bases.push(base);
+      } catch (err) {
+        return { bases, error: toKafkaError(err, this.context({ operation: 'produce', topic })) };
+      }
+    }
+    return { bases };
   }
 
   private acksOf(topic: string, options: SendOptions): number {
