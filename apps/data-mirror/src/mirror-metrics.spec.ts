@@ -95,7 +95,8 @@ describe('MirrorMetrics', () => {
     const at = (count: number, ageMs: number) => Array.from({ length: count }, () => ({ timestamp: BigInt(now - ageMs) }));
     const p0 = metrics.forPartition(labels(0));
     p0.polled(300, [...at(2, 10), ...at(1, 40)], now);
-    p0.copied([...at(2, 20), ...at(1, 50)], now);
+    // A passed-through batch is one observation weighted by its record count.
+    p0.copied([{ timestamp: BigInt(now - 20), count: 2 }, ...at(1, 50)], now);
     const text = await registry.metrics();
     const mm2 = 'source="A",target="B",destination="B",topic="A.orders",partition="0"';
     for (const line of [

@@ -80,10 +80,12 @@ class Mm2SourceSensors {
 /** Error causes counted in mirrormaker_data_mirror_errors_total: the units' causes and those of the shared clients. */
 export type ErrorCause = Exclude<MirrorUnitCause, 'UNKNOWN_FLOW'> | 'FETCH_FAILED' | 'OFFSET_SYNC_FAILED';
 
-/** What the per-record histograms need of a record. */
+/** What the per-record histograms need of a record, or of `count` records sharing a timestamp. */
 export interface TimedRecord {
   /** ms since the epoch (CreateTime or LogAppendTime). */
   readonly timestamp: bigint;
+  /** @default 1 */
+  readonly count?: number;
 }
 
 /** The metric children of one mirrored partition, bound to its labels once. */
@@ -102,13 +104,17 @@ export interface PartitionMetrics {
   remove(): void;
 }
 
-/** Observes now − timestamp of each record (never negative: clocks of producers drift). */
-function observeSince(histogram: HistogramChild, sensor: SensorChild, records: readonly TimedRecord[], now: number): void {
+/** Observes now − timestamp of each record (never negative: clocks of producers drift); returns the record count. */
+function observeSince(histogram: HistogramChild, sensor: SensorChild, records: readonly TimedRecord[], now: number): number {
+  let total = 0;
   for (const r of records) {
     const ms = now - Number(r.timestamp);
-    histogram.observe(ms > 0 ? ms : 0);
-    sensor.record(ms > 0 ? ms : 0, now);
+    const count = r.count ?? 1;
+    histogram.observe(ms > 0 ? ms : 0, count);
+    sensor.record(ms > 0 ? ms : 0, now, count);
+    total += count;
   }
+  return total;
 }
 
 export class MirrorMetrics {
@@ -302,9 +308,9 @@ export class MirrorMetrics {
         recreations.inc();
       },
       copied(copiedRecords, now) {
-        records.inc(copiedRecords.length);
-        mm2Records.record(copiedRecords.length, now);
-        observeSince(latency, mm2Latency, copiedRecords, now);
+        const count = observeSince(latency, mm2Latency, copiedRecords, now);
+        records.inc(count);
+        mm2Records.record(count, now);
       },
       polled(valueBytes, polledRecords, now) {
         bytes.inc(valueBytes);

@@ -96,6 +96,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
   /** Phase `starting` until attached to the consumer, `running`, then `stopped` (stop() or for good while held). */
   readonly status: UnitStatus<MirrorUnitCause>;
   private readonly rate = new RateMeter(Date.now());
+  private readonly valueBytesOfBatch = new WeakMap<RawRecordBatch, number>();
   /** Replication latency of the records copied lately, for the progress reported with renewals. */
   private readonly latency = new SlidingQuantiles();
   private readonly partitionMetrics: PartitionMetrics;
@@ -586,15 +587,25 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.segments?.recordsAcked(batch.recordCount, upstreamAt, downstreamAt);
     this.lastCopied = batch.lastOffset;
     this.positionDirty = true;
-    this.rate.add(batch.recordCount, valueBytesOf(batch), now);
+    this.rate.add(batch.recordCount, this.valueBytesOf(batch), now);
     this.latency.record(latencyOf({ timestamp: batch.maxTimestamp }, now), now, batch.recordCount);
     this.partitionMetrics.copied(timedRecordsOf(batch), now);
     this.partitionMetrics.position(this.lastCopied, this.sourceEnd);
   }
 
+  /** Counted when the batch is polled and again when it is written: each batch's records are read once. */
+  private valueBytesOf(batch: RawRecordBatch): number {
+    let bytes = this.valueBytesOfBatch.get(batch);
+    if (bytes === undefined) {
+      bytes = valueBytesOf(batch);
+      this.valueBytesOfBatch.set(batch, bytes);
+    }
+    return bytes;
+  }
+
   private countPolledBatch(batch: RawRecordBatch, now: number): void {
     if (batch.lastOffset <= this.polledUpTo) return;
-    this.partitionMetrics.polled(valueBytesOf(batch), timedRecordsOf(batch), now);
+    this.partitionMetrics.polled(this.valueBytesOf(batch), timedRecordsOf(batch), now);
     this.polledUpTo = batch.lastOffset;
   }
 
@@ -858,8 +869,8 @@ function latencyOf(record: TimedRecord, now: number): number {
 
 /**
  * A passed-through batch's records for the age and latency histograms, without decoding them: one
- * observation per record (the record count is the weight), each at the batch's newest timestamp.
+ * observation weighted by the record count, at the batch's newest timestamp.
  */
 function timedRecordsOf(batch: RawRecordBatch): TimedRecord[] {
-  return new Array<TimedRecord>(batch.recordCount).fill({ timestamp: batch.maxTimestamp });
+  return [{ timestamp: batch.maxTimestamp, count: batch.recordCount }];
 }

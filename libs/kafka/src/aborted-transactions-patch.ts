@@ -34,6 +34,8 @@
  * checks the Batch kafkajs uses and refuses (INCOMPATIBLE_CLIENT) when the replacement is not in
  * effect, rather than letting aborted records through.
  */
+// The other replacement that must precede kafkajs's first load; every entry point imports this module first.
+import './request-framing-patch';
 import { KafkaError } from './errors';
 
 const FILTER_MODULE = 'kafkajs/src/consumer/filterAbortedMessages';

@@ -33,6 +33,7 @@ import crc32C from 'kafkajs/src/protocol/recordBatch/crc32C';
 import { Types as CompressionTypes, lookupCodec } from 'kafkajs/src/protocol/message/compression';
 import { writeForProduce, type BatchWriter } from './batch-passthrough';
 import { KafkaError } from './errors';
+import { encoderWithHeadroom, FRAME_HEADROOM } from './request-framing-patch';
 import type { OrderedHeaders } from './headers';
 import type { RawRecordBatch } from './record-batches';
 
@@ -165,7 +166,8 @@ export function produceRequestV3({
       };
       const plans = topicData.map(({ topic, partitions }) => partitions.map((p) => planBatch(topic, p)));
       if (compression !== CompressionTypes.None) await compressAll(plans.flat().filter((p) => !p.raw), compression);
-      return encoderOver(writeRequest(transactionalId, acks, timeout, topicData, plans, producer));
+      // Written after room for the frame header, which request-framing-patch.ts puts in front of it.
+      return encoderWithHeadroom(writeRequest(transactionalId, acks, timeout, topicData, plans, producer), FRAME_HEADROOM);
     },
   };
 }
@@ -248,8 +250,8 @@ function writeRequest(
     for (const plan of plans[t]) size += ENTRY_HEADER_SIZE + recordsSectionSize(plan);
   }
 
-  const buf = Buffer.allocUnsafe(size);
-  let off = writeString(buf, 0, transactionalId);
+  const buf = Buffer.allocUnsafe(FRAME_HEADROOM + size);
+  let off = writeString(buf, FRAME_HEADROOM, transactionalId);
   off = buf.writeInt16BE(acks, off);
   off = buf.writeInt32BE(timeout, off);
   off = buf.writeInt32BE(topicData.length, off);
@@ -258,7 +260,7 @@ function writeRequest(
     off = buf.writeInt32BE(plans[t].length, off);
     for (const plan of plans[t]) off = writeBatch(buf, off, plan, producer);
   }
-  if (off !== size) throw new KafkaError('UNKNOWN', `the produce request encoder wrote ${off} bytes instead of the ${size} it planned`);
+  if (off !== FRAME_HEADROOM + size) throw new KafkaError('UNKNOWN', `the produce request encoder wrote ${off - FRAME_HEADROOM} bytes instead of the ${size} it planned`);
   return buf;
 }
 

@@ -40,6 +40,19 @@ describe('HotPathHistogram', () => {
     expect(withoutExemplars(await ours.getMetricsAsJSON())).toEqual(withoutExemplars(await reference.getMetricsAsJSON()));
   });
 
+  it('counts a weighted observation as that many equal ones', async () => {
+    const registry = (): [Registry, HotPathHistogram<'flow'>] => {
+      const r = new Registry();
+      return [r, new HotPathHistogram({ name: 'mm_age_ms', help: 'Age.', labelNames: ['flow'], buckets, registers: [r] })];
+    };
+    const [one, once] = registry();
+    const [many, each] = registry();
+    once.labels({ flow: 'A->B' }).observe(7, 3);
+    for (let i = 0; i < 3; i++) each.labels({ flow: 'A->B' }).observe(7);
+    expect(await one.metrics()).toBe(await many.metrics());
+    expect(await one.metrics()).toContain('mm_age_ms_sum{flow="A->B"} 21');
+  });
+
   it('forgets a removed label set and everything on reset', async () => {
     const { reference, ours, histogram, fast } = both();
     histogram.remove({ flow: 'A->B', partition: '1' });

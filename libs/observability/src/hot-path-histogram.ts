@@ -13,7 +13,8 @@ import type { Registry } from 'prom-client';
  * dashboards cannot tell the two apart.
  */
 export interface HistogramChild {
-  observe(value: number): void;
+  /** Observes `value` `count` times (e.g. once per record of a batch whose records share it). */
+  observe(value: number, count?: number): void;
 }
 
 interface Series extends HistogramChild {
@@ -118,13 +119,13 @@ export class HotPathHistogram<L extends string> {
       counts,
       sum: 0,
       count: 0,
-      observe(value: number) {
+      observe(value: number, count = 1) {
         if (!Number.isFinite(value)) throw new TypeError(`histogram value must be a finite number, got ${value}`);
-        series.sum += value;
-        series.count += 1;
+        series.sum += value * count;
+        series.count += count;
         for (let i = 0; i < bounds.length; i++) {
           if (value <= bounds[i]!) {
-            counts[i] = counts[i]! + 1;
+            counts[i] = counts[i]! + count;
             return;
           }
         }

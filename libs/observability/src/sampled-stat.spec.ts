@@ -19,6 +19,13 @@ describe('SampledStat', () => {
     expect(stat.snapshot(3200)).toMatchObject({ last: 20, min: Number.NaN, max: Number.NaN, avg: Number.NaN, total: 60, rate: 0 });
   });
 
+  it('takes a value recorded n times as n recordings of it', () => {
+    const weighted = new SampledStat(window);
+    weighted.record(10, 0);
+    weighted.record(40, 100, 3);
+    expect(weighted.snapshot(500)).toMatchObject({ last: 40, min: 10, max: 40, avg: 32.5, total: 130 });
+  });
+
   it('reuses the oldest sample once the newest is full', () => {
     const stat = new SampledStat(window);
     stat.record(1, 0);

@@ -60,14 +60,15 @@ export class SampledStat {
   }
 
   /** Records `value` at `now` (ms). */
-  record(value: number, now: number): void {
+  /** Records `value` at `now`, `count` times (records of a batch that share it). */
+  record(value: number, now: number, count = 1): void {
     const sample = this.ring.sampleAt(now);
-    sample.count += 1;
-    sample.sum += value;
+    sample.count += count;
+    sample.sum += value * count;
     if (value < sample.min) sample.min = value;
     if (value > sample.max) sample.max = value;
     this.lastValue = value;
-    this.sumOfAll += value;
+    this.sumOfAll += value * count;
   }
 
   snapshot(now: number): StatSnapshot {

@@ -25,8 +25,8 @@ export interface SensorGaugesOptions<L extends string> {
 }
 
 export interface SensorChild {
-  /** Records `value` observed at `now` (ms since the epoch, the same clock as `now` of the options). */
-  record(value: number, now: number): void;
+  /** Records `value` observed at `now` (ms since the epoch, the same clock as `now` of the options), `count` times. */
+  record(value: number, now: number, count?: number): void;
 }
 
 const STAT_HELP: Record<SensorStatName, string> = {
@@ -81,9 +81,9 @@ export class SensorGauges<L extends string> {
     }
     const bound = entry;
     return {
-      record: (value, now) => {
+      record: (value, now, count) => {
         if (!bound.exported) this.revive(bound);
-        bound.stat.record(value, now);
+        bound.stat.record(value, now, count);
       },
     };
   }
