@@ -116,6 +116,7 @@ export class FlowRuntime {
     this.pipelinedProducer ??= new PipelinedBatchProducer(this.client('target'), {
       maxInFlight: this.plan.producer.maxInFlight,
       timeoutMs: this.plan.producer.requestTimeoutMs,
+      onRetry: () => this.options.metrics.produceRetried(this.plan.name),
     });
     return this.pipelinedProducer;
   }

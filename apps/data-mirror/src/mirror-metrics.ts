@@ -129,6 +129,7 @@ export class MirrorMetrics {
   private readonly errors: Counter<string>;
   private readonly batchPaths: Counter<string>;
   private readonly fetches: Counter<string>;
+  private readonly produceRetries: Counter<string>;
   private readonly fetchedBytes: Counter<string>;
   private fetchBufferUsed: () => number = () => 0;
   private readonly lost: Counter<string>;
@@ -179,6 +180,12 @@ export class MirrorMetrics {
       labelNames,
       registers,
     });
+    this.produceRetries = new Counter({
+      name: 'mirrormaker_produce_retries_total',
+      help: 'Copied batches sent again after a retriable failure (leader moved, timeout, connection lost); the broker drops what it already has, so nothing is doubled.',
+      labelNames: ['flow'],
+      registers,
+    });
     this.fetches = new Counter({ name: 'mirrormaker_source_fetches_total', help: 'Fetch requests answered by source brokers.', labelNames: ['flow'], registers });
     this.fetchedBytes = new Counter({ name: 'mirrormaker_source_fetched_bytes_total', help: 'Bytes of Fetch answers from source brokers (record batches as sent, compressed or not).', labelNames: ['flow'], registers });
     const bufferUsed = () => this.fetchBufferUsed();
@@ -219,6 +226,10 @@ export class MirrorMetrics {
   }
 
   /** One Fetch answered by a source broker, with the bytes it carried. */
+  produceRetried(flow: string): void {
+    this.produceRetries.inc({ flow });
+  }
+
   fetched(flow: string, bytes: number): void {
     this.fetches.inc({ flow });
     this.fetchedBytes.inc({ flow }, bytes);

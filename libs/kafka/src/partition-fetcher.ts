@@ -130,7 +130,6 @@ const TOPIC_AUTHORIZATION_FAILED = 29;
 
 const keyOf = partitionKey;
 
-
 export class PartitionFetcher {
   private readonly logger: Logger;
   private readonly admin: KafkaAdmin;

@@ -129,8 +129,13 @@ describe('PipelinedBatchProducer', () => {
 
   function setUp(maxInFlight?: number) {
     const partition = new SimulatedPartition();
-    const producer = new PipelinedBatchProducer(client, { maxInFlight, retry: { initialRetryTimeMs: 1, maxRetryTimeMs: 2 } }, async () => simulatedCluster(partition));
-    return { partition, producer };
+    const retried: string[] = [];
+    const producer = new PipelinedBatchProducer(
+      client,
+      { maxInFlight, retry: { initialRetryTimeMs: 1, maxRetryTimeMs: 2 }, onRetry: (e) => retried.push(e.protocolError ?? e.code) },
+      async () => simulatedCluster(partition),
+    );
+    return { partition, producer, retried };
   }
 
   /** The source offsets of the batches in the target log, in log order. */
@@ -161,7 +166,7 @@ describe('PipelinedBatchProducer', () => {
   });
 
   it('sends again from a batch refused by a leader that moved, in order and without doubles', async () => {
-    const { partition, producer } = setUp();
+    const { partition, producer, retried } = setUp();
     partition.faults.set(3, { code: NOT_LEADER, written: false });
     const batches = batchesOf([2, 2, 2, 2, 2, 2, 2]);
     const result = await producer.sendBatches('A.t', 0, batches);
@@ -171,6 +176,7 @@ describe('PipelinedBatchProducer', () => {
     // the sequences they had: no new producer id was needed.
     expect(sources(partition)).toEqual(batches.map((b) => b.baseOffset));
     expect(new Set(partition.log.map((w) => w.producerId)).size).toBe(1);
+    expect(retried).toEqual(['NOT_LEADER_FOR_PARTITION']);
   });
 
   it('does not write twice a batch whose answer was lost after the broker wrote it', async () => {

@@ -44,6 +44,8 @@ export interface PipelinedBatchProducerOptions {
   timeoutMs?: number;
   /** Retries of retriable failures inside one call. @default retries 5, from 100 ms doubling to 5 s */
   retry?: RetryOptions;
+  /** Told of every failure retried inside a call (for a metric). */
+  onRetry?: (error: KafkaError) => void;
 }
 
 export interface BatchSendResult {
@@ -123,6 +125,7 @@ export class PipelinedBatchProducer {
         return { bases, error };
       }
       if (sessionLost) this.sessions.delete(key);
+      this.options.onRetry?.(error);
       this.logger.debug({ err: error, topic, partition, attempt: failures }, 'produce failed; sending again');
       await new Promise((resolve) => setTimeout(resolve, retryDelayMs(failures, this.options.retry)).unref());
     }
