@@ -43,6 +43,9 @@ export type KafkaErrorCode = (typeof KAFKA_ERROR_CODES)[number];
 
 const BRAND = Symbol.for('mirrormaker.KafkaError');
 
+/** Protocol errors (KafkaError.protocolError) after which a partition's leader may be another broker. */
+export const STALE_LEADER_ERRORS: ReadonlySet<string> = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH']);
+
 const RETRIABLE_CODES: ReadonlySet<KafkaErrorCode> = new Set(['UNREACHABLE', 'TIMEOUT', 'PARTITION_NOT_FOUND']);
 
 export class KafkaError extends Error {

@@ -27,7 +27,7 @@
  */
 import type { Logger } from 'pino';
 import type { KafkaClient, RetryOptions } from './connection';
-import { KafkaError, toKafkaError, type KafkaErrorContext } from './errors';
+import { KafkaError, STALE_LEADER_ERRORS, toKafkaError, type KafkaErrorContext } from './errors';
 import { connectCluster, type InternalBroker, type InternalCluster } from './kafkajs-cluster';
 import { lookUpLeaders, UNKNOWN_TOPIC_OR_PARTITION } from './partition-leaders';
 import { RAW_BATCH, type RawBatchMessage } from './produce-request-encoder';
@@ -69,8 +69,6 @@ interface PartitionSession {
 
 /** Protocol errors after which the partition's producer state on the broker is gone or out of step. */
 const SESSION_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'DUPLICATE_SEQUENCE_NUMBER', 'INVALID_PRODUCER_ID_MAPPING']);
-/** Failures after which the partition's leader may be another broker. */
-const STALE_LEADER_ERRORS = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH']);
 const SEQUENCE_LIMIT = 2 ** 31;
 
 const noop = (): void => undefined;

@@ -38,6 +38,7 @@ declare module 'kafkajs/src/protocol/encoder' {
     static sizeOfVarIntBytes(value: Buffer | string | null | undefined): number;
     readonly buffer: Buffer;
     writeInt8(value: number): Encoder;
+    writeBuffer(value: Buffer): Encoder;
     writeVarInt(value: number): Encoder;
     writeVarLong(value: number | string | object): Encoder;
     writeVarIntString(value: string | null): Encoder;
