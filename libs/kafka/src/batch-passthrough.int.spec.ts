@@ -162,6 +162,33 @@ describe('record batches passed through from one cluster to another', () => {
     expect(copied[0].producerId).toBeGreaterThanOrEqual(0n);
   });
 
+  it('pipelines large batches through reused request buffers without mixing their bytes up', async () => {
+    const topic = await topicPair('pass-pooled');
+    const producer = new KafkaProducer(source, {});
+    // 16 batches of 8 records of 12 KiB (about 100 KiB each, over the pooling threshold), each record
+    // filled with its own byte so a batch written from another's leftovers would show.
+    const big = (round: number) =>
+      Array.from({ length: 8 }, (_, i) => ({ partition: 0, key: Buffer.from(`k${round}-${i}`), value: Buffer.alloc(12 * 1024, (round * 8 + i) % 251), timestamp: 1_700_000_000_000n + BigInt(round) }));
+    try {
+      for (let round = 0; round < 16; round++) await producer.send(topic, big(round));
+    } finally {
+      await producer.close();
+    }
+    const batches = (await fetchBatches(source, topic, 128n)).flatMap((d) => d.batches);
+    expect(batches).toHaveLength(16);
+    expect(batches.every((b) => b.bytes.length > 64 * 1024)).toBe(true);
+    const pipelined = new PipelinedBatchProducer(target, { maxInFlight: 2 });
+    try {
+      // Several calls, so later requests are written into the Buffers of answered ones.
+      for (let i = 0; i < 16; i += 4) expect(await pipelined.sendBatches(topic, 0, batches.slice(i, i + 4))).toEqual({ bases: batches.slice(i, i + 4).map((b) => b.baseOffset) });
+    } finally {
+      await pipelined.close();
+    }
+    const copied = (await fetchBatches(target, topic, 128n)).flatMap((d) => d.batches);
+    expect(copied).toHaveLength(16);
+    copied.forEach((b, i) => expect(b.bytes.subarray(61).equals(batches[i].bytes.subarray(61))).toBe(true));
+  });
+
   it('keeps lz4 and zstd batches of the Java producer (idempotent by default) byte for byte', async () => {
     for (const codec of ['lz4', 'zstd']) {
       const topic = await topicPair(`pass-java-${codec}`);

@@ -51,11 +51,19 @@ const ORDERED_HEADERS = Symbol.for('mirrormaker.kafka.orderedHeaders');
  */
 export const RAW_BATCH = Symbol.for('mirrormaker.kafka.rawBatch');
 
+/**
+ * Where a request carrying one raw batch takes its Buffer from (request-buffer-pool.ts), so the
+ * sender can reuse it once the request is answered. kafkajs passes messages through untouched,
+ * which makes a message property the only way to reach the encoder from a caller.
+ */
+export const REQUEST_BUFFER = Symbol.for('mirrormaker.kafka.requestBuffer');
+
 export interface RawBatchMessage {
   key: null;
   value: null;
   partition: number;
   [RAW_BATCH]: RawRecordBatch;
+  [REQUEST_BUFFER]?: (size: number) => Buffer;
 }
 
 const PRODUCE_API_KEY = 0;
@@ -79,6 +87,7 @@ type KafkaJsHeaderValue = Buffer | string | null;
 
 export interface ProduceMessage {
   [RAW_BATCH]?: RawRecordBatch;
+  [REQUEST_BUFFER]?: (size: number) => Buffer;
   key?: Bytes;
   value?: Bytes;
   /** A headers carrier, or kafkajs's object form (values Buffer, string or arrays of them). */
@@ -250,7 +259,9 @@ function writeRequest(
     for (const plan of plans[t]) size += ENTRY_HEADER_SIZE + recordsSectionSize(plan);
   }
 
-  const buf = Buffer.allocUnsafe(FRAME_HEADROOM + size);
+  const single = plans.length === 1 && plans[0].length === 1 ? plans[0][0] : undefined;
+  const take = single?.raw ? single.messages[0]?.[REQUEST_BUFFER] : undefined;
+  const buf = take ? take(FRAME_HEADROOM + size) : Buffer.allocUnsafe(FRAME_HEADROOM + size);
   let off = writeString(buf, FRAME_HEADROOM, transactionalId);
   off = buf.writeInt16BE(acks, off);
   off = buf.writeInt32BE(timeout, off);
