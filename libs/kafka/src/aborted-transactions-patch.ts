@@ -37,6 +37,7 @@
 // The other replacement that must precede kafkajs's first load; every entry point imports this module first.
 import './request-framing-patch';
 import { KafkaError } from './errors';
+import { replaceModuleExports } from './module-replacement';
 
 const FILTER_MODULE = 'kafkajs/src/consumer/filterAbortedMessages';
 const BATCH_MODULE = 'kafkajs/src/consumer/batch';
@@ -81,16 +82,7 @@ export function withoutAbortedRecords<R extends FetchedRecord>({ messages, abort
 
 /** True when kafkajs's Batch will use the replacement. */
 export function installAbortedTransactionFilter(): boolean {
-  const path = require.resolve(FILTER_MODULE);
-  const cached = require.cache[path];
-  if (cached?.exports === withoutAbortedRecords) return true;
-  if (require.cache[require.resolve(BATCH_MODULE)]) return false;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the kafkajs module whose export is replaced
-  if (!cached) require(path);
-  const mod = require.cache[path];
-  if (!mod) return false;
-  mod.exports = withoutAbortedRecords;
-  return true;
+  return replaceModuleExports(FILTER_MODULE, withoutAbortedRecords, BATCH_MODULE);
 }
 
 let verified = false;

@@ -10,6 +10,8 @@
  * else. When kafkajs was loaded earlier (e.g. a test file importing kafkajs directly), nothing is
  * replaced and kafkajs's own version stays in use: slower, same output.
  */
+import { replaceModuleExports } from './module-replacement';
+
 const GROUPING_MODULE = 'kafkajs/src/producer/groupMessagesPerPartition';
 const CAPTURING_MODULE = 'kafkajs/src/producer/sendMessages';
 
@@ -34,16 +36,7 @@ export function groupMessagesPerPartition<M>({ topic, partitionMetadata, message
 
 /** True when kafkajs's producer will use the linear grouping. */
 export function installPartitionGroupingPatch(): boolean {
-  const path = require.resolve(GROUPING_MODULE);
-  const cached = require.cache[path];
-  if (cached?.exports === groupMessagesPerPartition) return true;
-  if (require.cache[require.resolve(CAPTURING_MODULE)]) return false;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the kafkajs module whose export is replaced
-  if (!cached) require(path);
-  const mod = require.cache[path];
-  if (!mod) return false;
-  mod.exports = groupMessagesPerPartition;
-  return true;
+  return replaceModuleExports(GROUPING_MODULE, groupMessagesPerPartition, CAPTURING_MODULE);
 }
 
 installPartitionGroupingPatch();

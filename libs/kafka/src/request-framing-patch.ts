@@ -19,6 +19,7 @@
  * same bytes.
  */
 import type EncoderType from 'kafkajs/src/protocol/encoder';
+import { replaceModuleExports } from './module-replacement';
 
 const REQUEST_MODULE = 'kafkajs/src/protocol/request';
 const CONNECTION_MODULE = 'kafkajs/src/network/connection';
@@ -86,16 +87,7 @@ export async function frameRequest({ correlationId, clientId, request: { apiKey,
 
 /** True when kafkajs's connections frame requests with `frameRequest`. */
 export function installRequestFraming(): boolean {
-  const path = require.resolve(REQUEST_MODULE);
-  const cached = require.cache[path];
-  if (cached?.exports === frameRequest) return true;
-  if (require.cache[require.resolve(CONNECTION_MODULE)]) return false;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the kafkajs module whose export is replaced
-  if (!cached) require(path);
-  const mod = require.cache[path];
-  if (!mod) return false;
-  mod.exports = frameRequest;
-  return true;
+  return replaceModuleExports(REQUEST_MODULE, frameRequest, CONNECTION_MODULE);
 }
 
 installRequestFraming();
