@@ -99,8 +99,11 @@ describe('AclSyncUnit', () => {
       message: expect.stringMatching(/^principal User:bob lacks DESCRIBE on cluster 'B' \(needed to read the ACLs\); grant it with an ACL; retrying in/),
     });
     expect(unit.status.state).toBe('retrying');
-    await new Promise((r) => setTimeout(r, 250));
-    expect(target.count('describeAcls')).toBeLessThanOrEqual(3);
+    // Three attempts: each came at least the interval (100 ms) after the one before, never at the
+    // quick backoff (10-40 ms) a transient failure gets. A slow machine only widens the gaps.
+    await eventually('two more attempts', () => target.count('describeAcls') >= 3, { timeoutMs: 5_000, intervalMs: 5 });
+    const at = target.calls.flatMap((c, i) => (c.method === 'describeAcls' ? [target.callTimes[i]] : []));
+    for (let i = 1; i < 3; i++) expect(at[i] - at[i - 1]).toBeGreaterThanOrEqual(90);
   });
 
   it('retries quickly while the target is unreachable and recovers', async () => {

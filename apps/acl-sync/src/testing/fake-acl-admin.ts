@@ -14,6 +14,8 @@ const matches = (f: AclBindingFilter, b: AclBinding): boolean =>
 export class FakeAclAdmin implements AclAdmin {
   bindings: AclBinding[] = [];
   readonly calls: Array<{ method: keyof AclAdmin; args: unknown[] }> = [];
+  /** When each call came (Date.now()), in the order of `calls`. */
+  readonly callTimes: number[] = [];
   /** Thrown by every call while set. */
   failure: Error | undefined;
   closed = false;
@@ -38,6 +40,7 @@ export class FakeAclAdmin implements AclAdmin {
 
   private enter(method: keyof AclAdmin, args: unknown[]): void {
     this.calls.push({ method, args });
+    this.callTimes.push(Date.now());
     if (this.failure) throw this.failure;
   }
 }
