@@ -148,6 +148,8 @@ export class FlowConsumer {
     const o = this.options;
     return new PartitionFetcher(o.client, {
       handler: (fetched) => this.deliver(fetched),
+      // Every route copies (or decodes) its batches before its handle call settles.
+      reuseAnswers: true,
       onError: (error, tp) => {
         if (tp) return; // a unit's own copy failure, or its partition's; the unit reports it
         o.onConsumerFailure?.(error);

@@ -12,6 +12,7 @@ import { KafkaError } from './errors';
 import { kafkaJsLogLevelFor, pinoLogCreator } from './log-bridge';
 import { OAuthTokenSource, type ClientCredentials } from './oauth-token-source';
 import { installRecordCodecPatch } from './record-codec-patch';
+import { kafkaSocketFactory } from './socket-factory';
 
 export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SASL_PLAINTEXT', 'SASL_SSL', 'SSL'] as const;
 export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
@@ -202,7 +203,7 @@ export function createKafkaClient(conn: KafkaConnection, logger: Logger): KafkaC
   registerCompressionCodecs();
   const config = toKafkaJsConfig(conn);
   const clientLogger = logger.child({ cluster: conn.clusterAlias });
-  const kafka = new Kafka({ ...config, logLevel: kafkaJsLogLevelFor(clientLogger), logCreator: pinoLogCreator(clientLogger) });
+  const kafka = new Kafka({ ...config, socketFactory: kafkaSocketFactory, logLevel: kafkaJsLogLevelFor(clientLogger), logCreator: pinoLogCreator(clientLogger) });
   const client = new KafkaClient(Object.freeze({ ...conn }), clientLogger);
   clients.set(client, kafka);
   return client;

@@ -6,6 +6,7 @@ import { FetchBuffer } from './fetch-buffer';
 import { PartitionFetcher, type FetchedBatches } from './partition-fetcher';
 import { KafkaProducer } from './producer-port';
 import { decodeFetchedBatches } from './record-batches';
+import { wireBuffers } from './buffer-pool';
 
 jest.setTimeout(90_000);
 
@@ -220,6 +221,39 @@ describe('PartitionFetcher (direct fetches, no consumer group)', () => {
       await fetcher.addPartitions([{ topic: await topicWith('fetch-remove-other', 1, 1), partition: 0, offset: 0n }]);
       await eventually('the other topic delivered', () => calls === 2, 30_000);
       expect(calls).toBe(2);
+    } finally {
+      await fetcher.close();
+    }
+  });
+
+  it('reads later answers into the Buffers of handled ones without changing a batch still to be handled', async () => {
+    // 4 × 300 records of 2 KiB in batches of 100: Fetch answers of several chunks each. The
+    // integration setup overwrites every released answer, so an answer given back while one of its
+    // deliveries still waits shows as wrong bytes below.
+    expect(process.env['MIRRORMAKER_POISON_RELEASED_BUFFERS']).toBe('1');
+    const topic = await topicWith('fetch-reuse', 4, 300, 2048, 100);
+    const seen = new Map<number, number[]>();
+    const wrong: string[] = [];
+    const pooledBefore = wireBuffers.pooledBytes;
+    const fetcher = new PartitionFetcher(client, {
+      reuseAnswers: true,
+      concurrency: 1,
+      maxBytesPerPartition: 300 * 1024,
+      handler: async (d) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const r of (await decodeFetchedBatches(d))?.records ?? []) {
+          const i = Number(r.offset);
+          if (r.key?.toString() !== `${d.partition}-${i}` || !r.value?.equals(Buffer.alloc(2048, (i % 100) % 256))) wrong.push(`${d.partition}@${i}`);
+          seen.set(d.partition, [...(seen.get(d.partition) ?? []), i]);
+        }
+      },
+    });
+    try {
+      await fetcher.addPartitions([0, 1, 2, 3].map((partition) => ({ topic, partition, offset: 0n })));
+      await eventually('all read', () => [0, 1, 2, 3].every((p) => fetcher.position(topic, p) === 300n), 60_000);
+      expect(wrong).toEqual([]);
+      for (const p of [0, 1, 2, 3]) expect(seen.get(p)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+      expect(wireBuffers.pooledBytes).toBeGreaterThan(pooledBefore);
     } finally {
       await fetcher.close();
     }

@@ -37,6 +37,8 @@ import { newStarts, partitionKey, resolveStartOffsets } from './start-offsets';
 import type { KafkaClient, RetryOptions } from './connection';
 import { KafkaError, isKafkaError, toKafkaError, type KafkaErrorContext } from './errors';
 import { FetchBuffer } from './fetch-buffer';
+import { wireBuffers } from './buffer-pool';
+import './response-framing-patch';
 import { decodeFetchResponse, encodeFetchRequest, FETCH_API_KEY, FETCH_VERSION, type FetchedPartition, type FetchPartitionRequest } from './fetch-wire';
 import { connectCluster, type InternalCluster } from './kafkajs-cluster';
 import { retryDelayMs } from './retry-delay';
@@ -63,7 +65,18 @@ export interface FetchedBatches extends TopicPartition {
 export type PartitionFetcherStatus = 'idle' | 'running' | 'closed';
 
 export interface PartitionFetcherOptions {
+  /**
+   * Gets each partition's batches in turn. They are views into the Fetch answer; with
+   * `reuseAnswers` that is used again for another answer once the promise settles.
+   */
   handler: (batches: FetchedBatches) => Promise<void>;
+  /**
+   * Reads later answers into the Buffers of answers whose batches were all handled, instead of
+   * leaving them to the garbage collector (which frees them late: this bounds a copying process's
+   * memory). Only for a handler that keeps nothing of the batches (no Buffer, no view into one) once
+   * its promise settles. @default false
+   */
+  reuseAnswers?: boolean;
   onError?: (error: KafkaError, partition?: TopicPartition) => void;
   /** @default 'read_committed' */
   isolationLevel?: IsolationLevel;
@@ -100,6 +113,25 @@ interface Delivery {
   bytes: number;
   /** The partition jumped to `fromOffset` (offset reset) before this delivery. */
   reset: boolean;
+  /** The Fetch answer its batches are views of. */
+  answer?: AnswerUse;
+}
+
+/**
+ * A Fetch answer and how many of its deliveries are not yet handled or dropped (plus one while it
+ * is being read): at zero nothing reads it any more and its Buffer is used again. A delivery that
+ * leaves some other way never gives it back, and the answer is then collected as any garbage.
+ */
+interface AnswerUse {
+  raw: Buffer;
+  users: number;
+  reuse: boolean;
+}
+
+function doneWith(answer: AnswerUse | undefined): void {
+  if (!answer) return;
+  answer.users -= 1;
+  if (answer.users === 0 && answer.reuse) wireBuffers.release(answer.raw);
 }
 
 interface PartitionState extends TopicPartition {
@@ -466,17 +498,22 @@ export class PartitionFetcher {
     this.options.onFetch?.({ broker: leader, partitions: answer.partitions.length, bytes: raw.length });
     if (answer.errorCode !== 0) throw new KafkaError('UNKNOWN', `fetch from broker ${leader} on cluster '${this.client.clusterAlias}': error code ${answer.errorCode}`);
     const byKey = new Map(sent.map((s) => [keyOf(s.st.topic, s.st.partition), s]));
-    for (const fp of answer.partitions) {
-      const s = byKey.get(keyOf(fp.topic, fp.partition));
-      if (!s || this.partitions.get(keyOf(fp.topic, fp.partition)) !== s.st || s.st.epoch !== s.epoch || s.st.fetchOffset !== s.fetchOffset) continue;
-      this.onPartition(s.st, fp);
+    const use: AnswerUse = { raw, users: 1, reuse: this.options.reuseAnswers === true };
+    try {
+      for (const fp of answer.partitions) {
+        const s = byKey.get(keyOf(fp.topic, fp.partition));
+        if (!s || this.partitions.get(keyOf(fp.topic, fp.partition)) !== s.st || s.st.epoch !== s.epoch || s.st.fetchOffset !== s.fetchOffset) continue;
+        this.onPartition(s.st, fp, use);
+      }
+    } finally {
+      doneWith(use);
     }
   }
 
-  private onPartition(st: PartitionState, fp: FetchedPartition): void {
+  private onPartition(st: PartitionState, fp: FetchedPartition, use: AnswerUse): void {
     if (fp.errorCode === 0) {
       st.failures = 0;
-      this.accept(st, fp);
+      this.accept(st, fp, use);
       return;
     }
     if (fp.errorCode === OFFSET_OUT_OF_RANGE) {
@@ -503,7 +540,7 @@ export class PartitionFetcher {
     );
   }
 
-  private accept(st: PartitionState, fp: FetchedPartition): void {
+  private accept(st: PartitionState, fp: FetchedPartition, use: AnswerUse): void {
     const all = readRecordBatches(fp.records);
     if (all.length === 0) return;
     const next = all[all.length - 1].lastOffset + 1n;
@@ -518,7 +555,8 @@ export class PartitionFetcher {
       st.position = next;
       return;
     }
-    this.enqueue(st, { batches: visible, fromOffset: from, nextOffset: next, highWatermark: fp.highWatermark, bytes, reset: false });
+    if (visible.length > 0) use.users += 1;
+    this.enqueue(st, { batches: visible, fromOffset: from, nextOffset: next, highWatermark: fp.highWatermark, bytes, reset: false, ...(visible.length > 0 ? { answer: use } : {}) });
   }
 
   private resetOffset(st: PartitionState): void {
@@ -573,6 +611,7 @@ export class PartitionFetcher {
   private dropQueue(st: PartitionState): void {
     this.bufferedBytes -= st.queuedBytes;
     this.buffer.release(st.queuedBytes);
+    for (const d of st.queue) doneWith(d.answer);
     st.queue = [];
     st.queuedBytes = 0;
   }
@@ -650,6 +689,7 @@ export class PartitionFetcher {
         this.bufferedBytes -= st.handlingBytes;
         this.buffer.release(st.handlingBytes);
         st.handlingBytes = 0;
+        doneWith(d.answer);
         const waiters = this.idleWaiters.get(st);
         if (waiters) {
           this.idleWaiters.delete(st);

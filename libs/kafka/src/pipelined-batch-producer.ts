@@ -31,7 +31,7 @@ import { KafkaError, STALE_LEADER_ERRORS, toKafkaError, type KafkaErrorContext }
 import { connectCluster, type InternalBroker, type InternalCluster } from './kafkajs-cluster';
 import { lookUpLeaders, UNKNOWN_TOPIC_OR_PARTITION } from './partition-leaders';
 import { RAW_BATCH, REQUEST_BUFFER, type RawBatchMessage } from './produce-request-encoder';
-import { RequestBufferPool } from './request-buffer-pool';
+import { wireBuffers } from './buffer-pool';
 import type { RawRecordBatch } from './record-batches';
 import { retryDelayMs } from './retry-delay';
 
@@ -81,7 +81,6 @@ export class PipelinedBatchProducer {
   private producerId: Promise<ProducerId> | undefined;
   private readonly sessions = new Map<string, PartitionSession>();
   private readonly leaders = new Map<string, number>();
-  private readonly requestBuffers = new RequestBufferPool();
   private closed = false;
 
   constructor(
@@ -209,7 +208,7 @@ export class PipelinedBatchProducer {
       value: null,
       partition,
       [RAW_BATCH]: batch,
-      [REQUEST_BUFFER]: (size) => (request = this.requestBuffers.take(size)),
+      [REQUEST_BUFFER]: (size) => (request = wireBuffers.take(size)),
     };
     const answer = await broker.produce({
       topicData: [{ topic, partitions: [{ partition, firstSequence, messages: new Array<RawBatchMessage>(batch.recordCount).fill(message) }] }],
@@ -220,7 +219,7 @@ export class PipelinedBatchProducer {
     });
     // Answered, so the broker read the whole request: nothing reads its Buffer any more. (After a
     // failure the socket may still hold it; it is left to the garbage collector then.)
-    if (request) this.requestBuffers.release(request);
+    if (request) wireBuffers.release(request);
     const base = answer.topics[0]?.partitions[0]?.baseOffset;
     if (base === undefined || BigInt(base) < 0n) {
       throw new KafkaError('UNKNOWN', `produce to ${topic}-${partition} on cluster '${this.client.clusterAlias}': no offset in the answer`, { retriable: true });

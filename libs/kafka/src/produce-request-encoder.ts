@@ -52,7 +52,7 @@ const ORDERED_HEADERS = Symbol.for('mirrormaker.kafka.orderedHeaders');
 export const RAW_BATCH = Symbol.for('mirrormaker.kafka.rawBatch');
 
 /**
- * Where a request carrying one raw batch takes its Buffer from (request-buffer-pool.ts), so the
+ * Where a request carrying one raw batch takes its Buffer from (buffer-pool.ts), so the
  * sender can reuse it once the request is answered. kafkajs passes messages through untouched,
  * which makes a message property the only way to reach the encoder from a caller.
  */

@@ -1,0 +1,44 @@
+/**
+ * The sockets our kafkajs clients open: kafkajs's own, except that a plain TCP socket reads into
+ * one Buffer of its own (Node's `onread`) instead of a fresh Buffer per read. Fetch answers arrive
+ * as tens of MiB per second of 64 KiB chunks; each was garbage a moment after response framing
+ * (response-framing-patch.ts) copied it into its answer, and V8 frees such Buffers late. The
+ * framing copies every byte out before the next read, so one Buffer per socket is enough.
+ *
+ * TLS sockets, and every socket when the framing patch is not in place, are opened as kafkajs
+ * opens them.
+ */
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import type { ISocketFactory } from 'kafkajs';
+import { responseFramingInstalled } from './response-framing-patch';
+
+/** kafkajs's own keep-alive delay. */
+const KEEP_ALIVE_DELAY_MS = 60_000;
+/** Loopback and LAN reads of a large answer fill this much at a time; untouched pages cost nothing. */
+const READ_BUFFER_BYTES = 256 * 1024;
+
+export const kafkaSocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  let socket: net.Socket;
+  if (ssl || !responseFramingInstalled()) {
+    // kafkajs's own framing keeps chunks until an answer is complete: they need Buffers of their own.
+    socket = ssl ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : net.connect({ host, port }, onConnect);
+  } else {
+    const options: net.NetConnectOpts & { onread: { buffer: Buffer; callback: (bytes: number, buffer: Buffer) => boolean } } = {
+      host,
+      port,
+      onread: {
+        buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES),
+        // kafkajs listens for 'data'; with onread Node emits none, so the read is handed on as one.
+        callback: (bytes, buffer) => {
+          socket.emit('data', buffer.subarray(0, bytes));
+          return true;
+        },
+      },
+    };
+    socket = net.connect(options, onConnect);
+  }
+  socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
+  return socket;
+};
+
