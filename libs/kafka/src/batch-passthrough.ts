@@ -12,7 +12,7 @@
  * must change inside is re-encoded from its records instead (the record path).
  */
 import { crc32cAfterChange } from './crc32c';
-import { ATTRIBUTES_AT, codecOf, CRC_AT, hasLogAppendTime, isContiguous, isControlBatch, PRODUCER_ID_AT, type BatchCodec, type RawRecordBatch } from './record-batches';
+import { ATTRIBUTES_AT, BATCH_HEADER_SIZE, codecOf, CRC_AT, hasLogAppendTime, isContiguous, isControlBatch, PRODUCER_ID_AT, type BatchCodec, type RawRecordBatch } from './record-batches';
 
 const TRANSACTIONAL_FLAG = 0x10;
 /** Producer id (8), epoch (2), base sequence (4), from PRODUCER_ID_AT. */
@@ -57,11 +57,21 @@ export function passthroughBlocker(batch: RawRecordBatch, limits: PassthroughLim
  * fetched bytes stay as they are (a batch the target refuses is decoded from them afterwards).
  */
 export function writeForProduce(batch: RawRecordBatch, writer: BatchWriter, out: Buffer, at: number): number {
-  const end = at + batch.bytes.copy(out, at);
+  const headerEnd = writeHeaderForProduce(batch, writer, out, at);
+  return headerEnd + batch.bytes.copy(out, headerEnd, BATCH_HEADER_SIZE);
+}
+
+/**
+ * Writes only the batch's header (its first BATCH_HEADER_SIZE bytes) into `out` at `at`, with the
+ * writer's fields and the CRC of the whole batch; returns where it ends. Everything the writer
+ * changes is in the header: the rest may be sent straight from the fetched bytes.
+ */
+export function writeHeaderForProduce(batch: RawRecordBatch, writer: BatchWriter, out: Buffer, at: number): number {
+  const end = at + batch.bytes.copy(out, at, 0, BATCH_HEADER_SIZE);
   const b = out.subarray(at, end);
   b.writeBigInt64BE(0n, 0);
   b.writeInt32BE(-1, 12);
-  const crcLength = b.length - ATTRIBUTES_AT;
+  const crcLength = batch.bytes.length - ATTRIBUTES_AT;
   let crc = b.readUInt32BE(CRC_AT);
 
   const attributes = b.readInt16BE(ATTRIBUTES_AT);

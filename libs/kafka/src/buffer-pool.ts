@@ -1,6 +1,7 @@
 /**
- * Large Buffers of the data path, used again once nothing reads them: Produce requests once the
- * broker answered them, Fetch answers once every batch in them was copied.
+ * Large Buffers of the data path, used again once nothing reads them: Fetch answers once every
+ * batch in them was handled. (A Produce request of a passed-through batch copies nothing large:
+ * the batch's records go out from the answer they came in, see request-framing-patch.ts.)
  *
  * Fresh ones cost the kernel a page fault and a zeroed page per 4 KiB, and finished ones stay in the
  * process until V8 runs a full collection, which it starts only after tens of MiB of such garbage.
@@ -85,9 +86,8 @@ export class BufferPool {
 }
 
 /**
- * The one pool of a process: Produce requests and Fetch answers of every client share it. What it
- * keeps is bounded by what was in use at once (the fetch buffer bounds both the answers and the
- * batches in flight); the limit is a safety net above that.
+ * The one pool of a process, for the answers of every client. What it keeps is bounded by what was
+ * in use at once (the fetch buffer bounds the answers); the limit is a safety net above that.
  */
 export const wireBuffers = new BufferPool({
   maxPooledBytes: 96 * 1024 * 1024,

@@ -30,8 +30,7 @@ import type { KafkaClient, RetryOptions } from './connection';
 import { KafkaError, STALE_LEADER_ERRORS, toKafkaError, type KafkaErrorContext } from './errors';
 import { connectCluster, type InternalBroker, type InternalCluster } from './kafkajs-cluster';
 import { lookUpLeaders, UNKNOWN_TOPIC_OR_PARTITION } from './partition-leaders';
-import { RAW_BATCH, REQUEST_BUFFER, type RawBatchMessage } from './produce-request-encoder';
-import { wireBuffers } from './buffer-pool';
+import { RAW_BATCH, type RawBatchMessage } from './produce-request-encoder';
 import type { RawRecordBatch } from './record-batches';
 import { retryDelayMs } from './retry-delay';
 
@@ -202,14 +201,7 @@ export class PipelinedBatchProducer {
   }
 
   private async produce(broker: InternalBroker, topic: string, partition: number, batch: RawRecordBatch, producer: ProducerId, firstSequence: number): Promise<bigint> {
-    let request: Buffer | undefined;
-    const message: RawBatchMessage = {
-      key: null,
-      value: null,
-      partition,
-      [RAW_BATCH]: batch,
-      [REQUEST_BUFFER]: (size) => (request = wireBuffers.take(size)),
-    };
+    const message: RawBatchMessage = { key: null, value: null, partition, [RAW_BATCH]: batch };
     const answer = await broker.produce({
       topicData: [{ topic, partitions: [{ partition, firstSequence, messages: new Array<RawBatchMessage>(batch.recordCount).fill(message) }] }],
       producerId: producer.id,
@@ -217,9 +209,6 @@ export class PipelinedBatchProducer {
       acks: -1,
       timeout: this.options.timeoutMs ?? 30_000,
     });
-    // Answered, so the broker read the whole request: nothing reads its Buffer any more. (After a
-    // failure the socket may still hold it; it is left to the garbage collector then.)
-    if (request) wireBuffers.release(request);
     const base = answer.topics[0]?.partitions[0]?.baseOffset;
     if (base === undefined || BigInt(base) < 0n) {
       throw new KafkaError('UNKNOWN', `produce to ${topic}-${partition} on cluster '${this.client.clusterAlias}': no offset in the answer`, { retriable: true });

@@ -31,9 +31,9 @@ import Encoder from 'kafkajs/src/protocol/encoder';
 import Long from 'kafkajs/src/utils/long';
 import crc32C from 'kafkajs/src/protocol/recordBatch/crc32C';
 import { Types as CompressionTypes, lookupCodec } from 'kafkajs/src/protocol/message/compression';
-import { writeForProduce, type BatchWriter } from './batch-passthrough';
+import { writeForProduce, writeHeaderForProduce, type BatchWriter } from './batch-passthrough';
 import { KafkaError } from './errors';
-import { encoderWithHeadroom, FRAME_HEADROOM } from './request-framing-patch';
+import { encoderWithHeadroom, FRAME_HEADROOM, requestFramingInstalled } from './request-framing-patch';
 import type { OrderedHeaders } from './headers';
 import type { RawRecordBatch } from './record-batches';
 
@@ -51,19 +51,11 @@ const ORDERED_HEADERS = Symbol.for('mirrormaker.kafka.orderedHeaders');
  */
 export const RAW_BATCH = Symbol.for('mirrormaker.kafka.rawBatch');
 
-/**
- * Where a request carrying one raw batch takes its Buffer from (buffer-pool.ts), so the
- * sender can reuse it once the request is answered. kafkajs passes messages through untouched,
- * which makes a message property the only way to reach the encoder from a caller.
- */
-export const REQUEST_BUFFER = Symbol.for('mirrormaker.kafka.requestBuffer');
-
 export interface RawBatchMessage {
   key: null;
   value: null;
   partition: number;
   [RAW_BATCH]: RawRecordBatch;
-  [REQUEST_BUFFER]?: (size: number) => Buffer;
 }
 
 const PRODUCE_API_KEY = 0;
@@ -87,7 +79,6 @@ type KafkaJsHeaderValue = Buffer | string | null;
 
 export interface ProduceMessage {
   [RAW_BATCH]?: RawRecordBatch;
-  [REQUEST_BUFFER]?: (size: number) => Buffer;
   key?: Bytes;
   value?: Bytes;
   /** A headers carrier, or kafkajs's object form (values Buffer, string or arrays of them). */
@@ -176,7 +167,8 @@ export function produceRequestV3({
       const plans = topicData.map(({ topic, partitions }) => partitions.map((p) => planBatch(topic, p)));
       if (compression !== CompressionTypes.None) await compressAll(plans.flat().filter((p) => !p.raw), compression);
       // Written after room for the frame header, which request-framing-patch.ts puts in front of it.
-      return encoderWithHeadroom(writeRequest(transactionalId, acks, timeout, topicData, plans, producer), FRAME_HEADROOM);
+      const { buffer, tail } = writeRequest(transactionalId, acks, timeout, topicData, plans, producer);
+      return encoderWithHeadroom(buffer, FRAME_HEADROOM, tail);
     },
   };
 }
@@ -252,16 +244,19 @@ function writeRequest(
   topicData: readonly ProduceTopicData[],
   plans: BatchPlan[][],
   producer: ProducerFields,
-): Buffer {
+): { buffer: Buffer; tail?: Buffer } {
   let size = stringSize(transactionalId) + 2 + 4 + 4;
   for (let t = 0; t < topicData.length; t++) {
     size += stringSize(topicData[t].topic) + 4;
     for (const plan of plans[t]) size += ENTRY_HEADER_SIZE + recordsSectionSize(plan);
   }
 
+  // A request of one passed-through batch (what a mirror sends) ends with that batch's records as
+  // fetched: they are sent from where they are (the tail), not copied into the request.
   const single = plans.length === 1 && plans[0].length === 1 ? plans[0][0] : undefined;
-  const take = single?.raw ? single.messages[0]?.[REQUEST_BUFFER] : undefined;
-  const buf = take ? take(FRAME_HEADROOM + size) : Buffer.allocUnsafe(FRAME_HEADROOM + size);
+  const tail = requestFramingInstalled ? single?.raw?.bytes.subarray(ENTRY_HEADER_SIZE - BATCH_AT) : undefined;
+  const bodySize = size - (tail?.length ?? 0);
+  const buf = Buffer.allocUnsafe(FRAME_HEADROOM + bodySize);
   let off = writeString(buf, FRAME_HEADROOM, transactionalId);
   off = buf.writeInt16BE(acks, off);
   off = buf.writeInt32BE(timeout, off);
@@ -269,10 +264,10 @@ function writeRequest(
   for (let t = 0; t < topicData.length; t++) {
     off = writeString(buf, off, topicData[t].topic);
     off = buf.writeInt32BE(plans[t].length, off);
-    for (const plan of plans[t]) off = writeBatch(buf, off, plan, producer);
+    for (const plan of plans[t]) off = writeBatch(buf, off, plan, producer, tail !== undefined);
   }
-  if (off !== FRAME_HEADROOM + size) throw new KafkaError('UNKNOWN', `the produce request encoder wrote ${off - FRAME_HEADROOM} bytes instead of the ${size} it planned`);
-  return buf;
+  if (off !== FRAME_HEADROOM + bodySize) throw new KafkaError('UNKNOWN', `the produce request encoder wrote ${off - FRAME_HEADROOM} bytes instead of the ${bodySize} it planned`);
+  return tail ? { buffer: buf, tail } : { buffer: buf };
 }
 
 function recordsSectionSize(plan: BatchPlan): number {
@@ -280,8 +275,11 @@ function recordsSectionSize(plan: BatchPlan): number {
   return plan.compressed ? plan.compressed.length : plan.recordsSize;
 }
 
-/** Writes one partition's entry (partition, record set size, batch) at `start`; returns its end. */
-function writeBatch(buf: Buffer, start: number, plan: BatchPlan, producer: ProducerFields): number {
+/**
+ * Writes one partition's entry (partition, record set size, batch) at `start`; returns its end. With
+ * `headerOnly`, a passed-through batch is written up to its first record; the caller sends the rest.
+ */
+function writeBatch(buf: Buffer, start: number, plan: BatchPlan, producer: ProducerFields, headerOnly: boolean): number {
   if (plan.raw) {
     // A plain producer (no producer id) writes no sequence either, as Java's does.
     const idempotent = producer.producerId >= 0n;
@@ -293,7 +291,7 @@ function writeBatch(buf: Buffer, start: number, plan: BatchPlan, producer: Produ
     };
     let off = buf.writeInt32BE(plan.partition, start);
     off = buf.writeInt32BE(plan.raw.bytes.length, off);
-    return writeForProduce(plan.raw, writer, buf, off);
+    return headerOnly ? writeHeaderForProduce(plan.raw, writer, buf, off) : writeForProduce(plan.raw, writer, buf, off);
   }
   const count = plan.messages.length;
   const batchSize = ENTRY_HEADER_SIZE - BATCH_AT + recordsSectionSize(plan);

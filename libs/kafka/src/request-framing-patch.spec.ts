@@ -1,6 +1,6 @@
 import '.';
 import Encoder from 'kafkajs/src/protocol/encoder';
-import { encoderWithHeadroom, FRAME_HEADROOM, frameRequest, installRequestFraming } from './request-framing-patch';
+import { encoderWithHeadroom, FRAME_HEADROOM, frameRequest, installRequestFraming, REQUEST_TAIL, type FramedBuffer } from './request-framing-patch';
 
 type Framing = (request: { correlationId: number; clientId: string | null; request: { apiKey: number; apiVersion: number; encode(): Promise<unknown> } }) => Promise<{ buffer: Buffer }>;
 
@@ -43,6 +43,19 @@ describe('request framing', () => {
     const encoded = withHeadroom(payload) as unknown as { buf: Buffer };
     const framed = (await frameRequest({ correlationId: 1, clientId: 'c', request: { apiKey: 0, apiVersion: 7, encode: async () => encoded } })).buffer;
     expect(framed.buffer).toBe(encoded.buf.buffer);
+  });
+
+  it('frames a body with a tail: Buffer and tail together are the bytes of the whole body, the tail not copied', async () => {
+    const request = (encode: () => Promise<unknown>) => ({ correlationId: 77, clientId: 'c', request: { apiKey: 0, apiVersion: 3, encode } });
+    const expected = (await original(request(async () => body(payload)))).buffer;
+    const head = payload.subarray(0, 100);
+    const tail = payload.subarray(100);
+    const buffer = Buffer.alloc(FRAME_HEADROOM + head.length);
+    head.copy(buffer, FRAME_HEADROOM);
+    const framed = (await frameRequest(request(async () => encoderWithHeadroom(buffer, FRAME_HEADROOM, tail)))).buffer as FramedBuffer;
+    const sentTail = framed[REQUEST_TAIL] as Buffer;
+    expect(Buffer.concat([framed, sentTail])).toEqual(expected);
+    expect(sentTail.buffer).toBe(payload.buffer);
   });
 
   it('is what kafkajs connections use', () => {

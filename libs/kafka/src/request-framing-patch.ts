@@ -10,7 +10,9 @@
  *
  * The replacement writes the same bytes into one Buffer of the exact size. A body encoded with
  * `encoderWithHeadroom` (the Produce encoder does so) already has free bytes in front of it in its
- * own Buffer: the header is written there and nothing is copied at all.
+ * own Buffer: the header is written there and nothing is copied at all. Such a body may also end in
+ * a tail, the records of a passed-through batch as they were fetched: the framed Buffer then
+ * carries it as `REQUEST_TAIL`, and our sockets write both (socket-factory.ts).
  *
  * kafkajs's `network/connection.js` captures the framing function when it loads, which happens as
  * soon as anything requires 'kafkajs' itself, so this module must run first: index.ts and every
@@ -35,7 +37,17 @@ interface Headroom {
   readonly buffer: Buffer;
   /** Where the body starts in `buffer`; the bytes before it are free. */
   readonly bodyAt: number;
+  /** The rest of the body, sent after `buffer` without being copied into it. */
+  readonly tail?: Buffer;
 }
+
+/**
+ * On a framed request's Buffer: bytes that follow it on the wire (counted in its size prefix). Our
+ * sockets (socket-factory.ts) write the two back to back, with no copy.
+ */
+export const REQUEST_TAIL = Symbol.for('mirrormaker.kafka.requestTail');
+
+export type FramedBuffer = Buffer & { [REQUEST_TAIL]?: Buffer };
 
 type Encoder = EncoderType & { buf: Buffer; offset: number; [HEADROOM]?: Headroom };
 
@@ -49,10 +61,13 @@ function encoderOver(buffer: Buffer): Encoder {
   return encoder;
 }
 
-/** A body written at `bodyAt` of `buffer` (up to its end), with the bytes before it free for the frame header. */
-export function encoderWithHeadroom(buffer: Buffer, bodyAt: number): EncoderType {
+/**
+ * A body written at `bodyAt` of `buffer` (up to its end), with the bytes before it free for the
+ * frame header, and followed by `tail` when given.
+ */
+export function encoderWithHeadroom(buffer: Buffer, bodyAt: number, tail?: Buffer): EncoderType {
   const encoder = encoderOver(buffer.subarray(bodyAt));
-  encoder[HEADROOM] = { buffer, bodyAt };
+  encoder[HEADROOM] = tail ? { buffer, bodyAt, tail } : { buffer, bodyAt };
   return encoder;
 }
 
@@ -76,13 +91,20 @@ export async function frameRequest({ correlationId, clientId, request: { apiKey,
     out = Buffer.allocUnsafe(headerSize + bodyBytes);
     body.buf.copy(out, headerSize, 0, bodyBytes);
   }
-  let off = out.writeInt32BE(headerSize - 4 + bodyBytes, 0);
+  const tail = room?.tail;
+  let off = out.writeInt32BE(headerSize - 4 + bodyBytes + (tail?.length ?? 0), 0);
   off = out.writeInt16BE(apiKey, off);
   off = out.writeInt16BE(apiVersion, off);
   off = out.writeInt32BE(correlationId, off);
   off = out.writeInt16BE(clientId == null ? -1 : clientIdBytes, off);
   if (clientId != null) out.write(clientId, off, clientIdBytes, 'utf8');
-  return encoderOver(out);
+  const framed = encoderOver(out);
+  if (tail) {
+    // kafkajs writes `buffer`; its getter would return a new view, without the tail.
+    (out as FramedBuffer)[REQUEST_TAIL] = tail;
+    Object.defineProperty(framed, 'buffer', { value: out });
+  }
+  return framed;
 }
 
 /** True when kafkajs's connections frame requests with `frameRequest`. */
@@ -90,4 +112,5 @@ export function installRequestFraming(): boolean {
   return replaceModuleExports(REQUEST_MODULE, frameRequest, CONNECTION_MODULE);
 }
 
-installRequestFraming();
+/** Whether kafkajs frames requests with `frameRequest` (decided when this module loads). */
+export const requestFramingInstalled = installRequestFraming();

@@ -6,11 +6,12 @@
  * framing copies every byte out before the next read, so one Buffer per socket is enough.
  *
  * TLS sockets, and every socket when the framing patch is not in place, are opened as kafkajs
- * opens them.
+ * opens them. Every socket writes the tail of a request along with it (`writeTails`).
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { ISocketFactory } from 'kafkajs';
+import { REQUEST_TAIL, type FramedBuffer } from './request-framing-patch';
 import { responseFramingInstalled } from './response-framing-patch';
 
 /** kafkajs's own keep-alive delay. */
@@ -39,6 +40,24 @@ export const kafkaSocketFactory: ISocketFactory = ({ host, port, ssl, onConnect 
     socket = net.connect(options, onConnect);
   }
   socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
+  writeTails(socket);
   return socket;
 };
 
+/**
+ * A framed request may end in a tail that is not in its Buffer (request-framing-patch.ts): the
+ * records of a passed-through batch, sent from the fetched bytes instead of copied. Both are
+ * written in one go (corked: one writev); the tail lives until the request is answered.
+ */
+export function writeTails(socket: net.Socket): void {
+  const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  socket.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
+    const tail = Buffer.isBuffer(chunk) ? (chunk as FramedBuffer)[REQUEST_TAIL] : undefined;
+    if (!tail) return write(chunk, ...rest);
+    socket.cork();
+    write(chunk);
+    const flushed = write(tail, ...rest);
+    socket.uncork();
+    return flushed;
+  }) as net.Socket['write'];
+}
