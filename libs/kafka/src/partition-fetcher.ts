@@ -128,6 +128,14 @@ interface AnswerUse {
   reuse: boolean;
 }
 
+/**
+ * How many Fetches' worth of a partition may wait for its handler. With one, a partition whose
+ * previous answer is still waiting sits out the next Fetch, so a busy partition is read in every
+ * other round trip: half the rate where round trips are long (a remote source). Two keep it in
+ * every Fetch; the fetch buffer still bounds the process.
+ */
+const FETCHES_AHEAD = 2;
+
 function doneWith(answer: AnswerUse | undefined): void {
   if (!answer) return;
   answer.users -= 1;
@@ -139,7 +147,7 @@ interface PartitionState extends TopicPartition {
   position: bigint;
   /** Next offset to fetch (position plus what is queued or being handled). */
   fetchOffset: bigint;
-  /** Fetched, waiting for the handler; at most one Fetch's worth is ever waiting. */
+  /** Fetched, waiting for the handler; at most FETCHES_AHEAD Fetches' worth is ever waiting. */
   queue: Delivery[];
   queuedBytes: number;
   handling: boolean;
@@ -387,8 +395,8 @@ export class PartitionFetcher {
     if (!this.buffer.full) {
       for (const [key, st] of this.partitions) {
         if (st.fetching || st.resetting) continue;
-        // One Fetch ahead of the handler: a partition with a delivery waiting is not fetched again.
-        if (st.queue.length > 0) {
+        // A partition with FETCHES_AHEAD deliveries waiting is not fetched again.
+        if (st.queue.length >= FETCHES_AHEAD) {
           const leader = this.leaders.get(key);
           if (leader !== undefined) heldBack.add(leader);
           continue;
