@@ -97,6 +97,17 @@ describe('response framing (replaces kafkajs 2.2.4 Connection.processData)', () 
     expect(c.answers).toEqual([]);
   });
 
+  it('closes the connection with an error on an answer too short for a correlation id', () => {
+    const c = connection();
+    const errors: string[] = [];
+    c.socket = { destroy: (e: Error) => void errors.push(e.message) };
+    const short = Buffer.alloc(6);
+    short.writeInt32BE(2, 0);
+    processData.call(c, short);
+    expect(errors).toEqual(['the broker sent an answer of 2 bytes, too short for a correlation id; closing the connection']);
+    expect(c.answers).toEqual([]);
+  });
+
   it('drops a half-read answer when the connection gets a new socket', () => {
     const c = connection();
     processData.call(c, frame(1, 100_000).subarray(0, 50_000));

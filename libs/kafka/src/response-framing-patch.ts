@@ -67,7 +67,7 @@ export function processData(this: FramedConnection, rawData: Buffer): void {
       at += n;
       if (p.sizeRead < SIZE_BYTES) return;
       const size = p.sizePrefix.readInt32BE(0);
-      // A negative size cannot come from a broker; kafkajs would wait for ever, this reads nothing.
+      // A negative size cannot come from a broker: read as empty, which fails the connection below.
       p.frame = wireBuffers.take(SIZE_BYTES + Math.max(0, size));
       p.sizePrefix.copy(p.frame, 0);
       p.frameRead = SIZE_BYTES;
@@ -87,6 +87,14 @@ export function processData(this: FramedConnection, rawData: Buffer): void {
 function deliverFrame(connection: FramedConnection, frame: Buffer): void {
   if (connection.authHandlers) {
     connection.authHandlers.onSuccess(frame);
+    return;
+  }
+  if (frame.length < SIZE_BYTES + 4) {
+    // No room for a correlation id: not Kafka's protocol. Failing the connection fails its
+    // requests (kafkajs's error handler), which are then retried on a new one.
+    (connection.socket as { destroy?: (error: Error) => void } | undefined)?.destroy?.(
+      new Error(`the broker sent an answer of ${frame.length - SIZE_BYTES} bytes, too short for a correlation id; closing the connection`),
+    );
     return;
   }
   connection.requestQueue.fulfillRequest({
