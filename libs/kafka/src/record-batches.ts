@@ -182,14 +182,26 @@ function isAbortMarker(batch: RawRecordBatch): boolean {
   }
 }
 
+let decoders: { RecordBatchDecoder: typeof RecordBatchDecoderFn; MessageSetDecoder: typeof MessageSetDecoderFn } | undefined;
+
+/**
+ * Loaded on first use: kafkajs's batch decoder must load after record-codec-patch.ts replaced the
+ * record decoder it requires (createKafkaClient installs that). Kept: resolving the paths again for
+ * every batch would cost more than decoding small ones.
+ */
+function kafkajsDecoders(): NonNullable<typeof decoders> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  decoders ??= {
+    RecordBatchDecoder: require('kafkajs/src/protocol/recordBatch/v0/decoder') as typeof RecordBatchDecoderFn,
+    MessageSetDecoder: require('kafkajs/src/protocol/messageSet/decoder') as typeof MessageSetDecoderFn,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return decoders;
+}
+
 /** Records of one batch, decompressed and decoded (the record path). */
 export async function decodeBatchRecords(batch: RawRecordBatch): Promise<ConsumedRecord[]> {
-  // Loaded on first use: kafkajs's batch decoder must load after record-codec-patch.ts replaced
-  // the record decoder it requires (createKafkaClient installs that).
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const RecordBatchDecoder = require('kafkajs/src/protocol/recordBatch/v0/decoder') as typeof RecordBatchDecoderFn;
-  const MessageSetDecoder = require('kafkajs/src/protocol/messageSet/decoder') as typeof MessageSetDecoderFn;
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const { RecordBatchDecoder, MessageSetDecoder } = kafkajsDecoders();
   let decoded: DecodedKafkaJsRecord[];
   try {
     if (batch.magic >= 2) {

@@ -51,10 +51,15 @@ export type FramedBuffer = Buffer & { [REQUEST_TAIL]?: Buffer };
 
 type Encoder = EncoderType & { buf: Buffer; offset: number; [HEADROOM]?: Headroom };
 
+let EncoderClass: (new (initialSize?: number) => Encoder) | undefined;
+
 /** An Encoder holding exactly `buffer` (kafkajs reads `buf` and `offset`). */
 function encoderOver(buffer: Buffer): Encoder {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: importing it here would load kafkajs before the install
-  const EncoderClass = require('kafkajs/src/protocol/encoder') as new (initialSize?: number) => Encoder;
+  // Loaded on first use, as importing it here would load kafkajs before the install; and kept, as
+  // resolving a package path on every request cost more than the framing itself (under tsx, most
+  // of a busy process's time).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  EncoderClass ??= require('kafkajs/src/protocol/encoder') as new (initialSize?: number) => Encoder;
   const encoder = new EncoderClass(0);
   encoder.buf = buffer;
   encoder.offset = buffer.length;
