@@ -77,6 +77,9 @@ interface HeldUnit {
   worker: Promise<UnitWorker | undefined>;
 }
 
+/** How often held leases are checked against their deadlines and the session against silence. */
+const FENCE_TICK_MS = 200;
+
 /**
  * The client half of the lease protocol, used by every service but the coordinator.
  *
@@ -122,6 +125,9 @@ export class LeaseClient {
   /** Monotonic time the current session was opened, and of the coordinator's last answer on it. */
   private openedAt = 0;
   private lastAnswerAt: number | undefined;
+  /** When the fence timer last ran, and when this process last came back from a stall of its own. */
+  private lastTickAt: number | undefined;
+  private listeningSince = 0;
   /** When an answer was last acted on (grants and revocations applied), on any session. */
   private lastHandledAnswerAt: number | undefined;
   /** Send time of the oldest request no coordinator has answered yet (undefined: all answered). */
@@ -207,9 +213,10 @@ export class LeaseClient {
   start(): void {
     this.openSession();
     this.fenceTimer = setInterval(() => {
+      this.noteStall();
       this.fenceExpired();
       this.abandonSilentSession();
-    }, 200);
+    }, FENCE_TICK_MS);
   }
 
   /**
@@ -531,6 +538,18 @@ export class LeaseClient {
   }
 
   /**
+   * A fence tick that comes half a silence limit late means this process itself stalled (a long
+   * synchronous stretch, a GC pause, a starved CPU): answers that arrived meanwhile are still
+   * unread, and timers run before sockets are read. That time is not the coordinator's silence, so
+   * silence is counted again from now. Lease deadlines still count it: the coordinator's clock ran.
+   */
+  private noteStall(): void {
+    const now = this.now();
+    if (this.lastTickAt !== undefined && now - this.lastTickAt > FENCE_TICK_MS + this.silenceLimitMs() / 2) this.listeningSince = now;
+    this.lastTickAt = now;
+  }
+
+  /**
    * A coordinator that hangs (or a link that stalls) keeps the stream open but answers nothing:
    * after `silenceLimitMs` give the session up and open a new one (on the next replica), which
    * registers again and re-presents what is held.
@@ -538,7 +557,7 @@ export class LeaseClient {
   private abandonSilentSession(): void {
     const stream = this.stream;
     if (!stream || this.stopped) return;
-    const silentMs = this.now() - (this.lastAnswerAt ?? this.openedAt);
+    const silentMs = this.now() - Math.max(this.lastAnswerAt ?? this.openedAt, this.listeningSince);
     if (silentMs <= this.silenceLimitMs()) return;
     this.metrics.silent.inc();
     this.log.warn({ coordinator: this.address, silentMs: Math.round(silentMs), held: this.held.size }, 'coordinator answered nothing lately; opening a new lease session');

@@ -333,6 +333,23 @@ describe('lease protocol over gRPC', () => {
     await link.close();
   });
 
+  it('does not take a stall of its own for the silence of the coordinator', async () => {
+    await startCoordinator();
+    const ledger = new WorkLedger();
+    const metrics = createMetricsRegistry({ service: 'data-mirror', version: 't' });
+    const { logger: log, warnings } = warningsLogger();
+    const a = instance('dm-a', ledger, server.port, { metrics, logger: log });
+    await waitFor('all units granted', () => ledger.countBy('dm-a') === 12);
+
+    // Longer than the silence limit (750 ms here), shorter than a TTL: the whole process, coordinator
+    // included, runs nothing meanwhile; afterwards timers run before any answer is read.
+    const until = performance.now() + 1000;
+    while (performance.now() < until);
+    await waitFor('answers read again', () => a.hasWorkingSession && ledger.countBy('dm-a') === 12);
+    expect(warnings.filter((w) => /answered nothing/.test(w))).toEqual([]);
+    expect(await metricValue(metrics, 'mirrormaker_lease_session_silent_total')).toBe(0);
+  });
+
   describe('when no coordinator answers for longer than a lease lasts', () => {
     const ttl = settings.ttlMs;
     const KEPT = 'mirrormaker_leases_held_without_coordinator';
