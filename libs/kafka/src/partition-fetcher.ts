@@ -260,6 +260,7 @@ export class PartitionFetcher {
       const st = this.partitions.get(key);
       if (!st) continue;
       this.partitions.delete(key);
+      this.leaders.delete(key);
       st.epoch += 1;
       this.dropQueue(st);
       if (st.handling) waits.push(this.handlerDone(st));
@@ -320,7 +321,7 @@ export class PartitionFetcher {
 
   // ---- metadata: leaders of the assigned partitions ----
 
-  /** Looks the leaders of every assigned topic up (one request at a time), then fetches on. */
+  /** Looks up the leaders of the topics with a partition whose leader is unknown (one request at a time), then fetches on. */
   private refreshMetadata(): void {
     if (this.closed || this.metadataRefresh) return;
     this.metadataRefresh = this.track(
@@ -344,7 +345,10 @@ export class PartitionFetcher {
   }
 
   private async loadLeaders(): Promise<void> {
-    const topics = [...new Set([...this.partitions.values()].map((p) => p.topic))];
+    // Only those: a fetcher given thousands of partitions one at a time would otherwise ask for the
+    // metadata of every topic it has for each one added. A leader that moves shows as a fetch error,
+    // which forgets it.
+    const topics = [...new Set([...this.partitions].filter(([key]) => !this.leaders.has(key)).map(([, p]) => p.topic))];
     if (topics.length === 0) return;
     const cluster = await this.connected();
     let brokersChanged = false;
