@@ -1,5 +1,16 @@
 import type { ClientKind, MirrorConfig } from '@mirrormaker/config';
-import { createKafkaClient, isKafkaError, KafkaAdmin, KafkaProducer, PipelinedBatchProducer, type FetchBuffer, type KafkaClient, type KafkaError, type PartitionOffsets } from '@mirrormaker/kafka';
+import {
+  createKafkaClient,
+  isKafkaError,
+  KafkaAdmin,
+  KafkaProducer,
+  PipelinedBatchProducer,
+  TopicOffsetsReader,
+  type FetchBuffer,
+  type KafkaClient,
+  type KafkaError,
+  type PartitionOffsets,
+} from '@mirrormaker/kafka';
 import { skippedRecordReporter, type Logger } from '@mirrormaker/observability';
 import { kafkaConnectionFor } from '@mirrormaker/service-kit';
 import type { BatchCopyProducer } from './batch-copier';
@@ -11,6 +22,7 @@ import { PositionStore } from './position-store';
 import { PositionWriter } from './position-writer';
 import type { Reachability } from './reachability';
 import { RemoteTopics } from './remote-topics';
+import { SourceOffsets } from './source-offsets';
 import type { DataMirrorTimings } from './timings';
 
 /** Told, every refresh, about the source topic a unit copies. */
@@ -54,6 +66,8 @@ export class FlowRuntime {
   private positionWriterOfFlow: PositionWriter | undefined;
   private remote: RemoteTopics | undefined;
   private sourceConsumer: FlowConsumer | undefined;
+  private offsetsReader: TopicOffsetsReader | undefined;
+  private readonly offsets: SourceOffsets;
   /** Internal topics by name: created (or found) once; a failure is answered for a while, then tried again. */
   private readonly ensured = new Map<string, Promise<string>>();
   private readonly transactional = new Set<KafkaProducer>();
@@ -67,6 +81,13 @@ export class FlowRuntime {
     this.plan = options.plan;
     this.logger = options.logger.child({ flow: options.plan.name });
     for (const warning of options.plan.warnings) this.logger.warn(warning);
+    this.offsets = new SourceOffsets({
+      read: (topics) => {
+        this.offsetsReader ??= new TopicOffsetsReader(this.client('source', 'admin'));
+        return this.offsetsReader.read(topics);
+      },
+      onRead: (err) => (err === undefined ? this.noteSuccess('source') : this.noteFailure('source', err)),
+    });
   }
 
   /**
@@ -204,16 +225,9 @@ export class FlowRuntime {
     return this.ensure('target', this.plan.heartbeatsTopic, 0);
   }
 
-  /** Earliest and latest offsets of every partition of a source topic. */
-  async sourceOffsets(topic: string): Promise<Map<number, PartitionOffsets>> {
-    try {
-      const offsets = await this.admin('source').listOffsets(topic);
-      this.noteSuccess('source');
-      return offsets;
-    } catch (err) {
-      this.noteFailure('source', err);
-      throw err;
-    }
+  /** Earliest and latest offsets of every partition of a source topic (read with those other units ask for at the same time). */
+  sourceOffsets(topic: string): Promise<Map<number, PartitionOffsets>> {
+    return this.offsets.of(topic);
   }
 
   /** Follows a source topic's end offsets until the returned function is called. */
@@ -262,6 +276,7 @@ export class FlowRuntime {
       this.syncProducer?.close(),
       ...[...this.transactional].map((p) => p.close()),
       ...[...this.admins.values()].map((a) => a.close()),
+      this.offsetsReader?.close(),
     ]);
   }
 
@@ -284,22 +299,29 @@ export class FlowRuntime {
     return ensured;
   }
 
+  /** One read of every watched topic's offsets (one request per source broker, however many topics). */
   private refreshSources(): void {
     if (this.refreshing || this.closed) return;
     this.refreshing = (async () => {
-      for (const [topic, set] of [...this.watchers]) {
-        try {
-          const offsets = await this.sourceOffsets(topic);
+      let answers;
+      try {
+        answers = await this.offsets.all([...this.watchers.keys()]);
+      } catch (err) {
+        this.logger.debug({ err: (err as Error).message }, 'could not read source end offsets');
+        return;
+      }
+      for (const [topic, answer] of answers) {
+        const set = this.watchers.get(topic);
+        if (!set) continue;
+        if (answer instanceof Map) {
           this.missingCount.delete(topic);
-          for (const w of [...set]) w.endOffsets(offsets);
-        } catch (err) {
-          if (!isKafkaError(err, 'TOPIC_NOT_FOUND')) {
-            this.logger.debug({ topic, err: (err as Error).message }, 'could not read source end offsets');
-            continue;
-          }
+          for (const w of [...set]) w.endOffsets(answer);
+        } else if (isKafkaError(answer, 'TOPIC_NOT_FOUND')) {
           const seen = (this.missingCount.get(topic) ?? 0) + 1;
           this.missingCount.set(topic, seen);
           if (seen >= 2) for (const w of [...set]) w.topicMissing();
+        } else {
+          this.logger.debug({ topic, err: (answer as KafkaError).message }, 'could not read source end offsets');
         }
       }
     })().finally(() => {

@@ -52,6 +52,7 @@ export type { Acks, ProducerOptions, ProducerRecord, SendOptions } from './produ
 
 export { PartitionConsumer } from './partition-consumer';
 export { PartitionFetcher } from './partition-fetcher';
+export { TopicOffsetsReader, type TopicOffsets } from './topic-offsets-reader';
 export { MAX_IN_FLIGHT_PER_PARTITION, PipelinedBatchProducer } from './pipelined-batch-producer';
 export type { BatchSendResult, PipelinedBatchProducerOptions } from './pipelined-batch-producer';
 export { FetchBuffer } from './fetch-buffer';

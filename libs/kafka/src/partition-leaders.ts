@@ -28,6 +28,8 @@ export interface TopicLeaders {
   readonly errorCode: number;
   /** Partition → leader broker id; partitions without a leader now are left out. */
   readonly leaders: ReadonlyMap<number, number>;
+  /** How many partitions the topic has, with or without a leader (0 when it was not found). */
+  readonly partitions: number;
 }
 
 export async function lookUpLeaders(cluster: InternalCluster, topics: readonly string[], clusterAlias: string): Promise<TopicLeaders[]> {
@@ -44,6 +46,6 @@ export async function lookUpLeaders(cluster: InternalCluster, topics: readonly s
         if ((p.partitionErrorCode === 0 || p.partitionErrorCode === REPLICA_NOT_AVAILABLE) && p.leader >= 0) leaders.set(p.partitionId, p.leader);
       }
     }
-    return { topic: t.topic, errorCode: t.topicErrorCode, leaders };
+    return { topic: t.topic, errorCode: t.topicErrorCode, leaders, partitions: t.topicErrorCode === 0 ? t.partitionMetadata.length : 0 };
   });
 }

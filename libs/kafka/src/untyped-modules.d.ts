@@ -126,3 +126,15 @@ declare module 'kafkajs/src/protocol/requests/metadata' {
     response: { decode(raw: Buffer): Promise<unknown>; parse(decoded: unknown): Promise<unknown> };
   };
 }
+
+declare module 'kafkajs/src/protocol/requests/listOffsets' {
+  /** kafkajs's ListOffsets request of one version (2 and up take an isolation level). */
+  export function protocol(which: { version: number }): (args: {
+    replicaId?: number;
+    isolationLevel?: number;
+    topics: Array<{ topic: string; partitions: Array<{ partition: number; timestamp: string }> }>;
+  }) => {
+    request: { apiKey: number; apiVersion: number; apiName: string; encode(): Promise<unknown> };
+    response: { decode(raw: Buffer): Promise<unknown>; parse(decoded: unknown): Promise<unknown> };
+  };
+}
