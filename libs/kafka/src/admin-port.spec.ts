@@ -66,3 +66,43 @@ describe('KafkaAdmin client replacement', () => {
     expect(made.map((m) => m.disconnected)).toEqual([true]);
   });
 });
+
+describe('KafkaAdmin.listOffsets', () => {
+  /** kafkajs's fetchTopicOffsets when its cached metadata lacks the topic (another refresh replaced it). */
+  const metadataRace = () => {
+    const { partitions } = ([] as Array<{ partitions: unknown }>).pop() as { partitions: unknown };
+    return partitions;
+  };
+
+  function adminAnswering(failures: number) {
+    const client = createKafkaClient({ clusterAlias: 'A', brokers: ['127.0.0.1:9'], clientId: 'admin-port-spec' }, pino({ level: 'silent' }));
+    const calls = { offsets: 0, clients: 0 };
+    (kafkaJsOf(client) as unknown as { admin: () => object }).admin = () => {
+      calls.clients += 1;
+      return {
+        connect: async () => undefined,
+        disconnect: async () => undefined,
+        fetchTopicMetadata: async () => ({ topics: [{ name: 't', partitions: [{ partitionId: 0 }] }] }),
+        fetchTopicOffsets: async () => {
+          calls.offsets += 1;
+          if (calls.offsets <= failures) metadataRace();
+          return [{ partition: 0, offset: '7', high: '7', low: '2' }];
+        },
+      };
+    };
+    return { admin: new KafkaAdmin(client), calls };
+  }
+
+  it('asks again, on the same client, when kafkajs lost the topic from its metadata meanwhile', async () => {
+    const { admin, calls } = adminAnswering(2);
+    expect(await admin.listOffsets('t')).toEqual(new Map([[0, { earliest: 2n, latest: 7n }]]));
+    expect(calls).toEqual({ offsets: 3, clients: 1 });
+    await admin.close();
+  });
+
+  it('names the topic and the cause when the metadata never holds it', async () => {
+    const { admin } = adminAnswering(Infinity);
+    await expect(admin.listOffsets('t')).rejects.toThrow("list offsets, topic 't' on cluster 'A': its partitions were missing from the cluster metadata at each of 8 attempts");
+    await admin.close();
+  });
+});

@@ -395,14 +395,23 @@ export class KafkaAdmin {
       if (!described.has(topic)) {
         throw new KafkaError('TOPIC_NOT_FOUND', `list offsets, topic '${topic}' on cluster '${this.client.clusterAlias}': the topic does not exist`);
       }
+      let found: typeof offsets | undefined;
       try {
-        offsets = await this.call({ operation: 'list offsets', topic }, (admin) => admin.fetchTopicOffsets(topic));
-        break;
+        found = await this.call({ operation: 'list offsets', topic }, (admin) => offsetsIfKnown(admin, topic));
       } catch (err) {
         if (attempt >= LEADER_ATTEMPTS || !isKafkaError(err) || !STALE_LEADER_ERRORS.has(err.protocolError ?? '')) throw err;
         await this.dropConnection();
-        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
+      if (found) {
+        offsets = found;
+        break;
+      }
+      if (attempt >= LEADER_ATTEMPTS) {
+        throw new KafkaError('UNKNOWN', `list offsets, topic '${topic}' on cluster '${this.client.clusterAlias}': its partitions were missing from the cluster metadata at each of ${attempt} attempts`, {
+          retriable: true,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
     }
     const result = new Map<number, PartitionOffsets>();
     for (const o of offsets) result.set(o.partition, { earliest: BigInt(o.low), latest: BigInt(o.high) });
@@ -507,4 +516,19 @@ function createTopicFailures(err: unknown): CreateTopicFailure[] {
     current = (current as { cause?: unknown }).cause;
   }
   return [];
+}
+
+/**
+ * kafkajs's offsets of a topic, or undefined when the metadata it cached lacked the topic's
+ * partitions: a metadata refresh for other topics, run concurrently, can replace the one that
+ * added this topic, and kafkajs then fails on an empty answer with a TypeError. Asking again
+ * refreshes the metadata, as the topic is still one of the client's targets.
+ */
+async function offsetsIfKnown(admin: Admin, topic: string): Promise<Awaited<ReturnType<Admin['fetchTopicOffsets']>> | undefined> {
+  try {
+    return await admin.fetchTopicOffsets(topic);
+  } catch (err) {
+    if (err instanceof TypeError && /partitions/.test(err.message)) return undefined;
+    throw err;
+  }
 }
