@@ -39,4 +39,4 @@ export {
 export { renew, type HeldLease, type LostReason, type RenewResult } from './renew';
 export { release, type ReleaseResult } from './release';
 export { drain } from './drain';
-export { restoreLease, type RestoreRejection, type RestoreResult } from './restore-lease';
+export { restoreLease, restoreLeases, type PresentedLeaseResult, type RestoreRejection, type RestoreResult } from './restore-lease';

@@ -2,7 +2,7 @@ import { assign } from './assign';
 import { createLeaseTable, registerInstance, setUnits } from './lease-table';
 import { release } from './release';
 import { renew } from './renew';
-import { restoreLease } from './restore-lease';
+import { restoreLease, restoreLeases } from './restore-lease';
 import { AFTER_QUIET, partitionUnits, TIMINGS } from './testing/fixtures';
 
 describe('restoreLease (coordinator restart)', () => {
@@ -97,5 +97,45 @@ describe('restoreLease (coordinator restart)', () => {
     }
     table = renew(table, 'b', holderMayStillWorkUntil, TIMINGS.ttlMs).nextState;
     expect(assign(table, holderMayStillWorkUntil, TIMINGS).grants).toHaveLength(3);
+  });
+});
+
+describe('restoreLeases (every lease of a new session at once)', () => {
+  const units = partitionUnits(4);
+  const at = 500_000;
+  const table = () => {
+    let t = setUnits(createLeaseTable({ startedAt: at, highestEpochs: new Map([[units[0], 7]]) }), units);
+    t = registerInstance(t, { id: 'a', serviceKind: 'data-mirror' }, at);
+    return registerInstance(t, { id: 'b', serviceKind: 'data-mirror' }, at);
+  };
+
+  it('decides each lease as restoreLease would, one after another, in one new table', () => {
+    const presented = [
+      { unitId: units[0], epoch: 6 }, // older than the persisted highest epoch
+      { unitId: units[1], epoch: 3 },
+      { unitId: units[1], epoch: 2 }, // the same unit again, under an older epoch
+      { unitId: units[2], epoch: 5 },
+      { unitId: 'not-a-unit', epoch: 1 },
+    ];
+    const { nextState, results } = restoreLeases(table(), 'a', presented, at + 10, TIMINGS.ttlMs);
+
+    let oneByOne = table();
+    const expected = presented.map(({ unitId, epoch }) => {
+      const r = restoreLease(oneByOne, unitId, 'a', epoch, at + 10, TIMINGS.ttlMs);
+      oneByOne = r.nextState;
+      return r.accepted ? { unitId, accepted: true, lease: r.lease } : { unitId, accepted: false, reason: r.reason };
+    });
+    expect(results).toEqual(expected);
+    expect(results.map((r) => r.accepted)).toEqual([false, true, false, true, false]);
+    expect(nextState.leases).toEqual(oneByOne.leases);
+    expect(nextState.highestEpochs).toEqual(oneByOne.highestEpochs);
+  });
+
+  it('leaves the table as it was when it accepts nothing', () => {
+    const before = table();
+    expect(restoreLeases(before, 'nobody', [{ unitId: units[1], epoch: 1 }], at, TIMINGS.ttlMs)).toEqual({
+      nextState: before,
+      results: [{ unitId: units[1], accepted: false, reason: 'unknown-instance' }],
+    });
   });
 });

@@ -7,7 +7,7 @@ import {
   release,
   removeInstance,
   renew,
-  restoreLease,
+  restoreLeases,
   setUnits,
   type HeldLease,
   type InstanceId,
@@ -275,11 +275,10 @@ export class LeaseManager {
   private admit(registration: InstanceRegistration, held: readonly { unitId: string; epoch: bigint }[]): void {
     const now = this.now();
     this.table = registerInstance(this.table, registration, now);
-    for (const h of held) {
-      const result = restoreLease(this.table, h.unitId, registration.id, Number(h.epoch), now, this.settings.ttlMs);
-      this.table = result.nextState;
-      if (!result.accepted) this.log.info({ instance: registration.id, unit: h.unitId, reason: result.reason }, 're-presented lease refused');
-    }
+    const presented = held.map((h) => ({ unitId: h.unitId, epoch: Number(h.epoch) }));
+    const { nextState, results } = restoreLeases(this.table, registration.id, presented, now, this.settings.ttlMs);
+    this.table = nextState;
+    for (const r of results) if (!r.accepted) this.log.info({ instance: registration.id, unit: r.unitId, reason: r.reason }, 're-presented lease refused');
   }
 
   release(instanceId: InstanceId, unitId: UnitId, epoch: bigint): boolean {
