@@ -14,6 +14,7 @@ import { Counter, Gauge } from 'prom-client';
 import { Backoff, type BackoffOptions } from '../backoff';
 import { secureClient, type ClientSecurity } from '../security/grpc-security';
 import { CoordinatorAddresses } from './coordinator-addresses';
+import { ConcurrencyLimit } from './concurrency-limit';
 import type { WhenCoordinatorsUnreachable } from './when-coordinators-unreachable';
 
 /** The work a service runs for one leased unit. `stop` must return only once the work has stopped. */
@@ -79,6 +80,10 @@ interface HeldUnit {
 
 /** How often held leases are checked against their deadlines and the session against silence. */
 const FENCE_TICK_MS = 200;
+/** Units restarting for a revision at once; the others wait their turn. */
+const RESTARTS_AT_ONCE = 32;
+/** Units started from one answer before the process reads its sockets again. */
+const STARTS_BETWEEN_READS = 64;
 
 /**
  * The client half of the lease protocol, used by every service but the coordinator.
@@ -101,6 +106,8 @@ export class LeaseClient {
   private readonly addresses: CoordinatorAddresses;
   private readonly clients = new Map<string, LeaseServiceClient>();
   private readonly held = new Map<string, HeldUnit>();
+  /** Units restarted for a config revision, a few at a time. */
+  private readonly restarts = new ConcurrencyLimit(RESTARTS_AT_ONCE);
   private readonly sentAt = new Map<bigint, number>();
   private readonly backoff: Backoff;
   private readonly now: () => number;
@@ -397,6 +404,7 @@ export class LeaseClient {
     await this.configReady;
 
     const granted = new Set<string>();
+    let started = 0;
     for (const grant of res.grants) {
       const unit = grant.unit;
       if (!unit) continue;
@@ -407,6 +415,9 @@ export class LeaseClient {
         continue;
       }
       if (base === undefined) continue; // cannot bound this lease locally; wait for the next answer
+      // An answer to a renewal sent too long ago (a coordinator falling behind, or read late) would
+      // start a unit only for the next fence tick to stop it: wait for a fresher answer instead.
+      if (base + this.ttlMs - this.fenceMarginMs <= this.now()) continue;
       if (current) {
         this.held.delete(unit.id);
         await this.stopWorker(current, `re-granted with epoch ${grant.epoch}`);
@@ -421,6 +432,8 @@ export class LeaseClient {
         return undefined;
       });
       this.held.set(unit.id, held);
+      // An answer may grant thousands of units: let renewals and other answers through meanwhile.
+      if (++started % STARTS_BETWEEN_READS === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     for (const revocation of res.revocations) {
       const current = this.held.get(revocation.unitId);
@@ -465,7 +478,7 @@ export class LeaseClient {
   /** Stops a held unit's worker and starts a new one under the same lease. */
   private restartWorker(h: HeldUnit, reason: string): void {
     const previous = h.worker;
-    h.worker = (async () => {
+    h.worker = this.restarts.run(async () => {
       const worker = await previous;
       try {
         await worker?.stop(reason);
@@ -474,7 +487,7 @@ export class LeaseClient {
       }
       if (this.held.get(h.unit.id) !== h) return undefined; // revoked or expired meanwhile
       return this.options.startUnit(h.unit, h.epoch);
-    })().catch((err: Error) => {
+    }).catch((err: Error) => {
       this.log.error({ unit: h.unit.id, err: err.message }, 'unit failed to restart; releasing it');
       if (this.held.get(h.unit.id) === h) this.held.delete(h.unit.id);
       void this.release(h);
