@@ -80,8 +80,8 @@ interface HeldUnit {
 
 /** How often held leases are checked against their deadlines and the session against silence. */
 const FENCE_TICK_MS = 200;
-/** Units restarting for a revision at once; the others wait their turn. */
-const RESTARTS_AT_ONCE = 32;
+/** Units restarting for a revision at once; the others wait their turn (a flow of a few hundred partitions restarts in one go). */
+const RESTARTS_AT_ONCE = 256;
 /** Units started from one answer before the process reads its sockets again. */
 const STARTS_BETWEEN_READS = 64;
 
