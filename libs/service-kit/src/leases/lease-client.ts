@@ -435,14 +435,16 @@ export class LeaseClient {
       // An answer may grant thousands of units: let renewals and other answers through meanwhile.
       if (++started % STARTS_BETWEEN_READS === 0) await new Promise((resolve) => setImmediate(resolve));
     }
+    // Units stop side by side: one after another, each release waiting up to its deadline on a
+    // link that just came back, the last of a dozen units stopped only after half a minute.
+    const stopping: Array<Promise<void>> = [];
     for (const revocation of res.revocations) {
       const current = this.held.get(revocation.unitId);
       if (!current || current.epoch !== revocation.epoch) continue;
       this.held.delete(revocation.unitId);
       this.metrics.revocations.inc();
       this.log.info({ unit: revocation.unitId, reason: revocation.reason }, 'unit revoked; stopping and releasing');
-      await this.stopWorker(current, `revoked: ${revocation.reason}`);
-      await this.release(current);
+      stopping.push(this.stopWorker(current, `revoked: ${revocation.reason}`).then(() => this.release(current)));
     }
     // Anything held but neither granted nor revoked is no longer ours as far as the coordinator knows.
     const revoked = new Set(res.revocations.map((r) => r.unitId));
@@ -450,8 +452,9 @@ export class LeaseClient {
       if (granted.has(id) || revoked.has(id)) continue;
       this.held.delete(id);
       this.log.warn({ unit: id }, 'coordinator no longer lists this unit; stopping it');
-      await this.stopWorker(h, 'not in assignment');
+      stopping.push(this.stopWorker(h, 'not in assignment'));
     }
+    await Promise.all(stopping);
     this.lastHandledAnswerAt = this.now();
   }
 
