@@ -17,6 +17,7 @@ import type { KafkaClient } from './connection';
 import { KafkaError, toKafkaError } from './errors';
 import { connectCluster, type InternalCluster } from './kafkajs-cluster';
 import { lookUpLeaders, UNKNOWN_TOPIC_OR_PARTITION } from './partition-leaders';
+import { partitionKey } from './start-offsets';
 
 /** ListOffsets v2: the first with an isolation level (read_committed: the end is the last stable offset, as kafkajs's admin reads it). */
 const LIST_OFFSETS_VERSION = 2;
@@ -64,6 +65,7 @@ export class TopicOffsetsReader {
         byLeader.set(leader, list);
       }
     }
+    let brokerFailed = false;
     await Promise.all(
       [...byLeader].map(async ([leader, partitions]) => {
         try {
@@ -71,11 +73,15 @@ export class TopicOffsetsReader {
           const [earliest, latest] = await Promise.all([EARLIEST, LATEST].map((timestamp) => listOffsets(broker, partitions, timestamp)));
           this.merge(result, earliest, latest);
         } catch (err) {
+          brokerFailed = true;
           const error = toKafkaError(err, this.context(`list offsets on broker ${leader}`));
           for (const { topic } of partitions) result.set(topic, error);
         }
       }),
     );
+    // A leader this connection does not know (a broker added since): learn the brokers again, as the
+    // fetcher does, without cutting off other reads on the connection.
+    if (brokerFailed) await cluster.refreshMetadata().catch(() => undefined);
     // A topic is answered whole or not at all: a partition left out would read as missing.
     for (const [topic, offsets] of result) {
       const expected = partitionCounts.get(topic) ?? 0;
@@ -99,7 +105,7 @@ export class TopicOffsetsReader {
 
   private merge(result: Map<string, TopicOffsets>, earliest: ListOffsetsAnswer, latest: ListOffsetsAnswer): void {
     const starts = new Map<string, bigint>();
-    for (const r of earliest.responses) for (const p of r.partitions) if (p.errorCode === 0) starts.set(`${p.partition}\u0000${r.topic}`, BigInt(p.offset));
+    for (const r of earliest.responses) for (const p of r.partitions) if (p.errorCode === 0) starts.set(partitionKey(r.topic, p.partition), BigInt(p.offset));
     for (const r of latest.responses) {
       for (const p of r.partitions) {
         const offsets = result.get(r.topic);
@@ -109,7 +115,7 @@ export class TopicOffsetsReader {
           if (p.errorCode === UNKNOWN_TOPIC_OR_PARTITION) result.set(r.topic, this.topicError(r.topic, p.errorCode));
           continue;
         }
-        const start = starts.get(`${p.partition}\u0000${r.topic}`);
+        const start = starts.get(partitionKey(r.topic, p.partition));
         if (start !== undefined) offsets.set(p.partition, { earliest: start, latest: BigInt(p.offset) });
       }
     }
