@@ -22,6 +22,8 @@ import { partitionKey } from './start-offsets';
 /** ListOffsets v2: the first with an isolation level (read_committed: the end is the last stable offset, as kafkajs's admin reads it). */
 const LIST_OFFSETS_VERSION = 2;
 const READ_COMMITTED = 1;
+/** Kafka's LEADER_NOT_AVAILABLE, as the metadata answers for a topic whose leaders are being elected. */
+const LEADER_NOT_AVAILABLE = 5;
 const EARLIEST = '-2';
 const LATEST = '-1';
 
@@ -124,6 +126,13 @@ export class TopicOffsetsReader {
   private topicError(topic: string, errorCode: number): KafkaError {
     if (errorCode === UNKNOWN_TOPIC_OR_PARTITION) {
       return new KafkaError('TOPIC_NOT_FOUND', `list offsets, topic '${topic}' on cluster '${this.client.clusterAlias}': the topic does not exist`, { retriable: true });
+    }
+    if (errorCode === LEADER_NOT_AVAILABLE) {
+      // A topic created a moment ago: as a partition without a leader, looked at again by callers.
+      return new KafkaError('PARTITION_NOT_FOUND', `list offsets, topic '${topic}' on cluster '${this.client.clusterAlias}': its partitions have no leader yet`, {
+        retriable: true,
+        protocolError: 'LEADER_NOT_AVAILABLE',
+      });
     }
     return new KafkaError('UNKNOWN', `list offsets, topic '${topic}' on cluster '${this.client.clusterAlias}': metadata error code ${errorCode}`, { retriable: true });
   }
