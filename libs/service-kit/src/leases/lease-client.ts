@@ -4,6 +4,7 @@ import type { Logger, Registry } from '@mirrormaker/observability';
 import {
   LeaseServiceClient,
   type ErrorReport,
+  type Grant,
   type SessionRequest,
   type SessionResponse,
   type ServiceKind,
@@ -15,6 +16,7 @@ import { Backoff, type BackoffOptions } from '../backoff';
 import { secureClient, type ClientSecurity } from '../security/grpc-security';
 import { CoordinatorAddresses } from './coordinator-addresses';
 import { ConcurrencyLimit } from './concurrency-limit';
+import { ProgressChanges } from './progress-changes';
 import type { WhenCoordinatorsUnreachable } from './when-coordinators-unreachable';
 
 /** The work a service runs for one leased unit. `stop` must return only once the work has stopped. */
@@ -116,6 +118,10 @@ export class LeaseClient {
   private readonly log: Logger;
   private stream: grpc.ClientDuplexStream<SessionRequest, SessionResponse> | undefined;
   private seq = 0n;
+  /** Leases listed in this session's last message, and whether its coordinator takes "held unchanged". */
+  private listedHeld: Array<{ unitId: string; epoch: bigint }> = [];
+  private coordinatorTakesHeldUnchanged = false;
+  private readonly progressChanges = new ProgressChanges();
   private appliedConfigRevision = 0n;
   private configError = '';
   /** Settles once the newest pushed revision was applied (or refused); grants wait for it. */
@@ -278,8 +284,10 @@ export class LeaseClient {
     return this.seq;
   }
 
-  private heldLeases() {
-    return [...this.held.values()].map((h) => ({ unitId: h.unit.id, epoch: h.epoch }));
+  /** The leases held now, remembered as the ones this session's latest message lists. */
+  private listHeld(): Array<{ unitId: string; epoch: bigint }> {
+    this.listedHeld = [...this.held.values()].map((h) => ({ unitId: h.unit.id, epoch: h.epoch }));
+    return this.listedHeld;
   }
 
   /** The coordinator address sessions go to now. */
@@ -309,13 +317,20 @@ export class LeaseClient {
     if (this.stopped) return;
     // Answers come only for requests of the session they were sent on: older send times are of no use.
     this.sentAt.clear();
+    this.coordinatorTakesHeldUnchanged = false;
+    this.progressChanges.reset();
     const stream = this.client().session();
     this.stream = stream;
     this.openedAt = this.now();
     this.lastAnswerAt = undefined;
-    stream.on('data', (res: SessionResponse) => {
+    // Answers are handled concurrently, so "grants unchanged" is resolved here, in arrival order.
+    let listedGrants: Grant[] = [];
+    stream.on('data', (answer: SessionResponse) => {
       if (this.stream !== stream) return;
       this.lastAnswerAt = this.now();
+      if (answer.acceptsHeldUnchanged) this.coordinatorTakesHeldUnchanged = true;
+      const res = answer.grantsUnchanged ? { ...answer, grants: listedGrants } : answer;
+      listedGrants = res.grants;
       if (!this.connected) {
         this.connected = true;
         this.credentialRefusal = undefined;
@@ -353,10 +368,11 @@ export class LeaseClient {
           kind: this.options.kind,
           capacity: this.options.capacity ?? 0,
           version: this.options.version,
-          held: this.heldLeases(),
+          held: this.listHeld(),
           seq: this.nextSeq(),
           advertisedAddress: this.options.advertisedAddress ?? '',
           appliedConfigRevision: this.appliedConfigRevision,
+          acceptsGrantsUnchanged: true,
         },
       },
     });
@@ -370,13 +386,17 @@ export class LeaseClient {
       // After a stall of this process, stop what may have expired before presenting it again.
       this.fenceExpired();
       const report = this.options.report?.() ?? {};
+      const before = this.listedHeld;
+      const held = this.listHeld();
+      const heldUnchanged = this.coordinatorTakesHeldUnchanged && sameHeld(before, held);
       this.stream.write({
         message: {
           $case: 'renew',
           value: {
             instanceId: this.options.instanceId,
-            held: this.heldLeases(),
-            progress: report.progress ?? [],
+            held: heldUnchanged ? [] : held,
+            heldUnchanged,
+            progress: this.progressChanges.take(report.progress ?? [], new Set(this.held.keys())),
             errors: report.errors ?? [],
             seq: this.nextSeq(),
             appliedConfigRevision: this.appliedConfigRevision,
@@ -603,4 +623,10 @@ export class LeaseClient {
       );
     });
   }
+}
+
+function sameHeld(a: ReadonlyArray<{ unitId: string; epoch: bigint }>, b: ReadonlyArray<{ unitId: string; epoch: bigint }>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].unitId !== b[i].unitId || a[i].epoch !== b[i].epoch) return false;
+  return true;
 }

@@ -32,11 +32,12 @@ function setup() {
     advance(ms: number) {
       now += ms;
     },
-    register(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[] = [], seq = 1n) {
-      manager.register({ instanceId, kind: ServiceKind.SERVICE_KIND_DATA_MIRROR, capacity: 0, version: 't', held, seq, advertisedAddress: '' }, sink);
+    register(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[] = [], seq = 1n, acceptsGrantsUnchanged = false) {
+      manager.register({ instanceId, kind: ServiceKind.SERVICE_KIND_DATA_MIRROR, capacity: 0, version: 't', held, seq, advertisedAddress: '', acceptsGrantsUnchanged }, sink);
     },
-    renew(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[], seq: bigint, progress: UnitProgress[] = []) {
-      manager.renew({ instanceId, held, progress, errors: [], seq }, sink);
+    renew(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[] | 'unchanged', seq: bigint, progress: UnitProgress[] = []) {
+      const heldUnchanged = held === 'unchanged';
+      manager.renew({ instanceId, held: heldUnchanged ? [] : held, heldUnchanged, progress, errors: [], seq }, sink);
     },
   };
 }
@@ -142,5 +143,80 @@ describe('LeaseManager', () => {
     t.register('dm-1', current);
     expect(() => t.renew('dm-1', old, [], 2n)).toThrow(UnknownSessionError);
     expect(() => t.renew('dm-2', new RecordingSink(), [], 1n)).toThrow(/register again/);
+  });
+
+  it('tells an instance that takes it "grants unchanged" instead of listing the same grants again', () => {
+    const t = setup();
+    const sink = new RecordingSink();
+    const old = new RecordingSink(); // an instance of a version that needs every grant listed
+    t.register('dm-1', sink, [], 1n, true);
+    t.register('dm-old', old);
+    // Both renew through the quiet period of a fresh coordinator, then share the units.
+    t.advance(settings.ttlMs - 1);
+    t.renew('dm-1', sink, [], 2n);
+    t.renew('dm-old', old, [], 2n);
+    t.advance(settings.ttlMs - 1);
+    t.renew('dm-1', sink, [], 2n);
+    t.renew('dm-old', old, [], 2n);
+    const listed = sink.last.grants.map((g) => ({ unitId: g.unit!.id, epoch: g.epoch }));
+    expect(listed).toHaveLength(2);
+    expect(sink.last.grantsUnchanged).toBe(false);
+    expect(sink.last.acceptsHeldUnchanged).toBe(true);
+
+    t.renew('dm-1', sink, listed, 3n);
+    t.renew('dm-old', old, old.last.grants.map((g) => ({ unitId: g.unit!.id, epoch: g.epoch })), 3n);
+    expect(sink.last).toMatchObject({ grants: [], grantsUnchanged: true, ackedSeq: 3n });
+    expect(old.last.grants).toHaveLength(2);
+    expect(old.last.grantsUnchanged).toBe(false);
+
+    // A change (dm-old leaves: its units come to dm-1) lists the whole assignment again.
+    t.manager.goodbye('dm-old', old);
+    t.advance(settings.ttlMs + settings.graceMs + 1);
+    t.renew('dm-1', sink, 'unchanged', 4n);
+    expect(sink.last.grantsUnchanged).toBe(false);
+    expect(sink.grantedUnits()).toEqual([...units].sort());
+  });
+
+  it('renews the leases an instance listed last when it says its holdings are unchanged', () => {
+    const t = setup();
+    const sink = new RecordingSink();
+    t.register('dm-1', sink, [], 1n, true);
+    t.advance(settings.ttlMs + settings.graceMs + 1);
+    t.renew('dm-1', sink, [], 2n);
+    const held = sink.last.grants.map((g) => ({ unitId: g.unit!.id, epoch: g.epoch }));
+    t.renew('dm-1', sink, held, 3n);
+    // Renewal after renewal without a list, each within a TTL of the one before, and well past
+    // the first lease's expiry: every lease is still the instance's, none was revoked.
+    for (let seq = 4n; seq < 10n; seq++) {
+      t.advance(settings.ttlMs - 1000);
+      t.renew('dm-1', sink, 'unchanged', seq);
+      expect(sink.last.revocations).toEqual([]);
+    }
+    expect([...t.manager.state.leases.values()].map((l) => [l.unitId, l.holder, l.expiresAt > 0])).toEqual(
+      held.map((h) => [h.unitId, 'dm-1', true]),
+    );
+    for (const lease of t.manager.state.leases.values()) expect(lease.expiresAt).toBeGreaterThan(1_000_000 + 6 * (settings.ttlMs - 1000));
+  });
+
+  it('keeps the last progress of a unit until the instance reports it again, and while a dropped instance\'s session stays open', () => {
+    const t = setup();
+    const sink = new RecordingSink();
+    t.register('dm-1', sink, [], 1n, true);
+    t.advance(settings.ttlMs + settings.graceMs + 1);
+    t.renew('dm-1', sink, [], 2n);
+    const held = sink.last.grants.map((g) => ({ unitId: g.unit!.id, epoch: g.epoch }));
+    t.renew('dm-1', sink, held, 3n, held.map((h) => UnitProgress.fromPartial({ unitId: h.unitId, position: 5n })));
+    t.renew('dm-1', sink, 'unchanged', 4n, [UnitProgress.fromPartial({ unitId: held[0]!.unitId, position: 9n })]);
+    const positions = () => [...t.manager.reportOf('dm-1')!.progress.values()].map((p) => p.position);
+    expect(positions()).toEqual([9n, 5n, 5n, 5n]);
+
+    // Dropped for missing renewals with its stream open: the report waits for its return.
+    t.advance(settings.ttlMs + settings.graceMs + 1);
+    t.manager.setUnits(units);
+    expect(t.manager.state.instances.has('dm-1')).toBe(false);
+    expect(positions()).toEqual([9n, 5n, 5n, 5n]);
+    // Once its session is closed too, nothing is kept.
+    t.manager.disconnect('dm-1', sink);
+    expect(t.manager.reportOf('dm-1')).toBeUndefined();
   });
 });

@@ -12,6 +12,7 @@ import {
   type HeldLease,
   type InstanceId,
   type InstanceRegistration,
+  type Lease,
   type LeaseTable,
   type UnitId,
 } from '@mirrormaker/lease';
@@ -48,6 +49,17 @@ interface SessionState {
   sentConfigRevision: bigint | undefined;
   appliedConfigRevision: bigint;
   configError: string;
+  /** The leases the instance listed last on this session (a renewal may say it still holds them). */
+  held: readonly PresentedLease[];
+  /** The instance takes "grants unchanged" for the grants listed last on this session. */
+  acceptsGrantsUnchanged: boolean;
+  /** The grants listed last on this session, as unit ids and epochs. */
+  sentGrants: { unitIds: UnitId[]; epochs: number[] } | undefined;
+}
+
+interface PresentedLease {
+  unitId: string;
+  epoch: bigint;
 }
 
 /** A config revision as pushed to every instance over its session. */
@@ -178,7 +190,7 @@ export class LeaseManager {
     const quietOver = firstLeader && persistedEpochs.size === 0;
     const startedAt = quietOver ? this.now() - this.settings.ttlMs - this.settings.graceMs : this.now();
     this.table = setUnits(createLeaseTable({ startedAt, highestEpochs }), units);
-    this.reports.clear();
+    for (const id of [...this.reports.keys()]) if (!this.sessions.has(id)) this.reports.delete(id);
   }
 
   /** This replica stops leading: every open session ends, sending its instance to the leader. */
@@ -203,10 +215,11 @@ export class LeaseManager {
       kind: ServiceKind;
       capacity: number;
       version: string;
-      held: { unitId: string; epoch: bigint }[];
+      held: PresentedLease[];
       seq: bigint;
       advertisedAddress: string;
       appliedConfigRevision?: bigint;
+      acceptsGrantsUnchanged?: boolean;
     },
     sink: SessionSink,
   ): void {
@@ -224,6 +237,9 @@ export class LeaseManager {
       sentConfigRevision: undefined,
       appliedConfigRevision: request.appliedConfigRevision ?? 0n,
       configError: '',
+      held: request.held,
+      acceptsGrantsUnchanged: request.acceptsGrantsUnchanged ?? false,
+      sentGrants: undefined,
     });
     this.log.info({ instance: request.instanceId, kind, held: request.held.length }, 'instance registered');
     this.rebalance(request.instanceId);
@@ -237,7 +253,10 @@ export class LeaseManager {
   renew(
     request: {
       instanceId: string;
-      held: { unitId: string; epoch: bigint }[];
+      held: PresentedLease[];
+      /** `held` is empty: the instance holds what it listed last on this session. */
+      heldUnchanged?: boolean;
+      /** Only units whose progress changed since the instance last reported them. */
       progress: UnitProgress[];
       errors: ErrorReport[];
       seq: bigint;
@@ -253,18 +272,20 @@ export class LeaseManager {
     session.ackedSeq = request.seq;
     session.appliedConfigRevision = request.appliedConfigRevision ?? session.appliedConfigRevision;
     session.configError = request.configError ?? '';
+    if (!request.heldUnchanged) session.held = request.held;
+    const heldNow = session.held;
     if (!this.table.instances.has(request.instanceId)) {
-      this.admit(session.registration, request.held);
+      this.admit(session.registration, heldNow);
       this.rejoined.inc();
-      this.log.warn({ instance: request.instanceId, held: request.held.length }, 'dropped instance renewed on its open session; registered it again');
+      this.log.warn({ instance: request.instanceId, held: heldNow.length }, 'dropped instance renewed on its open session; registered it again');
     }
-    const presented: HeldLease[] = request.held.map((h) => ({ unitId: h.unitId, epoch: Number(h.epoch) }));
+    const presented: HeldLease[] = heldNow.map((h) => ({ unitId: h.unitId, epoch: Number(h.epoch) }));
     const result = renew(this.table, request.instanceId, this.now(), this.settings.ttlMs, presented);
     this.table = result.nextState;
     const report = this.reports.get(request.instanceId) ?? { progress: new Map(), errors: [] };
     for (const p of request.progress) report.progress.set(p.unitId, p);
     // Units the instance gave up keep no report: they would pile up as leases move around.
-    const held = new Set(request.held.map((h) => h.unitId));
+    const held = new Set(heldNow.map((h) => h.unitId));
     for (const id of report.progress.keys()) if (!held.has(id)) report.progress.delete(id);
     report.errors = request.errors;
     this.reports.set(request.instanceId, report);
@@ -272,7 +293,7 @@ export class LeaseManager {
   }
 
   /** Adds (or refreshes) an instance and takes back the leases it re-presents, where still valid. */
-  private admit(registration: InstanceRegistration, held: readonly { unitId: string; epoch: bigint }[]): void {
+  private admit(registration: InstanceRegistration, held: readonly PresentedLease[]): void {
     const now = this.now();
     this.table = registerInstance(this.table, registration, now);
     const presented = held.map((h) => ({ unitId: h.unitId, epoch: Number(h.epoch) }));
@@ -302,6 +323,7 @@ export class LeaseManager {
     const session = this.sessions.get(instanceId);
     if (session?.sink !== sink) return;
     this.sessions.delete(instanceId);
+    if (!this.table.instances.has(instanceId)) this.reports.delete(instanceId);
     this.log.info({ instance: instanceId }, 'instance session closed');
   }
 
@@ -330,7 +352,8 @@ export class LeaseManager {
       this.log.warn({ unit: e.unitId, holder: e.holder, epoch: e.epoch }, 'lease expired without release');
     }
     for (const id of result.removedInstances) {
-      this.reports.delete(id);
+      // An open session renews only what changed since: its report stays for when it rejoins.
+      if (!this.sessions.has(id)) this.reports.delete(id);
       this.log.warn({ instance: id }, 'instance dropped: no renewal within one TTL');
     }
     this.granted.inc(result.grants.length);
@@ -341,7 +364,7 @@ export class LeaseManager {
   private push(instanceId: InstanceId): void {
     const session = this.sessions.get(instanceId);
     if (!session) return;
-    const grants = [];
+    const granted: Lease[] = [];
     const revocations = [];
     const now = this.now();
     for (const lease of leasesOf(this.table, instanceId)) {
@@ -350,11 +373,16 @@ export class LeaseManager {
       if (lease.expiresAt <= now) {
         revocations.push({ unitId: lease.unitId, epoch: BigInt(lease.epoch), reason: 'expired' });
       } else if (lease.state === 'active') {
-        grants.push({ unit: workUnitMessage(lease.unitId), epoch: BigInt(lease.epoch), expiresAt: new Date(lease.expiresAt) });
+        granted.push(lease);
       } else {
         revocations.push({ unitId: lease.unitId, epoch: BigInt(lease.epoch), reason: 'revoked' });
       }
     }
+    // Thousands of grants in every answer, twice a second, kept a worker busy decoding them: an
+    // instance that understands it is told "as before" when nothing changed.
+    const grantsUnchanged = session.acceptsGrantsUnchanged && sameGrants(session.sentGrants, granted);
+    if (!grantsUnchanged) session.sentGrants = { unitIds: granted.map((l) => l.unitId), epochs: granted.map((l) => l.epoch) };
+    const grants = grantsUnchanged ? [] : granted.map((l) => ({ unit: workUnitMessage(l.unitId), epoch: BigInt(l.epoch), expiresAt: new Date(l.expiresAt) }));
     // The config goes first in the message and is applied before its grants; it is sent once per
     // session and revision, not with every renewal.
     const config = this.config !== undefined && session.sentConfigRevision !== this.config.revision ? this.config : undefined;
@@ -366,6 +394,14 @@ export class LeaseManager {
       renewIntervalMs: BigInt(this.settings.renewIntervalMs),
       ackedSeq: session.ackedSeq,
       config,
+      grantsUnchanged,
+      acceptsHeldUnchanged: true,
     });
   }
+}
+
+function sameGrants(sent: { unitIds: UnitId[]; epochs: number[] } | undefined, granted: readonly Lease[]): boolean {
+  if (!sent || sent.unitIds.length !== granted.length) return false;
+  for (let i = 0; i < granted.length; i++) if (sent.unitIds[i] !== granted[i].unitId || sent.epochs[i] !== granted[i].epoch) return false;
+  return true;
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { unitId } from '@mirrormaker/lease';
 import { createLogger, createMetricsRegistry, type Registry } from '@mirrormaker/observability';
-import { LeaseServiceService, ServiceKind } from '@mirrormaker/proto';
+import { LeaseServiceService, ServiceKind, UnitProgress } from '@mirrormaker/proto';
 import { eventually } from '@mirrormaker/testing';
 import { startGrpcServer, type GrpcServerHandle } from '../grpc-server';
 import { LeaseClient, type LeaseClientOptions } from './lease-client';
@@ -331,6 +331,34 @@ describe('lease protocol over gRPC', () => {
     await waitFor('every unit runs on the instance that stalled', () => ledger.countBy('dm-paused') === 12);
     expect(ledger.violations).toEqual([]);
     await link.close();
+  });
+
+  it('once the assignment settles, renews without listing it and keeps every unit running', async () => {
+    await startCoordinator();
+    const ledger = new WorkLedger();
+    const renewals = jest.spyOn(manager, 'register');
+    const renews = jest.spyOn(manager, 'renew');
+    let idleReports = 0;
+    instance('dm-a', ledger, server.port, {
+      // Two units copy, the others are idle: only the two have progress to send twice.
+      report: () => ({
+        progress: units.map((unitId, i) => UnitProgress.fromPartial({ unitId, position: BigInt(i < 2 ? ++idleReports : 7) })),
+      }),
+    });
+    await waitFor('all units granted', () => ledger.countBy('dm-a') === 12);
+    expect(renewals.mock.calls[0]![0].acceptsGrantsUnchanged).toBe(true);
+    const settledAt = renews.mock.calls.length;
+    // Longer than two TTLs of renewals.
+    await waitFor('twelve more renewals', () => renews.mock.calls.length >= settledAt + 14);
+    const later = renews.mock.calls.slice(settledAt + 2).map(([request]) => request);
+    for (const request of later) {
+      expect(request).toMatchObject({ held: [], heldUnchanged: true });
+      expect(request.progress.map((p) => p.unitId)).toEqual(units.slice(0, 2));
+    }
+    expect(ledger.countBy('dm-a')).toBe(12);
+    expect(ledger.starts).toBe(12);
+    expect(manager.reportOf('dm-a')!.progress.size).toBe(12);
+    expect(ledger.violations).toEqual([]);
   });
 
   it('does not take a stall of its own for the silence of the coordinator', async () => {

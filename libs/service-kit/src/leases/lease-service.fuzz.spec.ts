@@ -32,6 +32,7 @@ function randomMessage(rnd: SeededRandom, instanceId: string): SessionRequest {
             seq: int64(rnd),
             advertisedAddress: text(rnd),
             appliedConfigRevision: int64(rnd),
+            acceptsGrantsUnchanged: rnd.chance(0.5),
           },
         },
       };
@@ -42,6 +43,7 @@ function randomMessage(rnd: SeededRandom, instanceId: string): SessionRequest {
           value: {
             instanceId: id,
             held: held(rnd),
+            heldUnchanged: rnd.chance(0.3),
             progress: Array.from({ length: rnd.int(0, 3) }, () => ({
               unitId: text(rnd),
               position: int64(rnd),
@@ -122,7 +124,7 @@ describe('LeaseService under bad input', () => {
     call.write({
       message: {
         $case: 'register',
-        value: { instanceId: 'well-behaved', kind: ServiceKind.SERVICE_KIND_ACL_SYNC, capacity: 0, version: 'test', held: [], seq: 1n, advertisedAddress: '', appliedConfigRevision: 0n },
+        value: { instanceId: 'well-behaved', kind: ServiceKind.SERVICE_KIND_ACL_SYNC, capacity: 0, version: 'test', held: [], seq: 1n, advertisedAddress: '', appliedConfigRevision: 0n, acceptsGrantsUnchanged: false },
       },
     });
     expect(await granted).toBeDefined();
