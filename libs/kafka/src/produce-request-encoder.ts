@@ -513,7 +513,7 @@ function stringSize(value: string | null | undefined): number {
   return 2 + (value === null || value === undefined ? 0 : Buffer.byteLength(value, 'utf8'));
 }
 
-function writeString(buf: Buffer, start: number, value: string | null | undefined): number {
+export function writeString(buf: Buffer, start: number, value: string | null | undefined): number {
   if (value === null || value === undefined) return buf.writeInt16BE(-1, start);
   const off = buf.writeInt16BE(Buffer.byteLength(value, 'utf8'), start);
   return off + buf.write(value, off, 'utf8');

@@ -13,6 +13,7 @@
 import './aborted-transactions-patch';
 import listOffsetsRequests from 'kafkajs/src/protocol/requests/listOffsets';
 import type { PartitionOffsets } from './admin-port';
+import { listOffsetsRequestV2 } from './list-offsets-request';
 import type { KafkaClient } from './connection';
 import { KafkaError, toKafkaError } from './errors';
 import { connectCluster, type InternalCluster } from './kafkajs-cluster';
@@ -170,10 +171,8 @@ function listOffsets(
     list.push({ partition, timestamp });
     topics.set(topic, list);
   }
-  const { request, response } = listOffsetsRequests.protocol({ version: LIST_OFFSETS_VERSION })({
-    isolationLevel: READ_COMMITTED,
-    topics: [...topics].map(([topic, list]) => ({ topic, partitions: list })),
-  });
+  const { response } = listOffsetsRequests.protocol({ version: LIST_OFFSETS_VERSION })({ isolationLevel: READ_COMMITTED, topics: [] });
+  const request = listOffsetsRequestV2(READ_COMMITTED, [...topics].map(([topic, list]) => ({ topic, partitions: list })));
   // The answer is read per partition here: kafkajs's own parse throws on the first partition error.
   return broker.connectionPool.send<ListOffsetsAnswer>({ request, response: { decode: response.decode, parse: async (d) => d as ListOffsetsAnswer } });
 }
