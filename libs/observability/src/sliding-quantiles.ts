@@ -33,7 +33,8 @@ interface Sample {
   count: number;
   min: number;
   max: number;
-  readonly buckets: Float64Array;
+  /** Made at the sample's first value: a worker holds thousands of units that may copy nothing. */
+  buckets: Float64Array | undefined;
 }
 
 /** UPPER[i] = GROWTH^i, the upper bound of bucket i. */
@@ -57,12 +58,12 @@ export class SlidingQuantiles {
   constructor(window: SampleWindow = QUANTILE_WINDOW) {
     this.ring = new SampleRing<Sample>(
       window,
-      () => ({ start: 0, count: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, buckets: new Float64Array(BUCKETS) }),
+      () => ({ start: 0, count: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, buckets: undefined }),
       (sample) => {
         sample.count = 0;
         sample.min = Number.POSITIVE_INFINITY;
         sample.max = Number.NEGATIVE_INFINITY;
-        sample.buckets.fill(0);
+        sample.buckets?.fill(0);
       },
     );
   }
@@ -73,7 +74,8 @@ export class SlidingQuantiles {
     if (times <= 0) return;
     const sample = this.ring.sampleAt(now);
     const bucket = bucketOf(value);
-    sample.buckets[bucket] = sample.buckets[bucket]! + times;
+    const buckets = (sample.buckets ??= new Float64Array(BUCKETS));
+    buckets[bucket] = buckets[bucket]! + times;
     sample.count += times;
     if (value < sample.min) sample.min = value;
     if (value > sample.max) sample.max = value;
@@ -97,7 +99,7 @@ export class SlidingQuantiles {
         const rank = Math.ceil(q * count);
         let seen = 0;
         for (let b = 0; b < BUCKETS; b++) {
-          for (const s of live) seen += s.buckets[b]!;
+          for (const s of live) seen += s.buckets![b]!;
           // The last bucket has no upper bound: its values are only known to reach the maximum.
           if (seen >= rank) return b === BUCKETS - 1 ? max : Math.min(max, Math.max(min, middleOf(b)));
         }
