@@ -54,7 +54,13 @@ describe('data-mirror copies a topic the way MM2 does', () => {
 
     const expected = (p: number) => sent.filter((r) => r.partition === p);
     // The first flow on fresh clusters, on a loaded machine: allow it most of the test's time.
-    const copied = await readUntil(clusters.target, remote, [0, 1, 2], (got) => [0, 1, 2].every((p) => got.get(p)!.length >= expected(p).length), 60_000);
+    const copied = await readUntil(clusters.target, remote, [0, 1, 2], (got) => [0, 1, 2].every((p) => got.get(p)!.length >= expected(p).length), 60_000).catch(
+      async (err: Error) => {
+        // Tells a mirror that copied nothing from a reader that read nothing, should this ever fail.
+        const ends = await clusters.targetAdmin.listOffsets(remote).then((o) => JSON.stringify([...o].map(([p, x]) => [p, String(x.latest)])), (e: Error) => e.message);
+        throw new Error(`${err.message}\nend offsets of ${remote}: ${ends}\nhealth: ${JSON.stringify(mirror!.service.health())}\nlast log lines of the mirror:\n${mirror!.recentLogs().join('\n')}`);
+      },
+    );
     for (let p = 0; p < partitions; p++) {
       expect(copied.get(p)!.map(plain)).toEqual(expected(p).map(plain));
       expect(copied.get(p)!.map((r) => r.offset)).toEqual(expected(p).map((_, i) => BigInt(i)));

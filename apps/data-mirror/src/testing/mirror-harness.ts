@@ -61,8 +61,13 @@ export interface InProcessMirror {
   readonly instanceId: string;
   readonly registry: Registry;
   readonly service: RunningService;
+  /** Its last log lines at info and above (JSON), for the message of a failed wait. */
+  recentLogs(): string[];
   stop(): Promise<void>;
 }
+
+/** How many log lines an in-process mirror keeps. */
+const KEPT_LOG_LINES = 60;
 
 /** Starts the service as `runService` would, without its gRPC and HTTP servers. */
 export async function startMirror(options: { coordinator: string; configText: string; instanceId: string; timings?: Partial<DataMirrorTimings> }): Promise<InProcessMirror> {
@@ -83,9 +88,21 @@ export async function startMirror(options: { coordinator: string; configText: st
     switches: {},
     numbers: {},
   };
-  const service = await spec.start({ flags, configText: options.configText, logger: testLogger.child({ instance: options.instanceId }), metrics: registry, grpcClient: plaintextClient() });
+  const kept: string[] = [];
+  const logger = createLogger({
+    service: 'data-mirror-test',
+    level: process.env.MM_TEST_LOG_LEVEL ?? 'info',
+    destination: {
+      write(line: string) {
+        if (process.env.MM_TEST_LOG_LEVEL) process.stdout.write(line);
+        kept.push(line.trimEnd());
+        if (kept.length > KEPT_LOG_LINES) kept.shift();
+      },
+    },
+  }).child({ instance: options.instanceId });
+  const service = await spec.start({ flags, configText: options.configText, logger, metrics: registry, grpcClient: plaintextClient() });
   let stopped: Promise<void> | undefined;
-  return { instanceId: options.instanceId, registry, service, stop: () => (stopped ??= service.stop()) };
+  return { instanceId: options.instanceId, registry, service, recentLogs: () => [...kept], stop: () => (stopped ??= service.stop()) };
 }
 
 /** The coordinator and the mirror one test starts; `afterEach(() => run.stop())` stops them. */
