@@ -141,6 +141,24 @@ describe('TopicSyncUnit', () => {
     expect(target.calls.filter((c) => c.method === 'createTopics' && JSON.stringify(c.args).includes('A.denied')).length).toBeLessThanOrEqual(3);
   });
 
+  it('names a source topic whose remote name would be too long for Kafka, and creates the others', async () => {
+    const { unit, source, target } = setUp();
+    running = unit;
+    const long = 'x'.repeat(248); // a legal source topic; "A." makes its remote name 250 characters
+    source.addTopic(long, 1);
+    source.addTopic('orders', 1);
+    unit.start();
+    await eventually('the other topic', () => target.topics.has('A.orders'), quickly);
+    await eventually('the failure in the status', () => unit.errorReports().length > 0, quickly);
+    expect(unit.errorReports()).toEqual([
+      expect.objectContaining({
+        cause: 'INVALID_CONFIG',
+        message: `remote topic name for source topic '${long}' would be 250 characters, more than the 249 Kafka allows; rename the source topic, use a shorter source alias than 'A', or leave the topic out with topics.exclude`,
+      }),
+    ]);
+    expect(target.calls.filter((c) => c.method === 'createTopics' && JSON.stringify(c.args).includes(long))).toEqual([]);
+  });
+
   it('retries with backoff while the target is down, shows it, and recovers', async () => {
     const { unit, source, target } = setUp({ refreshTopicsIntervalMs: 10_000 });
     running = unit;

@@ -70,6 +70,9 @@ const CONFIG_BATCH = 50;
  * A failure on one topic is reported and the others go on; a cluster that does not answer ends the
  * run, which is retried with backoff. Every mutation checks first that the unit was not stopped.
  */
+/** Kafka's limit on topic names (`Topic.MAX_NAME_LENGTH`). */
+const MAX_TOPIC_NAME_LENGTH = 249;
+
 export class TopicSyncUnit extends PeriodicUnit<TopicSyncCause, TopicSyncAction> {
   private readonly backoffs: Record<TopicSyncTask, Backoff>;
   private nextRun: Record<TopicSyncTask, number> = { topics: 0, configs: 0 };
@@ -180,6 +183,20 @@ export class TopicSyncUnit extends PeriodicUnit<TopicSyncCause, TopicSyncAction>
     for (const c of creations) {
       const entries = configs.get(c.source);
       if (entries === undefined || signal.aborted) continue;
+      if (c.remote.length > MAX_TOPIC_NAME_LENGTH) {
+        // The broker would answer with a generic INVALID_TOPIC_EXCEPTION: say which name and what to do.
+        failures.push({
+          action: 'create topic',
+          topic: c.remote,
+          cause: 'INVALID_CONFIG',
+          message:
+            `remote topic name for source topic '${c.source}' would be ${c.remote.length} characters, more than the ${MAX_TOPIC_NAME_LENGTH} Kafka allows; ` +
+            `rename the source topic, use a shorter source alias than '${source.alias}', or leave the topic out with topics.exclude`,
+          retriable: false,
+          clusterWide: false,
+        });
+        continue;
+      }
       await this.perTopic(failures, async () => {
         const topicConfigs = creationConfigs(entries, rules.configFilter);
         await this.call(target, 'create topic', c.remote, () =>
