@@ -2,6 +2,7 @@ import { ServiceKind } from '@mirrormaker/proto';
 import { LeaseClient, MIRRORMAKER_VERSION, RunningConfig, type ServiceSpec } from '@mirrormaker/service-kit';
 import { FetchBuffer } from '@mirrormaker/kafka';
 import { DataMirror, DEFAULT_FETCH_BUFFER_BYTES } from './data-mirror';
+import { dataMirrorFingerprint } from './flow-plan';
 import { DEFAULT_TIMINGS, type DataMirrorTimings } from './timings';
 
 export interface DataMirrorServiceOptions {
@@ -37,6 +38,7 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
         env: process.env,
         logger,
         onChange: (config, changed) => mirror.applyConfig(config, changed),
+        fingerprint: dataMirrorFingerprint,
       });
       const mirror = new DataMirror({
         config: running.config,

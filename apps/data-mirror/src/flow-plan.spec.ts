@@ -1,6 +1,6 @@
-import { findFlow, loadMirrorConfigOrThrow } from '@mirrormaker/config';
+import { changedFlows, findFlow, loadMirrorConfigOrThrow } from '@mirrormaker/config';
 import { flowConsumerSettings } from './flow-consumer';
-import { planFlow, remoteTopicOf, transactionalIdOf } from './flow-plan';
+import { dataMirrorFingerprint, planFlow, remoteTopicOf, transactionalIdOf } from './flow-plan';
 
 function plan(extra: string[] = [], flowName = 'A->B') {
   const config = loadMirrorConfigOrThrow(['clusters = A, B', 'A.bootstrap.servers = a:9092', 'B.bootstrap.servers = b:9092', 'A->B.enabled = true', ...extra].join('\n'));
@@ -104,5 +104,48 @@ describe('planFlow', () => {
 
   it('keeps the identity policy names', () => {
     expect(remoteTopicOf(plan(['replication.policy.class = IdentityReplicationPolicy']), 'orders')).toBe('orders');
+  });
+});
+
+describe('dataMirrorFingerprint', () => {
+  const base = ['clusters = A, B', 'A.bootstrap.servers = a:9092', 'B.bootstrap.servers = b:9092', 'A->B.enabled = true'];
+  const load = (...extra: string[]) => loadMirrorConfigOrThrow([...base, ...extra].join('\n'), { env: {} });
+  const restarts = (...extra: string[]) => changedFlows(load(), load(...extra), dataMirrorFingerprint).has('A->B');
+
+  it('leaves partition units running through changes only other services act on', () => {
+    for (const change of [
+      'A->B.topics = orders.*',
+      'A->B.topics.exclude = .*\\.tmp',
+      'A->B.groups = billing',
+      'A->B.emit.checkpoints.enabled = false',
+      'A->B.emit.checkpoints.interval.seconds = 5',
+      'A->B.sync.group.offsets.enabled = true',
+      'A->B.sync.topic.configs.enabled = false',
+      'A->B.sync.topic.acls.enabled = false',
+      'A->B.refresh.topics.interval.seconds = 30',
+      'A->B.refresh.groups.interval.seconds = 30',
+    ]) {
+      expect([change, restarts(change)]).toEqual([change, false]);
+      // The whole-flow fingerprint of the other services does restart them.
+      expect([change, changedFlows(load(), load(change)).has('A->B')]).toEqual([change, true]);
+    }
+  });
+
+  it('restarts them for what they copy with or write', () => {
+    for (const change of [
+      'A->B.producer.override.compression.type = zstd',
+      'A->B.consumer.fetch.max.bytes = 1048576',
+      'B.producer.acks = 1',
+      'A.bootstrap.servers = a2:9092',
+      'A->B.replication.policy.separator = _',
+      'A->B.offset.lag.max = 10',
+      'A->B.emit.offset-syncs.enabled = false',
+      'A->B.emit.heartbeats.interval.seconds = 5',
+      'A->B.exactly.once.enabled = true',
+      'B.offset.flush.interval.ms = 1000',
+      'A->B.metrics.partition.label.enabled = false',
+    ]) {
+      expect([change, restarts(change)]).toEqual([change, true]);
+    }
   });
 });

@@ -129,3 +129,28 @@ export function remoteTopicOf(plan: FlowPlan, topic: string): string {
 export function transactionalIdOf(plan: FlowPlan, topic: string, partition: number): string {
   return `mirrormaker-${plan.name}-${topic}-${partition}`;
 }
+
+/**
+ * What this service's units of a flow run on: the plan, the flow's client settings and both of its
+ * clusters. Settings only other services read (topic and group filters, checkpoints, group offset,
+ * topic config and ACL sync, refresh intervals) leave it unchanged, so a revision that changes
+ * only those does not restart thousands of partition units. Units read the flow only through
+ * their runtime's plan and clients, which is what this covers.
+ */
+export function dataMirrorFingerprint(config: MirrorConfig, flowName: string): string | undefined {
+  const flow = config.flows.find((f) => f.name === flowName);
+  if (!flow) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- left out: the whole flow, text, and an object built from replicationPolicy
+  const { flow: _flow, warnings: _warnings, policy: _policy, ...plan } = planFlow(config, flow);
+  return JSON.stringify(
+    {
+      plan,
+      replicationPolicy: flow.replicationPolicy,
+      clients: flow.clients,
+      metricsPartitionLabelEnabled: flow.metricsPartitionLabelEnabled,
+      source: config.clusters[flow.source],
+      target: config.clusters[flow.target],
+    },
+    (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
+  );
+}

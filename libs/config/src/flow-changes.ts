@@ -13,12 +13,19 @@ export function flowFingerprint(config: MirrorConfig, flowName: string): string 
   );
 }
 
-/** Names of the flows whose units run differently under `next` than under `previous` (added and removed ones too). */
-export function changedFlows(previous: MirrorConfig | undefined, next: MirrorConfig): Set<string> {
+/** What a service's units of one flow run on, as a string; undefined when the config has no such flow. */
+export type FlowFingerprint = (config: MirrorConfig, flowName: string) => string | undefined;
+
+/**
+ * Names of the flows whose units run differently under `next` than under `previous` (added and
+ * removed ones too). A service whose units use only part of a flow's settings passes a fingerprint
+ * of that part, so changes to the rest do not restart them.
+ */
+export function changedFlows(previous: MirrorConfig | undefined, next: MirrorConfig, fingerprint: FlowFingerprint = flowFingerprint): Set<string> {
   const names = new Set([...(previous?.flows ?? []), ...next.flows].map((f) => f.name));
   const changed = new Set<string>();
   for (const name of names) {
-    if (previous === undefined || flowFingerprint(previous, name) !== flowFingerprint(next, name)) changed.add(name);
+    if (previous === undefined || fingerprint(previous, name) !== fingerprint(next, name)) changed.add(name);
   }
   return changed;
 }

@@ -1,4 +1,4 @@
-export { changedFlows, flowFingerprint } from './flow-changes';
+export { changedFlows, flowFingerprint, type FlowFingerprint } from './flow-changes';
 export { parseProperties, formatComment, formatProperties, replacePropertyValues, type ParsedProperties, type PropertyEntry } from './java-properties';
 export {
   loadMirrorConfig,

@@ -1,4 +1,4 @@
-import { changedFlows, type MirrorConfig } from '@mirrormaker/config';
+import { changedFlows, type FlowFingerprint, type MirrorConfig } from '@mirrormaker/config';
 import { parseUnitId } from '@mirrormaker/lease';
 import type { Logger } from '@mirrormaker/observability';
 import type { ConfigApplied } from '../leases/lease-client';
@@ -13,6 +13,8 @@ export interface RunningConfigOptions {
   logger: Logger;
   /** Called after a revision replaced the config, with the flows whose units must restart. */
   onChange?(config: MirrorConfig, changed: ReadonlySet<string>): void;
+  /** What this service's units of a flow run on. @default every setting of the flow and both its clusters */
+  fingerprint?: FlowFingerprint;
 }
 
 /**
@@ -38,7 +40,7 @@ export class RunningConfig {
   /** LeaseClient's `applyConfig`: throws (naming line and key) when the revision does not load. */
   apply(revision: bigint, text: string): ConfigApplied {
     const next = loadServiceConfig(text, this.options.flags, this.options.env, this.options.logger, `config revision ${revision}`);
-    const changed = changedFlows(this.current, next);
+    const changed = changedFlows(this.current, next, this.options.fingerprint);
     this.current = next;
     this.options.onChange?.(next, changed);
     return { restart: (unitId) => changed.has(parseUnitId(unitId).flow) };
