@@ -32,14 +32,24 @@ function setup() {
     advance(ms: number) {
       now += ms;
     },
-    register(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[] = [], seq = 1n, acceptsGrantsUnchanged = false) {
-      manager.register({ instanceId, kind: ServiceKind.SERVICE_KIND_DATA_MIRROR, capacity: 0, version: 't', held, seq, advertisedAddress: '', acceptsGrantsUnchanged }, sink);
-    },
-    renew(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[] | 'unchanged', seq: bigint, progress: UnitProgress[] = []) {
-      const heldUnchanged = held === 'unchanged';
-      manager.renew({ instanceId, held: heldUnchanged ? [] : held, heldUnchanged, progress, errors: [], seq }, sink);
+    register,
+    renew,
+    /** An instance that takes "grants unchanged", holding every unit after the quiet period: its stream and leases. */
+    holdingAll(instanceId: string) {
+      const sink = new RecordingSink();
+      register(instanceId, sink, [], 1n, true);
+      now += settings.ttlMs + settings.graceMs + 1;
+      renew(instanceId, sink, [], 2n);
+      return { sink, held: sink.last.grants.map((g) => ({ unitId: g.unit!.id, epoch: g.epoch })) };
     },
   };
+  function register(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[] = [], seq = 1n, acceptsGrantsUnchanged = false) {
+    manager.register({ instanceId, kind: ServiceKind.SERVICE_KIND_DATA_MIRROR, capacity: 0, version: 't', held, seq, advertisedAddress: '', acceptsGrantsUnchanged }, sink);
+  }
+  function renew(instanceId: string, sink: SessionSink, held: { unitId: string; epoch: bigint }[] | 'unchanged', seq: bigint, progress: UnitProgress[] = []) {
+    const heldUnchanged = held === 'unchanged';
+    manager.renew({ instanceId, held: heldUnchanged ? [] : held, heldUnchanged, progress, errors: [], seq }, sink);
+  }
 }
 
 describe('LeaseManager', () => {
@@ -179,11 +189,7 @@ describe('LeaseManager', () => {
 
   it('renews the leases an instance listed last when it says its holdings are unchanged', () => {
     const t = setup();
-    const sink = new RecordingSink();
-    t.register('dm-1', sink, [], 1n, true);
-    t.advance(settings.ttlMs + settings.graceMs + 1);
-    t.renew('dm-1', sink, [], 2n);
-    const held = sink.last.grants.map((g) => ({ unitId: g.unit!.id, epoch: g.epoch }));
+    const { sink, held } = t.holdingAll('dm-1');
     t.renew('dm-1', sink, held, 3n);
     // Renewal after renewal without a list, each within a TTL of the one before, and well past
     // the first lease's expiry: every lease is still the instance's, none was revoked.
@@ -192,19 +198,13 @@ describe('LeaseManager', () => {
       t.renew('dm-1', sink, 'unchanged', seq);
       expect(sink.last.revocations).toEqual([]);
     }
-    expect([...t.manager.state.leases.values()].map((l) => [l.unitId, l.holder, l.expiresAt > 0])).toEqual(
-      held.map((h) => [h.unitId, 'dm-1', true]),
-    );
+    expect([...t.manager.state.leases.values()].map((l) => [l.unitId, l.holder])).toEqual(held.map((h) => [h.unitId, 'dm-1']));
     for (const lease of t.manager.state.leases.values()) expect(lease.expiresAt).toBeGreaterThan(1_000_000 + 6 * (settings.ttlMs - 1000));
   });
 
   it('keeps the last progress of a unit until the instance reports it again, and while a dropped instance\'s session stays open', () => {
     const t = setup();
-    const sink = new RecordingSink();
-    t.register('dm-1', sink, [], 1n, true);
-    t.advance(settings.ttlMs + settings.graceMs + 1);
-    t.renew('dm-1', sink, [], 2n);
-    const held = sink.last.grants.map((g) => ({ unitId: g.unit!.id, epoch: g.epoch }));
+    const { sink, held } = t.holdingAll('dm-1');
     t.renew('dm-1', sink, held, 3n, held.map((h) => UnitProgress.fromPartial({ unitId: h.unitId, position: 5n })));
     t.renew('dm-1', sink, 'unchanged', 4n, [UnitProgress.fromPartial({ unitId: held[0]!.unitId, position: 9n })]);
     const positions = () => [...t.manager.reportOf('dm-1')!.progress.values()].map((p) => p.position);
