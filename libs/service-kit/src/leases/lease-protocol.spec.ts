@@ -9,7 +9,7 @@ import { startGrpcServer, type GrpcServerHandle } from '../grpc-server';
 import { LeaseClient, type LeaseClientOptions } from './lease-client';
 import { plaintextClient, plaintextServer } from '../security/grpc-security';
 import { leaseServiceHandlers, type LeaseServingGate } from './lease-service-handlers';
-import { LeaseManager, type LeaseSettings } from './lease-manager';
+import { LeaseManager, type LeaseSettings, type SessionSink } from './lease-manager';
 
 // Short timings so expiry paths run in about a second; the rules do not depend on the scale.
 const settings = { ttlMs: 1500, renewIntervalMs: 250, graceMs: 300 };
@@ -358,6 +358,33 @@ describe('lease protocol over gRPC', () => {
     expect(ledger.countBy('dm-a')).toBe(12);
     expect(ledger.starts).toBe(12);
     expect(manager.reportOf('dm-a')!.progress.size).toBe(12);
+    expect(ledger.violations).toEqual([]);
+  });
+
+  it('lists its leases in every renewal to a coordinator that does not take "held unchanged" (an older version)', async () => {
+    await startCoordinator();
+    // The coordinator of an older version never sets accepts_held_unchanged in its answers.
+    const older = new WeakMap<SessionSink, SessionSink>();
+    const asOlder = (sink: SessionSink): SessionSink => {
+      let wrapped = older.get(sink);
+      if (!wrapped) {
+        wrapped = { send: (response) => sink.send({ ...response, acceptsHeldUnchanged: false }), ...(sink.fail ? { fail: sink.fail } : {}) };
+        older.set(sink, wrapped);
+      }
+      return wrapped;
+    };
+    for (const method of ['register', 'renew', 'disconnect', 'goodbye'] as const) {
+      const original = manager[method].bind(manager) as (request: never, sink: SessionSink) => void;
+      jest.spyOn(manager, method).mockImplementation(((request: never, sink: SessionSink) => original(request, asOlder(sink))) as never);
+    }
+    const renews = jest.spyOn(manager, 'renew');
+    const ledger = new WorkLedger();
+    instance('dm-a', ledger);
+    await waitFor('all units granted', () => ledger.countBy('dm-a') === 12);
+    const settledAt = renews.mock.calls.length;
+    await waitFor('eight more renewals', () => renews.mock.calls.length >= settledAt + 8);
+    for (const [request] of renews.mock.calls.slice(settledAt)) expect([request.heldUnchanged, request.held.length]).toEqual([false, 12]);
+    expect(ledger.starts).toBe(12);
     expect(ledger.violations).toEqual([]);
   });
 
