@@ -126,7 +126,7 @@ export class DataMirror {
     };
   }
 
-  /** Progress and problems of every held unit, sent with each lease renewal. */
+  /** Progress and problems of every held unit, asked for at each lease renewal (progress goes only when changed). */
   report(): { progress: UnitProgress[]; errors: ErrorReport[] } {
     const units = [...this.units.values()];
     return { progress: units.map((u) => u.progress()), errors: units.flatMap((u) => u.errorReports()) };

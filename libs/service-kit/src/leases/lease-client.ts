@@ -55,7 +55,7 @@ export interface LeaseClientOptions {
    * the error with its renewals). Without it, pushed revisions are ignored.
    */
   applyConfig?(revision: bigint, properties: string): ConfigApplied | Promise<ConfigApplied>;
-  /** Progress and errors sent with each renewal. */
+  /** Asked for at each renewal: errors are sent as they are, progress only for units whose progress changed. */
   report?(): { progress?: UnitProgress[]; errors?: ErrorReport[] };
   /** Work stops this long before the holder's own view of the lease expiry. @default 1000 */
   fenceMarginMs?: number;
