@@ -396,7 +396,9 @@ export class LeaseClient {
             instanceId: this.options.instanceId,
             held: heldUnchanged ? [] : held,
             heldUnchanged,
-            progress: this.progressChanges.take(report.progress ?? [], new Set(this.held.keys())),
+            // An older coordinator forgets the reports of an instance it drops, even while its
+            // session stays open: it gets every unit's progress, as it expects.
+            progress: this.coordinatorTakesHeldUnchanged ? this.progressChanges.take(report.progress ?? [], new Set(this.held.keys())) : (report.progress ?? []),
             errors: report.errors ?? [],
             seq: this.nextSeq(),
             appliedConfigRevision: this.appliedConfigRevision,

@@ -361,7 +361,7 @@ describe('lease protocol over gRPC', () => {
     expect(ledger.violations).toEqual([]);
   });
 
-  it('lists its leases in every renewal to a coordinator that does not take "held unchanged" (an older version)', async () => {
+  it('lists its leases and all progress in every renewal to a coordinator that does not take "held unchanged" (an older version)', async () => {
     await startCoordinator();
     // The coordinator of an older version never sets accepts_held_unchanged in its answers.
     const older = new WeakMap<SessionSink, SessionSink>();
@@ -379,11 +379,12 @@ describe('lease protocol over gRPC', () => {
     }
     const renews = jest.spyOn(manager, 'renew');
     const ledger = new WorkLedger();
-    instance('dm-a', ledger);
+    instance('dm-a', ledger, server.port, { report: () => ({ progress: units.map((unitId) => UnitProgress.fromPartial({ unitId, position: 7n })) }) });
     await waitFor('all units granted', () => ledger.countBy('dm-a') === 12);
     const settledAt = renews.mock.calls.length;
     await waitFor('eight more renewals', () => renews.mock.calls.length >= settledAt + 8);
-    for (const [request] of renews.mock.calls.slice(settledAt)) expect([request.heldUnchanged, request.held.length]).toEqual([false, 12]);
+    // Every lease and every unit's progress, unchanged or not, as that coordinator expects.
+    for (const [request] of renews.mock.calls.slice(settledAt)) expect([request.heldUnchanged, request.held.length, request.progress.length]).toEqual([false, 12, 12]);
     expect(ledger.starts).toBe(12);
     expect(ledger.violations).toEqual([]);
   });
