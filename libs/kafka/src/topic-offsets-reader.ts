@@ -11,7 +11,7 @@
  */
 // Before kafkajs loads: see the module.
 import './aborted-transactions-patch';
-import listOffsetsRequests from 'kafkajs/src/protocol/requests/listOffsets';
+import { decode as decodeListOffsetsV2 } from 'kafkajs/src/protocol/requests/listOffsets/v2/response';
 import type { PartitionOffsets } from './admin-port';
 import { listOffsetsRequestV2 } from './list-offsets-request';
 import type { KafkaClient } from './connection';
@@ -20,8 +20,7 @@ import { connectCluster, type InternalCluster } from './kafkajs-cluster';
 import { lookUpLeaders, UNKNOWN_TOPIC_OR_PARTITION } from './partition-leaders';
 import { partitionKey } from './start-offsets';
 
-/** ListOffsets v2: the first with an isolation level (read_committed: the end is the last stable offset, as kafkajs's admin reads it). */
-const LIST_OFFSETS_VERSION = 2;
+/** ListOffsets v2 (the first with an isolation level) asks read_committed: the end is the last stable offset, as kafkajs's admin reads it. */
 const READ_COMMITTED = 1;
 /** Kafka's LEADER_NOT_AVAILABLE, as the metadata answers for a topic whose leaders are being elected. */
 const LEADER_NOT_AVAILABLE = 5;
@@ -171,8 +170,7 @@ function listOffsets(
     list.push({ partition, timestamp });
     topics.set(topic, list);
   }
-  const { response } = listOffsetsRequests.protocol({ version: LIST_OFFSETS_VERSION })({ isolationLevel: READ_COMMITTED, topics: [] });
   const request = listOffsetsRequestV2(READ_COMMITTED, [...topics].map(([topic, list]) => ({ topic, partitions: list })));
   // The answer is read per partition here: kafkajs's own parse throws on the first partition error.
-  return broker.connectionPool.send<ListOffsetsAnswer>({ request, response: { decode: response.decode, parse: async (d) => d as ListOffsetsAnswer } });
+  return broker.connectionPool.send<ListOffsetsAnswer>({ request, response: { decode: decodeListOffsetsV2, parse: async (d) => d as ListOffsetsAnswer } });
 }

@@ -127,14 +127,8 @@ declare module 'kafkajs/src/protocol/requests/metadata' {
   };
 }
 
-declare module 'kafkajs/src/protocol/requests/listOffsets' {
-  /** kafkajs's ListOffsets request of one version (2 and up take an isolation level). */
-  export function protocol(which: { version: number }): (args: {
-    replicaId?: number;
-    isolationLevel?: number;
-    topics: Array<{ topic: string; partitions: Array<{ partition: number; timestamp: string }> }>;
-  }) => {
-    request: { apiKey: number; apiVersion: number; apiName: string; encode(): Promise<unknown> };
-    response: { decode(raw: Buffer): Promise<unknown>; parse(decoded: unknown): Promise<unknown> };
-  };
+declare module 'kafkajs/src/protocol/requests/listOffsets/v2/response' {
+  /** kafkajs's decoder of a ListOffsets v2 answer (list-offsets-request.ts writes the request). */
+  export function decode(raw: Buffer): Promise<unknown>;
+  export function parse(decoded: unknown): Promise<unknown>;
 }
