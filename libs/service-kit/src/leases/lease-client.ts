@@ -17,6 +17,7 @@ import { secureClient, type ClientSecurity } from '../security/grpc-security';
 import { CoordinatorAddresses } from './coordinator-addresses';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { ProgressChanges } from './progress-changes';
+import { sameLeases } from './same-leases';
 import type { WhenCoordinatorsUnreachable } from './when-coordinators-unreachable';
 
 /** The work a service runs for one leased unit. `stop` must return only once the work has stopped. */
@@ -388,7 +389,7 @@ export class LeaseClient {
       const report = this.options.report?.() ?? {};
       const before = this.listedHeld;
       const held = this.listHeld();
-      const heldUnchanged = this.coordinatorTakesHeldUnchanged && sameHeld(before, held);
+      const heldUnchanged = this.coordinatorTakesHeldUnchanged && sameLeases(before, held);
       this.stream.write({
         message: {
           $case: 'renew',
@@ -625,10 +626,4 @@ export class LeaseClient {
       );
     });
   }
-}
-
-function sameHeld(a: ReadonlyArray<{ unitId: string; epoch: bigint }>, b: ReadonlyArray<{ unitId: string; epoch: bigint }>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i].unitId !== b[i].unitId || a[i].epoch !== b[i].epoch) return false;
-  return true;
 }

@@ -20,6 +20,7 @@ import type { Logger, Registry } from '@mirrormaker/observability';
 import type { ErrorReport, SessionResponse, ServiceKind, UnitProgress } from '@mirrormaker/proto';
 import { Counter, Gauge } from 'prom-client';
 import { leaseKindOf } from './service-kind-mapping';
+import { sameLeases } from './same-leases';
 import { workUnitMessage } from './work-unit-mapping';
 
 export interface LeaseSettings {
@@ -53,8 +54,8 @@ interface SessionState {
   held: readonly PresentedLease[];
   /** The instance takes "grants unchanged" for the grants listed last on this session. */
   acceptsGrantsUnchanged: boolean;
-  /** The grants listed last on this session, as unit ids and epochs. */
-  sentGrants: { unitIds: UnitId[]; epochs: number[] } | undefined;
+  /** The grants listed last on this session. */
+  sentGrants: readonly Lease[] | undefined;
 }
 
 interface PresentedLease {
@@ -380,8 +381,8 @@ export class LeaseManager {
     }
     // Thousands of grants in every answer, twice a second, kept a worker busy decoding them: an
     // instance that understands it is told "as before" when nothing changed.
-    const grantsUnchanged = session.acceptsGrantsUnchanged && sameGrants(session.sentGrants, granted);
-    if (!grantsUnchanged) session.sentGrants = { unitIds: granted.map((l) => l.unitId), epochs: granted.map((l) => l.epoch) };
+    const grantsUnchanged = session.acceptsGrantsUnchanged && session.sentGrants !== undefined && sameLeases(session.sentGrants, granted);
+    if (!grantsUnchanged) session.sentGrants = granted;
     const grants = grantsUnchanged ? [] : granted.map((l) => ({ unit: workUnitMessage(l.unitId), epoch: BigInt(l.epoch), expiresAt: new Date(l.expiresAt) }));
     // The config goes first in the message and is applied before its grants; it is sent once per
     // session and revision, not with every renewal.
@@ -398,10 +399,4 @@ export class LeaseManager {
       acceptsHeldUnchanged: true,
     });
   }
-}
-
-function sameGrants(sent: { unitIds: UnitId[]; epochs: number[] } | undefined, granted: readonly Lease[]): boolean {
-  if (!sent || sent.unitIds.length !== granted.length) return false;
-  for (let i = 0; i < granted.length; i++) if (sent.unitIds[i] !== granted[i].unitId || sent.epochs[i] !== granted[i].epoch) return false;
-  return true;
 }
