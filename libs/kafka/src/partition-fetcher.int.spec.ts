@@ -231,6 +231,43 @@ describe('PartitionFetcher (direct fetches, no consumer group)', () => {
     }
   });
 
+  it('gives an answer back to the pool while a partition of it is still being copied', async () => {
+    // One Fetch answer holds both partitions (2 × 100 KiB); partition 0's handler holds its batches
+    // until partition 1 is done. The answer must go back at once, not wait for partition 0: waiting
+    // answers were what held a copying process's memory above its fetch buffer.
+    const topic = await topicWith('fetch-answer-back', 2, 100, 1024, 100);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const answers: number[] = [];
+    let intact: boolean | undefined;
+    const pooledBefore = wireBuffers.pooledBytes;
+    let pooledWhileHeld = 0;
+    const fetcher = new PartitionFetcher(client, {
+      reuseAnswers: true,
+      onFetch: (e) => void (e.partitions > 0 && answers.push(e.bytes)),
+      handler: async (d) => {
+        if (d.partition === 1) return;
+        const before = Buffer.concat(d.batches.map((b) => Buffer.from(b.bytes)));
+        await held;
+        intact = Buffer.concat(d.batches.map((b) => b.bytes)).equals(before);
+      },
+    });
+    try {
+      await fetcher.addPartitions([0, 1].map((partition) => ({ topic, partition, offset: 0n })));
+      await eventually('partition 1 copied', () => fetcher.position(topic, 1) === 100n, 30_000);
+      pooledWhileHeld = wireBuffers.pooledBytes;
+      expect(fetcher.position(topic, 0)).toBe(0n);
+      release();
+      await eventually('partition 0 copied', () => fetcher.position(topic, 0) === 100n, 30_000);
+      expect(answers[0]).toBeGreaterThan(200 * 1024);
+      expect(pooledWhileHeld - pooledBefore).toBeGreaterThanOrEqual(answers[0]);
+      expect(intact).toBe(true);
+    } finally {
+      release();
+      await fetcher.close();
+    }
+  });
+
   it('reads later answers into the Buffers of handled ones without changing a batch still to be handled', async () => {
     // 4 × 300 records of 2 KiB in batches of 100: Fetch answers of several chunks each. The
     // integration setup overwrites every released answer, so an answer given back while one of its

@@ -67,13 +67,15 @@ export type PartitionFetcherStatus = 'idle' | 'running' | 'closed';
 export interface PartitionFetcherOptions {
   /**
    * Gets each partition's batches in turn. They are views into the Fetch answer; with
-   * `reuseAnswers` that is used again for another answer once the promise settles.
+   * `reuseAnswers`, into a pooled Buffer of their own that is used again once the promise settles.
    */
   handler: (batches: FetchedBatches) => Promise<void>;
   /**
-   * Reads later answers into the Buffers of answers whose batches were all handled, instead of
-   * leaving them to the garbage collector (which frees them late: this bounds a copying process's
-   * memory). Only for a handler that keeps nothing of the batches (no Buffer, no view into one) once
+   * Copies each partition's batches out of the answer into a Buffer from the process's pool, gives
+   * the answer back to the pool as soon as it is read, and gives each copy back once its handler
+   * settles, instead of leaving them to the garbage collector (which frees them late). A copying
+   * process then holds what the fetch buffer counts, not every answer one of whose partitions is
+   * slow. Only for a handler that keeps nothing of the batches (no Buffer, no view into one) once
    * its promise settles. @default false
    */
   reuseAnswers?: boolean;
@@ -118,9 +120,10 @@ interface Delivery {
 }
 
 /**
- * A Fetch answer and how many of its deliveries are not yet handled or dropped (plus one while it
- * is being read): at zero nothing reads it any more and its Buffer is used again. A delivery that
- * leaves some other way never gives it back, and the answer is then collected as any garbage.
+ * A Fetch answer (or a delivery's own copy of its batches, see `ownCopy`) and how many of its
+ * deliveries are not yet handled or dropped (plus one while it is being read): at zero nothing
+ * reads it any more and its Buffer is used again. A delivery that leaves some other way never gives
+ * it back, and the Buffer is then collected as any garbage.
  */
 interface AnswerUse {
   raw: Buffer;
@@ -135,6 +138,26 @@ interface AnswerUse {
  * every Fetch; the fetch buffer still bounds the process.
  */
 const FETCHES_AHEAD = 2;
+
+/**
+ * The batches copied into one pooled Buffer of their own. A delivery that kept views into its
+ * answer would keep the whole answer (every partition's batches) in memory until that one
+ * partition is copied, and slow partitions keep dozens of answers that way: at full speed the
+ * answers in use were several times the fetch buffer. Copied out, an answer goes back to the pool
+ * as soon as it is read, and what waits is what the fetch buffer counts. The copy costs about as
+ * much as the one that framed the answer.
+ */
+function ownCopy(batches: RawRecordBatch[], bytes: number): { batches: RawRecordBatch[]; use: AnswerUse } {
+  const raw = wireBuffers.take(bytes);
+  let at = 0;
+  const copied = batches.map((b) => {
+    b.bytes.copy(raw, at);
+    const view = raw.subarray(at, at + b.bytes.length);
+    at += b.bytes.length;
+    return { ...b, bytes: view };
+  });
+  return { batches: copied, use: { raw, users: 1, reuse: true } };
+}
 
 function doneWith(answer: AnswerUse | undefined): void {
   if (!answer) return;
@@ -567,8 +590,11 @@ export class PartitionFetcher {
       st.position = next;
       return;
     }
-    if (visible.length > 0) use.users += 1;
-    this.enqueue(st, { batches: visible, fromOffset: from, nextOffset: next, highWatermark: fp.highWatermark, bytes, reset: false, ...(visible.length > 0 ? { answer: use } : {}) });
+    const own = visible.length > 0 && use.reuse ? ownCopy(visible, bytes) : undefined;
+    if (visible.length > 0 && !own) use.users += 1;
+    const delivery = { fromOffset: from, nextOffset: next, highWatermark: fp.highWatermark, bytes, reset: false };
+    if (own) this.enqueue(st, { ...delivery, batches: own.batches, answer: own.use });
+    else this.enqueue(st, { ...delivery, batches: visible, ...(visible.length > 0 ? { answer: use } : {}) });
   }
 
   private resetOffset(st: PartitionState): void {
