@@ -20,12 +20,12 @@ export interface DataMirrorOptions {
   logger: Logger;
   registry: Registry;
   timings: DataMirrorTimings;
-  /** Bounds the bytes fetched and not yet copied, over every flow of the process. @default 32 MiB */
+  /** Bounds the bytes fetched and not yet copied, over every flow of the process. @default 16 MiB */
   fetchBuffer?: FetchBuffer;
 }
 
 /** What `--fetch-buffer-bytes` defaults to. */
-export const DEFAULT_FETCH_BUFFER_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_FETCH_BUFFER_BYTES = 16 * 1024 * 1024;
 
 /**
  * The units this instance holds (`partition/<flow>/<topic>/<p>` and `heartbeat/<flow>`), and the

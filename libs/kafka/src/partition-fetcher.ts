@@ -450,7 +450,8 @@ export class PartitionFetcher {
     }
     if (needMetadata) this.refreshMetadata();
     if (nextWake < Infinity) this.wakeAfter(nextWake - now);
-    for (const [leader, list] of byLeader) this.fetchFrom(leader, list, heldBack.has(leader));
+    const brokers = byLeader.size + this.fetchingFrom.size;
+    for (const [leader, list] of byLeader) this.fetchFrom(leader, list, heldBack.has(leader), brokers);
   }
 
   private wakeAfter(delayMs: number): void {
@@ -467,7 +468,8 @@ export class PartitionFetcher {
     this.wakeTimer.unref();
   }
 
-  private fetchFrom(leader: number, list: PartitionState[], heldBack: boolean): void {
+  /** `brokers`: how many leaders this fetcher reads from now, this one included. */
+  private fetchFrom(leader: number, list: PartitionState[], heldBack: boolean, brokers: number): void {
     const o = this.options;
     const perPartition = o.maxBytesPerPartition ?? 1024 * 1024;
     // The broker fills partitions in request order: start each Fetch at a different one.
@@ -483,11 +485,14 @@ export class PartitionFetcher {
       else topics.push({ topic: st.topic, partitions: [entry] });
     }
     this.fetchingFrom.add(leader);
-    // The answer's size counts against the buffer from the moment it is asked for: a Fetch asks
-    // for at most what is free and at most a quarter of the whole, so several brokers can be
-    // fetched from at once and the buffer's bound holds (the broker exceeds a Fetch's maxBytes
-    // only to return one batch larger than it).
-    const reserved = Math.max(1, Math.min(o.maxBytes ?? 52_428_800, Math.floor(this.buffer.limitBytes / 4), this.buffer.limitBytes - this.buffer.usedBytes));
+    // The answer's size counts against the buffer from the moment it is asked for, so the bound
+    // holds (the broker exceeds a Fetch's maxBytes only to return one batch larger than it). A
+    // Fetch asks for at most what is free and at most one share of the whole: one per broker read
+    // from, and one more for the batches of earlier answers still being copied. Over a long round
+    // trip a Fetch's size is the rate (a remote source), so the share is as large as that allows:
+    // half the buffer with one broker.
+    const share = Math.floor(this.buffer.limitBytes / (Math.max(1, brokers) + 1));
+    const reserved = Math.max(1, Math.min(o.maxBytes ?? 52_428_800, share, this.buffer.limitBytes - this.buffer.usedBytes));
     this.buffer.take(reserved);
     const maxWaitMs = Math.min(o.maxWaitTimeMs ?? 500, heldBack ? (o.heldBackMaxWaitMs ?? 10) : Infinity);
     const body = encodeFetchRequest({
