@@ -3,11 +3,14 @@ import { LeaseClient, MIRRORMAKER_VERSION, RunningConfig, type ServiceSpec } fro
 import { FetchBuffer } from '@mirrormaker/kafka';
 import { DataMirror, DEFAULT_FETCH_BUFFER_BYTES } from './data-mirror';
 import { dataMirrorFingerprint } from './flow-plan';
+import type { YoungGeneration } from './young-generation';
 import { DEFAULT_TIMINGS, type DataMirrorTimings } from './timings';
 
 export interface DataMirrorServiceOptions {
   /** Overrides of the default timings (tests use short ones). */
   timings?: Partial<DataMirrorTimings>;
+  /** What main.ts did with V8's young generation (logged at start); in-process tests leave it. */
+  youngGeneration?: YoungGeneration;
 }
 
 /**
@@ -31,6 +34,12 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
       },
     },
     async start({ flags, configText, logger, metrics, grpcClient }) {
+      const youngGeneration = options.youngGeneration;
+      if (youngGeneration === 'kept at its initial size') {
+        logger.info({ youngGeneration }, 'V8 young generation kept at its initial size, for memory; NODE_OPTIONS=--max-semi-space-size=<MiB> sizes it instead');
+      } else if (youngGeneration) {
+        logger.info({ youngGeneration }, 'V8 young generation sized by the node flags given');
+      }
       // onChange runs only on revisions the coordinator pushes, after `mirror` exists.
       const running = new RunningConfig({
         flags,
@@ -77,4 +86,3 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
   };
 }
 
-export const dataMirrorService: ServiceSpec = createDataMirrorService();

@@ -1,4 +1,6 @@
+// First: it must take effect before the other modules make the heap grow.
+import { youngGeneration } from './young-generation';
 import { runService } from '@mirrormaker/service-kit';
-import { dataMirrorService } from './data-mirror-service';
+import { createDataMirrorService } from './data-mirror-service';
 
-void runService(dataMirrorService);
+void runService(createDataMirrorService({ youngGeneration }));
