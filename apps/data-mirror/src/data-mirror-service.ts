@@ -35,8 +35,8 @@ export function createDataMirrorService(options: DataMirrorServiceOptions = {}):
     },
     async start({ flags, configText, logger, metrics, grpcClient }) {
       const youngGeneration = options.youngGeneration;
-      if (youngGeneration === 'kept at its initial size') {
-        logger.info({ youngGeneration }, 'V8 young generation kept at its initial size, for memory; NODE_OPTIONS=--max-semi-space-size=<MiB> sizes it instead');
+      if (youngGeneration === 'capped at 8 MiB') {
+        logger.info({ youngGeneration }, 'V8 young generation capped at 8 MiB, for memory; NODE_OPTIONS=--max-semi-space-size=<MiB per semi-space> sizes it instead');
       } else if (youngGeneration) {
         logger.info({ youngGeneration }, 'V8 young generation sized by the node flags given');
       }
