@@ -12,9 +12,9 @@
  *
  * V8 reads the flags that size the young generation only when the heap is made (node's command
  * line or NODE_OPTIONS). The growth factor is the one it reads each time it would grow, so this
- * sets it after every collection: 1 (no growth) once the cap is reached, V8's default 2 below it
- * (V8 shrinks the young generation when the process is quiet, and it must be able to grow back).
- * main.ts imports this module before the service's modules load.
+ * sets it at run time: 1 (no growth) once the cap is reached, V8's default 2 below it (V8 shrinks
+ * the young generation when the process is quiet, and it must be able to grow back). main.ts
+ * imports this module before the service's modules load.
  *
  * An operator who sets --max-semi-space-size (NODE_OPTIONS or node's command line) or
  * --semi-space-growth-factor (the command line only: node refuses it in NODE_OPTIONS) keeps that
@@ -39,18 +39,32 @@ function youngGenerationBytes(): number {
   return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
 }
 
+/** How often a young generation at its cap is checked for having been shrunk by V8. */
+const SHRINK_CHECK_MS = 5_000;
+
 function capYoungGeneration(): void {
-  let factor = V8_DEFAULT_GROWTH_FACTOR;
-  const adjust = (): void => {
-    const wanted = youngGenerationBytes() < YOUNG_GENERATION_CAP_BYTES ? V8_DEFAULT_GROWTH_FACTOR : 1;
-    if (wanted === factor) return;
-    setFlagsFromString(`--semi-space-growth-factor=${wanted}`);
-    factor = wanted;
+  let shrinkCheck: NodeJS.Timeout | undefined;
+  // Growing needs survivors worth the whole young generation since it last grew, which takes many
+  // collections: a check after each one stops it at the cap.
+  const growing = new PerformanceObserver(() => {
+    if (youngGenerationBytes() >= YOUNG_GENERATION_CAP_BYTES) stopGrowing();
+  });
+  // At the cap nothing is observed (a busy process collects hundreds of times a second); V8
+  // shrinks the young generation only in a quiet spell, which a slow timer sees soon enough.
+  const stopGrowing = (): void => {
+    setFlagsFromString('--semi-space-growth-factor=1');
+    growing.disconnect();
+    shrinkCheck = setInterval(() => {
+      if (youngGenerationBytes() < YOUNG_GENERATION_CAP_BYTES) startGrowing();
+    }, SHRINK_CHECK_MS).unref();
   };
-  // Called after collections, soon enough: growing needs survivors worth the whole young
-  // generation since it last grew, which takes many collections.
-  new PerformanceObserver(adjust).observe({ entryTypes: ['gc'] });
-  adjust();
+  const startGrowing = (): void => {
+    clearInterval(shrinkCheck);
+    setFlagsFromString(`--semi-space-growth-factor=${V8_DEFAULT_GROWTH_FACTOR}`);
+    growing.observe({ entryTypes: ['gc'] });
+  };
+  if (youngGenerationBytes() >= YOUNG_GENERATION_CAP_BYTES) stopGrowing();
+  else startGrowing();
 }
 
 function apply(): YoungGeneration {
