@@ -42,6 +42,11 @@ export class OffsetSyncEmitter {
     this.state.maybeQueueOffsetSyncs(tp, count, upstreamAt, downstreamAt, () => this.fire());
   }
 
+  /** `recordsAcked` for a batch copied as it is: its record i went from `upstreamFirst + i` to `downstreamFirst + i`. */
+  contiguousRecordsAcked(tp: TopicPartition, count: number, upstreamFirst: bigint, downstreamFirst: bigint): void {
+    this.state.maybeQueueContiguousOffsetSyncs(tp, count, upstreamFirst, downstreamFirst, () => this.fire());
+  }
+
   /** Sends pending syncs, as many as there are free permits. */
   fire(): void {
     if (this.state.pendingSyncs().size === 0) return; // the common case, once per copied record

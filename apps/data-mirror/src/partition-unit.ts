@@ -583,7 +583,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     const tp = { topic: this.topic, partition: this.partition };
     const upstreamAt = (i: number) => batch.baseOffset + BigInt(i);
     const downstreamAt = (i: number) => base + BigInt(i);
-    this.syncs?.recordsAcked(tp, batch.recordCount, upstreamAt, downstreamAt);
+    this.syncs?.contiguousRecordsAcked(tp, batch.recordCount, batch.baseOffset, base);
     this.segments?.recordsAcked(batch.recordCount, upstreamAt, downstreamAt);
     this.lastCopied = batch.lastOffset;
     this.positionDirty = true;

@@ -164,3 +164,59 @@ describe('OffsetSyncWriterState.maybeQueueOffsetSyncs (a run of records at once)
     }
   });
 });
+
+describe('OffsetSyncWriterState.maybeQueueContiguousOffsetSyncs (a batch copied as it is)', () => {
+  it('leaves the same syncs, sends and partition state as one call per record', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = new SeededRandom(seed);
+      const options = { maxOffsetLag: BigInt(random.int(0, 1) === 0 ? random.int(0, 5) : random.int(50, 300)), maxInFlight: random.int(1, 3) };
+      const one = new OffsetSyncWriterState(options);
+      const contiguous = new OffsetSyncWriterState(options);
+      const sentOne: OffsetSync[] = [];
+      const sentContiguous: OffsetSync[] = [];
+      const partitions = [tp, other];
+      const next = new Map(partitions.map((p) => [p, { u: BigInt(random.int(0, 1000)), d: BigInt(random.int(0, 1000)) }]));
+      for (let step = 0; step < 30; step++) {
+        const p = partitions[random.int(0, partitions.length - 1)]!;
+        const at = next.get(p)!;
+        // Between batches: a gap upstream (markers, compaction), a step back downstream (a
+        // recreated target), or nothing.
+        if (random.int(0, 4) === 0) at.u += BigInt(random.int(1, 5));
+        if (random.int(0, 9) === 0) at.d -= BigInt(random.int(1, at.d > 5n ? 5 : 1));
+        const count = random.int(0, 2) === 0 ? random.int(0, 3) : random.int(1, 700);
+        const u0 = at.u;
+        const d0 = at.d;
+        for (let i = 0; i < count; i++) {
+          one.maybeQueueOffsetSync(p, u0 + BigInt(i), d0 + BigInt(i));
+          sentOne.push(...one.takePendingSyncs());
+        }
+        contiguous.maybeQueueContiguousOffsetSyncs(p, count, u0, d0, () => sentContiguous.push(...contiguous.takePendingSyncs()));
+        at.u += BigInt(count);
+        at.d += BigInt(count);
+        expect(sentContiguous).toEqual(sentOne);
+        expect([...contiguous.pendingSyncs()]).toEqual([...one.pendingSyncs()]);
+        expect([...contiguous.delayedSyncs()]).toEqual([...one.delayedSyncs()]);
+        expect(contiguous.partitionState(p)).toEqual(one.partitionState(p));
+        if (random.int(0, 3) === 0) for (const w of [one, contiguous]) if (w.inFlight > 0) w.sendCompleted();
+        if (random.int(0, 7) === 0) {
+          one.promoteDelayedSyncs();
+          contiguous.promoteDelayedSyncs();
+        }
+      }
+    }
+  });
+
+  it('syncs at 0, 101, 202, ... of a long batch with lag 100 and delays its last record', () => {
+    const writer = new OffsetSyncWriterState();
+    const due: OffsetSync[] = [];
+    writer.maybeQueueContiguousOffsetSyncs(tp, 1_000_000, 0n, 5n, () => due.push(...writer.pendingSyncs().values()));
+    expect(due.slice(0, 3).map((s) => [s.upstreamOffset, s.downstreamOffset])).toEqual([
+      [0n, 5n],
+      [101n, 106n],
+      [202n, 207n],
+    ]);
+    expect(due).toHaveLength(Math.ceil(1_000_000 / 101));
+    expect(due.at(-1)?.upstreamOffset).toBe(999_900n);
+    expect([...writer.delayedSyncs().values()].map((s) => s.upstreamOffset)).toEqual([999_999n]);
+  });
+});

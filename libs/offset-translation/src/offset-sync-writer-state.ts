@@ -114,6 +114,45 @@ export class OffsetSyncWriterState {
     }
   }
 
+  /**
+   * `maybeQueueOffsetSyncs` for records at consecutive offsets on both sides (a batch copied as it
+   * is: record i went from `upstreamFirst + i` to `downstreamFirst + i`), with the same outcome,
+   * in time proportional to the syncs it makes instead of the records. After the first record
+   * nothing but staleness can make a sync due (no gap, no step back), and staleness comes every
+   * `maxOffsetLag + 1` records after the last sync, so only those records are looked at.
+   */
+  maybeQueueContiguousOffsetSyncs(tp: TopicPartition, count: number, upstreamFirst: bigint, downstreamFirst: bigint, takePending: () => void): void {
+    if (count <= 0) return;
+    this.maybeQueueOffsetSyncs(tp, 1, () => upstreamFirst, () => downstreamFirst, takePending);
+    if (count === 1) return;
+    const key = topicPartitionKey(tp);
+    const state = this.partitions.get(key) as PartitionSyncState;
+    const last = count - 1;
+    const nextStale = (): number => {
+      const at = state.lastSyncDownstream + 1n + this.maxOffsetLag - downstreamFirst;
+      return at < 1n ? 1 : at > BigInt(last) ? last + 1 : Number(at);
+    };
+    let lastSynced = 0;
+    for (let i = nextStale(); i <= last; i = Math.max(nextStale(), i + 1)) {
+      const upstreamOffset = upstreamFirst + BigInt(i);
+      const downstreamOffset = downstreamFirst + BigInt(i);
+      // The records in between were observed without a sync: they leave only these behind.
+      state.prevUpstream = upstreamOffset - 1n;
+      state.prevDownstream = downstreamOffset - 1n;
+      state.observe(upstreamOffset, downstreamOffset);
+      this.delayed.delete(key);
+      this.pending.set(key, { topic: tp.topic, partition: tp.partition, upstreamOffset, downstreamOffset });
+      state.clearSyncDue();
+      takePending();
+      lastSynced = i;
+    }
+    state.prevUpstream = upstreamFirst + BigInt(last);
+    state.prevDownstream = downstreamFirst + BigInt(last);
+    if (lastSynced < last) {
+      this.delayed.set(key, { topic: tp.topic, partition: tp.partition, upstreamOffset: state.prevUpstream, downstreamOffset: state.prevDownstream });
+    }
+  }
+
   /** After an offset flush: every delayed sync becomes pending (a newer delayed one wins). */
   promoteDelayedSyncs(): void {
     for (const [key, sync] of this.delayed) this.pending.set(key, sync);
