@@ -595,11 +595,14 @@ export class PartitionFetcher {
       st.position = next;
       return;
     }
-    const own = visible.length > 0 && use.reuse ? ownCopy(visible, bytes) : undefined;
-    if (visible.length > 0 && !own) use.users += 1;
     const delivery = { fromOffset: from, nextOffset: next, highWatermark: fp.highWatermark, bytes, reset: false };
-    if (own) this.enqueue(st, { ...delivery, batches: own.batches, answer: own.use });
-    else this.enqueue(st, { ...delivery, batches: visible, ...(visible.length > 0 ? { answer: use } : {}) });
+    if (visible.length === 0) return this.enqueue(st, { ...delivery, batches: [] });
+    if (use.reuse) {
+      const own = ownCopy(visible, bytes);
+      return this.enqueue(st, { ...delivery, batches: own.batches, answer: own.use });
+    }
+    use.users += 1;
+    this.enqueue(st, { ...delivery, batches: visible, answer: use });
   }
 
   private resetOffset(st: PartitionState): void {
