@@ -1,6 +1,6 @@
-import type * as net from 'node:net';
+import * as net from 'node:net';
 import { REQUEST_TAIL, type FramedBuffer } from './request-framing-patch';
-import { writeTails } from './socket-factory';
+import { unrefOnlyLive, writeTails } from './socket-factory';
 
 /** Records what a socket is asked to do, in order. */
 function recordingSocket() {
@@ -30,5 +30,21 @@ describe('sockets of our kafkajs clients', () => {
     const { socket, calls } = recordingSocket();
     socket.write(Buffer.from('metadata request'), 'binary');
     expect(calls).toEqual(['write metadata request']);
+  });
+
+  it('ignore unref once destroyed, instead of waiting for a connect that never comes', () => {
+    const socket = new net.Socket();
+    unrefOnlyLive(socket);
+    socket.destroy();
+    for (let i = 0; i < 20; i++) socket.unref();
+    expect(socket.listenerCount('connect')).toBe(0);
+  });
+
+  it('still unref a socket that is not yet connected once it connects', () => {
+    const socket = new net.Socket();
+    unrefOnlyLive(socket);
+    socket.unref();
+    expect(socket.listenerCount('connect')).toBe(1);
+    socket.destroy();
   });
 });

@@ -6,7 +6,8 @@
  * framing copies every byte out before the next read, so one Buffer per socket is enough.
  *
  * TLS sockets, and every socket when the framing patch is not in place, are opened as kafkajs
- * opens them. Every socket writes the tail of a request along with it (`writeTails`).
+ * opens them. Every socket writes the tail of a request along with it (`writeTails`), and ignores
+ * `unref` once destroyed (`unrefOnlyLive`).
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -41,6 +42,7 @@ export const kafkaSocketFactory: ISocketFactory = ({ host, port, ssl, onConnect 
   }
   socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
   writeTails(socket);
+  unrefOnlyLive(socket);
   return socket;
 };
 
@@ -60,4 +62,17 @@ export function writeTails(socket: net.Socket): void {
     socket.uncork();
     return flushed;
   }) as net.Socket['write'];
+}
+
+/**
+ * kafkajs 2.2.4 ends and unrefs a connection's socket each time it disconnects it, and it
+ * disconnects every connection of a broker after each failed attempt to reach that broker, those
+ * whose socket was destroyed long before included. Node's `unref` on a socket without a handle
+ * waits for a 'connect' that a destroyed socket never emits, adding one listener per call: while a
+ * broker stays down they pile up (Node's MaxListenersExceededWarning) on sockets that are already
+ * closed. A destroyed socket holds nothing that keeps the process alive, so there is nothing to unref.
+ */
+export function unrefOnlyLive(socket: net.Socket): void {
+  const unref = socket.unref.bind(socket);
+  socket.unref = (): net.Socket => (socket.destroyed ? socket : unref());
 }
