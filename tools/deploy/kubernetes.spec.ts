@@ -139,7 +139,7 @@ describe('deploy/kubernetes', () => {
 
   it("sizes data-mirror's memory from the benchmark's peak with the defaults, and requests memory and CPU everywhere", () => {
     const benchmarks = readFileSync(join(repoRoot, 'docs/benchmarks.md'), 'utf8');
-    const peak = /\| defaults \(fetch\.max\.bytes 10 MiB, Node's default heap\) \| (\d+) MiB \|/.exec(benchmarks);
+    const peak = /Data-mirror peak RSS with the defaults: \*\*(\d+) MiB\*\*/.exec(benchmarks);
     expect(peak).not.toBeNull();
     const dataMirror = workloads.find((w) => w.metadata.name === 'data-mirror')!.spec.template.spec.containers[0]!;
     expect(mebibytes(dataMirror.resources.requests.memory)).toBeGreaterThanOrEqual(Number(peak![1]));
