@@ -12,6 +12,7 @@ import {
   newTag,
   runNames,
   scaleWorkloads,
+  warmUpContender,
   workloadBytes,
 } from './bench-config';
 
@@ -137,6 +138,16 @@ describe('bench config', () => {
     expect(contenderOrder('limit', ['mm2', 'mirrormaker'], 0)).toEqual(['limit', 'mm2', 'mirrormaker']);
     expect(contenderOrder('limit', ['mm2', 'mirrormaker'], 1)).toEqual(['limit', 'mirrormaker', 'mm2']);
     expect(contenderOrder(undefined, ['mm2', 'mirrormaker'], 2)).toEqual(['mm2', 'mirrormaker']);
+  });
+
+  it('warms the brokers with an unmeasured copy by the first mirror only when no limit run does it first', () => {
+    const sequential = { throughput: true, parallel: false };
+    expect(warmUpContender({ ...sequential, limit: false }, ['mm2', 'mirrormaker'])).toBe('mm2');
+    expect(warmUpContender({ ...sequential, limit: false }, ['mirrormaker'])).toBe('mirrormaker');
+    expect(warmUpContender({ ...sequential, limit: true }, ['mm2', 'mirrormaker'])).toBeUndefined();
+    expect(warmUpContender({ ...sequential, limit: false }, [])).toBeUndefined();
+    expect(warmUpContender({ throughput: true, parallel: true, limit: false }, ['mirrormaker'])).toBeUndefined();
+    expect(warmUpContender({ throughput: false, parallel: false, limit: false }, ['mirrormaker'])).toBeUndefined();
   });
 
   it('makes short tags of letters and digits', () => {
