@@ -14,6 +14,7 @@ import {
 import { skippedRecordReporter, type Logger } from '@mirrormaker/observability';
 import { kafkaConnectionFor } from '@mirrormaker/service-kit';
 import type { BatchCopyProducer } from './batch-copier';
+import { CoalescingSender } from './coalescing-sender';
 import { ensureTopic } from './ensure-topic';
 import { FlowConsumer, flowConsumerSettings } from './flow-consumer';
 import type { FlowPlan, TopicSpec } from './flow-plan';
@@ -62,6 +63,7 @@ export class FlowRuntime {
   private plainProducer: KafkaProducer | undefined;
   private pipelinedProducer: PipelinedBatchProducer | undefined;
   private syncProducer: KafkaProducer | undefined;
+  private syncSender: CoalescingSender | undefined;
   private positions: PositionStore | undefined;
   private positionWriterOfFlow: PositionWriter | undefined;
   private remote: RemoteTopics | undefined;
@@ -200,10 +202,15 @@ export class FlowRuntime {
     return this.sourceConsumer;
   }
 
-  /** Producer for offset syncs, on whichever cluster holds the offset-syncs topic. */
-  offsetSyncProducer(): KafkaProducer {
+  /**
+   * Writes offset syncs (and offset segments) on whichever cluster holds the offset-syncs topic:
+   * one request in flight per topic, with the records of every partition of the flow queued
+   * behind it (CoalescingSender).
+   */
+  offsetSyncSender(): CoalescingSender {
     this.syncProducer ??= new KafkaProducer(this.client(this.plan.offsetSyncs.cluster, 'producer'));
-    return this.syncProducer;
+    this.syncSender ??= new CoalescingSender(this.syncProducer);
+    return this.syncSender;
   }
 
   /** The offset-syncs topic, created on first use if missing. */

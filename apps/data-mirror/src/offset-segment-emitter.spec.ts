@@ -1,6 +1,6 @@
-import type { KafkaProducer } from '@mirrormaker/kafka';
 import { createLogger } from '@mirrormaker/observability';
 import { decodeOffsetSegments } from '@mirrormaker/offset-translation';
+import type { RecordSender } from './coalescing-sender';
 import { OffsetSegmentEmitter, type OffsetSegmentEmitterOptions } from './offset-segment-emitter';
 
 const TOPIC = 'mirrormaker-offset-segments.B.internal';
@@ -13,12 +13,11 @@ type Written = Array<[bigint, bigint, bigint]>;
 function heldProducer() {
   const written: Written[] = [];
   const waiting: Array<{ segments: Written; settle: (error?: Error) => void }> = [];
-  const producer: Pick<KafkaProducer, 'send'> = {
-    send(topic, records, options) {
+  const producer: RecordSender = {
+    send(topic, records) {
       expect(topic).toBe(TOPIC);
       expect(records).toHaveLength(1);
       expect(records[0].partition).toBe(0);
-      expect(options?.acks).toBe('all');
       const segments = decodeOffsetSegments(records[0].key!, records[0].value!).map((s): [bigint, bigint, bigint] => [s.upstreamStart, s.downstreamStart, s.upstreamEnd]);
       return new Promise((resolve, reject) => {
         waiting.push({
@@ -42,7 +41,7 @@ function heldProducer() {
   return { producer, written, waiting, settleNext };
 }
 
-function emitterWith(producer: Pick<KafkaProducer, 'send'>, extra: Partial<OffsetSegmentEmitterOptions> = {}) {
+function emitterWith(producer: RecordSender, extra: Partial<OffsetSegmentEmitterOptions> = {}) {
   const clock = { now: 1000 };
   const written: number[] = [];
   const failures: Error[] = [];

@@ -1,4 +1,4 @@
-import type { KafkaProducer } from '@mirrormaker/kafka';
+import type { RecordSender } from './coalescing-sender';
 import type { Logger } from '@mirrormaker/observability';
 import { encodeOffsetSegments, OffsetSegmentTracker, type OffsetSegment, type TopicPartition } from '@mirrormaker/offset-translation';
 
@@ -6,8 +6,8 @@ import { encodeOffsetSegments, OffsetSegmentTracker, type OffsetSegment, type To
 export const MAX_UNWRITTEN_SEGMENTS = 10_000;
 
 export interface OffsetSegmentEmitterOptions {
-  /** Plain producer on the cluster holding the offset-segments topic (the offset-syncs producer). */
-  producer: Pick<KafkaProducer, 'send'>;
+  /** Writes to the cluster holding the offset-segments topic (the flow's offset-syncs sender). */
+  producer: RecordSender;
   /** `mirrormaker-offset-segments.<alias>.internal`, created (and checked) beforehand. */
   topic: () => Promise<string>;
   /** The source partition whose copies are mapped. */
@@ -137,7 +137,7 @@ export class OffsetSegmentEmitter {
     const { key, value } = encodeOffsetSegments(this.options.partition, segments);
     const send: Promise<void> = this.options
       .topic()
-      .then((topic) => this.options.producer.send(topic, [{ partition: 0, key, value }], { acks: 'all' }))
+      .then((topic) => this.options.producer.send(topic, [{ partition: 0, key, value }]))
       .then(
         () => {
           this.failing = false;

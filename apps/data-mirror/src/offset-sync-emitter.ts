@@ -1,11 +1,11 @@
-import type { KafkaProducer } from '@mirrormaker/kafka';
+import type { RecordSender } from './coalescing-sender';
 import { encodeOffsetSync } from '@mirrormaker/mm2-formats';
 import type { Logger } from '@mirrormaker/observability';
 import { OffsetSyncWriterState, type TopicPartition } from '@mirrormaker/offset-translation';
 
 export interface OffsetSyncEmitterOptions {
-  /** Plain producer on the cluster holding the offset-syncs topic. */
-  producer: Pick<KafkaProducer, 'send'>;
+  /** Writes to the cluster holding the offset-syncs topic (the flow's CoalescingSender). */
+  producer: RecordSender;
   /** `mm2-offset-syncs.<alias>.internal`, created beforehand. */
   topic: () => Promise<string>;
   maxOffsetLag: bigint;
@@ -52,11 +52,11 @@ export class OffsetSyncEmitter {
     if (this.state.pendingSyncs().size === 0) return; // the common case, once per copied record
     for (const sync of this.state.takePendingSyncs()) {
       const { key, value } = encodeOffsetSync(sync);
-      // One send at a time: concurrent sends of one kafkajs producer may reach the broker out of
-      // order, and a reader must see a partition's syncs in the order they were made.
+      // One send at a time: a reader must see a partition's syncs in the order they were made (the
+      // flow's sender gathers the syncs of all its partitions into one request at a time).
       const send = this.last
         .then(() => this.options.topic())
-        .then((topic) => this.options.producer.send(topic, [{ partition: 0, key, value }], { acks: 'all' }))
+        .then((topic) => this.options.producer.send(topic, [{ partition: 0, key, value }]))
         .then(
           () => this.options.onSent?.(),
           (err: Error) => {

@@ -326,7 +326,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     this.unwatch?.();
     if (plan.offsetSyncs.enabled) {
       this.syncs = new OffsetSyncEmitter({
-        producer: this.flow.offsetSyncProducer(),
+        producer: this.flow.offsetSyncSender(),
         topic: () => this.flow.offsetSyncsTopic(),
         maxOffsetLag: plan.offsetLagMax,
         logger: this.logger,
@@ -386,7 +386,7 @@ export class PartitionUnit implements MirrorUnit, ConsumerRoute {
     const plan = this.flow.plan;
     const where = `${plan.offsetSegments.topic.name} on ${plan.offsetSegments.cluster === 'source' ? plan.source : plan.target}`;
     this.segments = new OffsetSegmentEmitter({
-      producer: this.flow.offsetSyncProducer(),
+      producer: this.flow.offsetSyncSender(),
       topic: () => this.flow.offsetSegmentsTopic(),
       partition: { topic: this.topic, partition: this.partition },
       logger: this.logger,
