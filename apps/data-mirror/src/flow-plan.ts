@@ -140,7 +140,7 @@ export function transactionalIdOf(plan: FlowPlan, topic: string, partition: numb
 export function dataMirrorFingerprint(config: MirrorConfig, flowName: string): string | undefined {
   const flow = config.flows.find((f) => f.name === flowName);
   if (!flow) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- left out: the whole flow, text, and an object built from replicationPolicy
+  // Left out: the whole flow, text, and an object built from replicationPolicy
   const { flow: _flow, warnings: _warnings, policy: _policy, ...plan } = planFlow(config, flow);
   return JSON.stringify(
     {
