@@ -5,6 +5,7 @@
 // Before anything loads kafkajs: see the modules.
 import './aborted-transactions-patch';
 import './partition-grouping-patch';
+import './request-queue-timer-patch';
 /**
  * @mirrormaker/kafka: the only door to Kafka. Wraps kafkajs 2.2.4 (which nothing else imports)
  * behind ports that speak this project's types: offsets as bigint, headers as an ordered list,
