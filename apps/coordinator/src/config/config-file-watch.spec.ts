@@ -91,6 +91,38 @@ describe('ConfigFileWatch', () => {
     expect(await metric(registry, 'mirrormaker_coordinator_config_file_refused')).toBe(0);
   });
 
+  it('applies a changed text only once two reads agree, never what a tool writing the file left in between', async () => {
+    await watch?.stop();
+    // What a tool that truncates the file and then writes it can leave to be read: nothing, then a
+    // cut-off text, then the whole.
+    const reads = ['v1', '', 'clusters = A', 'clusters = A, B\nA->B.enabled = true'];
+    let at = 0;
+    const seen: string[] = [];
+    registry = createMetricsRegistry({ service: 'coordinator', version: 'test' });
+    watch = new ConfigFileWatch({
+      path,
+      initialText: 'v1',
+      read: async () => {
+        const text = reads[Math.min(at++, reads.length - 1)];
+        seen.push(text);
+        return text;
+      },
+      apply: async (text) => {
+        applied.push(text);
+        return { revision: { revision: applied.length + 1 } };
+      },
+      currentRevision: () => applied.length + 1,
+      logger: log.logger,
+      metrics: registry,
+      intervalMs: 20,
+      backoff: new Backoff({ initialMs: 10, maxMs: 50 }),
+    });
+    watch.start();
+    await eventually('the whole text applied', () => applied.length > 0);
+    expect(applied).toEqual(['clusters = A, B\nA->B.enabled = true']);
+    expect(seen.slice(0, 5)).toEqual(reads.concat(reads[3]));
+  });
+
   it('retries an edit it could not store, and waits out a file that is briefly gone', async () => {
     let failures = 2;
     outcome = async () => {

@@ -20,7 +20,12 @@ export interface ConfigFileWatchOptions {
   intervalMs?: number;
   /** Retry pace while the file cannot be read or the edit cannot be stored. */
   backoff?: Backoff;
+  /** Reads the file (tests script what a tool writing it leaves in between). @default fs.readFile */
+  read?: (path: string) => Promise<string>;
 }
+
+/** The wait before a changed text is read again to see that it stays (at most the interval). */
+export const SETTLE_MS = 250;
 
 type EditOutcome = 'applied' | 'rejected' | 'store_failed' | 'unreadable';
 
@@ -31,6 +36,10 @@ type EditOutcome = 'applied' | 'rejected' | 'store_failed' | 'unreadable';
  * as ApplyConfig: a valid one becomes a new revision; an invalid one is logged as an error naming
  * the file and every problem with its fix, counted, and the current revision keeps running. Writing
  * the same text again is no edit, so a tool that rewrites the file does not undo API changes.
+ *
+ * A changed text counts only once it reads the same twice, `SETTLE_MS` apart: a tool that writes
+ * the file in place (truncate, then write) can be caught in between, and an empty or cut-off file
+ * could be a valid config with flows missing, which would stop them until the next read.
  */
 export class ConfigFileWatch {
   private readonly loop: PeriodicLoop;
@@ -40,6 +49,8 @@ export class ConfigFileWatch {
   private readonly edits: Counter<'outcome'>;
   private readonly refused: Gauge;
   private handled: string;
+  /** A changed text read once, applied if the next read (SETTLE_MS later) gives it again. */
+  private settling: string | undefined;
 
   constructor(private readonly options: ConfigFileWatchOptions) {
     this.log = options.logger.child({ component: 'config-file-watch', file: options.path });
@@ -81,7 +92,7 @@ export class ConfigFileWatch {
     const { path } = this.options;
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      text = await (this.options.read ?? ((p: string) => readFile(p, 'utf8')))(path);
     } catch (err) {
       this.count('unreadable');
       const delay = nextDelayMs({ ok: false, retriable: true }, this.intervalMs, this.backoff);
@@ -89,10 +100,18 @@ export class ConfigFileWatch {
       this.log.warn({ retryInMs: delay }, `cannot read the config file ${path} (${why}); keeping the running config, check that the file exists and the coordinator may read it`);
       return delay;
     }
-    if (text === this.handled) return nextDelayMs({ ok: true }, this.intervalMs, this.backoff);
+    if (text === this.handled) {
+      this.settling = undefined;
+      return nextDelayMs({ ok: true }, this.intervalMs, this.backoff);
+    }
+    if (text !== this.settling) {
+      this.settling = text;
+      return Math.min(SETTLE_MS, this.intervalMs);
+    }
     try {
       const { revision } = await this.options.apply(text);
       this.handled = text;
+      this.settling = undefined;
       this.count('applied');
       this.refused.set(0);
       this.log.info({ revision: revision.revision }, `the config file ${path} was edited: stored and applied as revision ${revision.revision}`);
@@ -102,6 +121,7 @@ export class ConfigFileWatch {
       if (isConfigRejected(err)) {
         // Handled: the same broken text is reported once, not every interval.
         this.handled = text;
+        this.settling = undefined;
         this.count('rejected');
         this.refused.set(1);
         const running = this.options.currentRevision();
