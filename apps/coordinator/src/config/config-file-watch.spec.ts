@@ -34,15 +34,13 @@ describe('ConfigFileWatch', () => {
   let outcome: (text: string) => Promise<void>;
   let log: ReturnType<typeof capturedLogger>;
 
-  beforeEach(() => {
-    writeFileSync(path, 'v1');
-    applied = [];
-    outcome = async () => undefined;
+  /** A running watch of `path` that records what it applies; `read` replaces reading the file. */
+  function startWatch(read?: (path: string) => Promise<string>): void {
     registry = createMetricsRegistry({ service: 'coordinator', version: 'test' });
-    log = capturedLogger();
     watch = new ConfigFileWatch({
       path,
       initialText: 'v1',
+      read,
       apply: async (text) => {
         await outcome(text);
         applied.push(text);
@@ -55,6 +53,14 @@ describe('ConfigFileWatch', () => {
       backoff: new Backoff({ initialMs: 10, maxMs: 50 }),
     });
     watch.start();
+  }
+
+  beforeEach(() => {
+    writeFileSync(path, 'v1');
+    applied = [];
+    outcome = async () => undefined;
+    log = capturedLogger();
+    startWatch();
   });
 
   afterEach(async () => {
@@ -98,26 +104,11 @@ describe('ConfigFileWatch', () => {
     const reads = ['v1', '', 'clusters = A', 'clusters = A, B\nA->B.enabled = true'];
     let at = 0;
     const seen: string[] = [];
-    registry = createMetricsRegistry({ service: 'coordinator', version: 'test' });
-    watch = new ConfigFileWatch({
-      path,
-      initialText: 'v1',
-      read: async () => {
-        const text = reads[Math.min(at++, reads.length - 1)];
-        seen.push(text);
-        return text;
-      },
-      apply: async (text) => {
-        applied.push(text);
-        return { revision: { revision: applied.length + 1 } };
-      },
-      currentRevision: () => applied.length + 1,
-      logger: log.logger,
-      metrics: registry,
-      intervalMs: 20,
-      backoff: new Backoff({ initialMs: 10, maxMs: 50 }),
+    startWatch(async () => {
+      const text = reads[Math.min(at++, reads.length - 1)];
+      seen.push(text);
+      return text;
     });
-    watch.start();
     await eventually('the whole text applied', () => applied.length > 0);
     expect(applied).toEqual(['clusters = A, B\nA->B.enabled = true']);
     expect(seen.slice(0, 5)).toEqual(reads.concat(reads[3]));
