@@ -48,6 +48,7 @@ export class ConfigFileWatch {
   private readonly backoff: Backoff;
   private readonly edits: Counter<'outcome'>;
   private readonly refused: Gauge;
+  private readonly read: (path: string) => Promise<string>;
   private handled: string;
   /** A changed text read once, applied if the next read (SETTLE_MS later) gives it again. */
   private settling: string | undefined;
@@ -56,6 +57,7 @@ export class ConfigFileWatch {
     this.log = options.logger.child({ component: 'config-file-watch', file: options.path });
     this.intervalMs = options.intervalMs ?? 2000;
     this.backoff = options.backoff ?? new Backoff({ initialMs: 500, maxMs: 30_000 });
+    this.read = options.read ?? ((path) => readFile(path, 'utf8'));
     this.handled = options.initialText;
     const registers = [options.metrics];
     this.edits = new Counter({
@@ -92,7 +94,7 @@ export class ConfigFileWatch {
     const { path } = this.options;
     let text: string;
     try {
-      text = await (this.options.read ?? ((p: string) => readFile(p, 'utf8')))(path);
+      text = await this.read(path);
     } catch (err) {
       this.count('unreadable');
       const delay = nextDelayMs({ ok: false, retriable: true }, this.intervalMs, this.backoff);
